@@ -1,0 +1,89 @@
+"""The cached query layer (DESIGN.md): query functions are pure (connection, parameters) ->
+DataFrame; this module runs them in read-only transactions and caches the result under a
+key of (query, viewer's tenant scope, data version, parameters).
+
+A dashboard edit bumps the data version in the same transaction, so every session of every
+process sees it on its next rerun; rows written by other services appear within the TTL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine, text
+
+from .config import get_settings
+from .db.engine import make_engine, read_only
+from .db.resolve import resolve_database
+from .scope import TenantScope
+
+__all__ = ["CACHE_TTL_SECONDS", "clear", "data_version", "dispose", "get_engine", "get_read_engine", "run_query"]
+
+CACHE_TTL_SECONDS = 60
+QueryFn = Callable[..., pd.DataFrame]
+_REGISTRY: dict[str, QueryFn] = {}
+_ENGINES: list[Engine] = []
+
+
+@st.cache_resource(show_spinner=False)
+def _database() -> Any:
+    """The resolved database of this process (starts the embedded one when needed)."""
+    return resolve_database(get_settings())
+
+
+def get_engine() -> Engine:
+    return _engine(_database().url)
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    settings = get_settings()
+    engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms, pool_size=settings.pool_size)
+    _ENGINES.append(engine)
+    return engine
+
+
+def get_read_engine() -> Engine:
+    """The replica named by DATABASE_READ_URL, else the primary."""
+    replica = get_settings().database_read_url
+    return _engine(replica) if replica else get_engine()
+
+
+def data_version() -> int:
+    """The current dashboard data version (one indexed row)."""
+    with read_only(get_read_engine()) as conn:
+        row = conn.execute(text("SELECT version FROM data_versions WHERE scope = 'dashboard'")).first()
+    return int(row[0]) if row else 0
+
+
+def _name(fn: QueryFn) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=2000)
+def _cached(name: str, scope_key: str, version: int, params: tuple, _scope: TenantScope) -> pd.DataFrame:
+    with read_only(get_read_engine()) as conn:
+        return _REGISTRY[name](conn, scope=_scope, **dict(params))
+
+
+def run_query(fn: QueryFn, *, scope: TenantScope, **params: Any) -> pd.DataFrame:
+    """Run `fn(conn, scope=scope, **params)` through the cache. Parameters must be hashable."""
+    name = _name(fn)
+    _REGISTRY[name] = fn
+    return _cached(name, scope.cache_key(), data_version(), tuple(sorted(params.items())), scope)
+
+
+def clear() -> None:
+    """Drop every cached result (tests; the data version makes this unnecessary in use)."""
+    _cached.clear()
+
+
+def dispose() -> None:
+    """Close every pooled connection and forget the engines (tests, shutdown)."""
+    while _ENGINES:
+        _ENGINES.pop().dispose()
+    _engine.clear()
+    _database.clear()

@@ -1,0 +1,1 @@
+"""Pure Plotly figure builders: DataFrame in, Figure out, never a query."""

@@ -1,0 +1,1 @@
+"""Database: schema models, engines, the embedded server, migrations."""

@@ -1,0 +1,140 @@
+"""The job ledger (runs), notifications, compliance events, the audit log, data versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Numeric,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, CreatedAt, TenantOwned, new_id
+
+__all__ = ["RUN_KINDS", "RUN_STATUSES", "AuditLog", "ComplianceEvent", "DataVersion",
+           "Notification", "Run"]  # fmt: skip
+
+RUN_KINDS = ("backtest", "paper_trade", "engine_release", "agent", "training", "import")
+RUN_STATUSES = ("queued", "processing", "succeeded", "failed", "canceled")
+
+
+class Run(TenantOwned, Base):
+    """One job of any kind (seed 003 runs + 004 agent executions + 002 training jobs)."""
+
+    __tablename__ = "runs"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text)
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    tokens_input: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    tokens_output: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    compute_seconds: Mapped[Decimal] = mapped_column(Numeric(14, 3), server_default="0")
+    cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6), server_default="0")
+    request_id: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "idempotency_key"),
+        CheckConstraint(
+            "kind IN ('backtest','paper_trade','engine_release','agent','training','import')",
+            name="kind_known",
+        ),
+        CheckConstraint(
+            "status IN ('queued','processing','succeeded','failed','canceled')",
+            name="status_known",
+        ),
+        CheckConstraint("started_at IS NULL OR started_at >= queued_at", name="starts_after_queue"),
+        CheckConstraint(
+            "finished_at IS NULL OR started_at IS NULL OR finished_at >= started_at",
+            name="finishes_after_start",
+        ),
+        CheckConstraint(
+            "tokens_input >= 0 AND tokens_output >= 0 AND compute_seconds >= 0 AND cost_usd >= 0",
+            name="costs_nonneg",
+        ),
+        Index("ix_runs_queued", "queued_at", "kind", "status"),
+        Index("ix_runs_tenant_status", "tenant_id", "status", "queued_at"),
+    )
+
+
+class Notification(TenantOwned, CreatedAt, Base):
+    __tablename__ = "notifications"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    type: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    channel: Mapped[str] = mapped_column(Text)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ComplianceEvent(TenantOwned, CreatedAt, Base):
+    __tablename__ = "compliance_events"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    entity_type: Mapped[str] = mapped_column(Text)
+    entity_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    event_type: Mapped[str] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), ForeignKey("users.id"))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (
+        Index("ix_compliance_events_entity", "tenant_id", "entity_type", "entity_id"),
+        CheckConstraint("status IN ('open','resolved','dismissed')", name="status_known"),
+    )
+
+
+class AuditLog(Base):
+    """Every dashboard edit, written in the same transaction as the edit."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    actor_user_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    actor_email: Mapped[str] = mapped_column(Text)
+    table_name: Mapped[str] = mapped_column(Text)
+    row_key: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    action: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    reverts_audit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("audit_log.id"))
+    __table_args__ = (
+        CheckConstraint("action IN ('insert','update','delete','revert')", name="action_known"),
+        Index("ix_audit_log_table_time", "table_name", "occurred_at"),
+        Index("ix_audit_log_tenant_time", "tenant_id", "occurred_at"),
+    )
+
+
+class DataVersion(Base):
+    """A counter per scope, bumped in the same transaction as every dashboard edit; part of
+    every cache key, so an edit reaches every session on its next rerun."""
+
+    __tablename__ = "data_versions"
+
+    scope: Mapped[str] = mapped_column(Text, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

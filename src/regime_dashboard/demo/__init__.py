@@ -1,0 +1,1 @@
+"""Deterministic demo data: `regime-dashboard seed --scale small|medium|large --seed N`."""

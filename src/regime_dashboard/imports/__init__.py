@@ -1,0 +1,1 @@
+"""CSV imports of real bars and engine outputs: validate the whole file, then write."""

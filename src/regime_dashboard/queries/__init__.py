@@ -1,0 +1,1 @@
+"""All SQL of the dashboard: one module per domain, bound parameters only."""

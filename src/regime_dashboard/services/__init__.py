@@ -1,0 +1,1 @@
+"""What pages ask for: cached queries combined with metrics, ready to chart."""
