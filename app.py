@@ -10,7 +10,9 @@ from regime_dashboard.ui import show_database_error
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
 
 pages = {
-    "Analysis": [st.Page("views/regimes.py", title="Regimes", icon="🧭", url_path="regimes", default=True)],
+    "Analysis": [
+        st.Page("views/regimes.py", title="Regimes", icon="🧭", url_path="regimes", default=True)
+    ],
 }
 page = st.navigation(pages)
 try:

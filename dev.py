@@ -53,7 +53,11 @@ def _uv_from_pypi(target: Path) -> str | None:
         return None
     with urllib.request.urlopen("https://pypi.org/pypi/uv/json", timeout=60) as response:
         files = json.load(response)["urls"]
-    wanted = [f for f in files if f["filename"].endswith(f"manylinux_2_17_{arch}.manylinux2014_{arch}.whl")]
+    wanted = [
+        f
+        for f in files
+        if f["filename"].endswith(f"manylinux_2_17_{arch}.manylinux2014_{arch}.whl")
+    ]
     if not wanted:
         return None
     with urllib.request.urlopen(wanted[0]["url"], timeout=300) as response:
@@ -79,7 +83,10 @@ def setup() -> None:
         return
     uv = _uv()
     if uv:
-        subprocess.run([uv, "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(VENV)], check=True)
+        subprocess.run(
+            [uv, "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(VENV)],
+            check=True,
+        )
         install = [uv, "pip", "install", "--quiet", "--python", str(_python())]
     else:  # no uv: the standard library's venv and pip
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -97,7 +104,9 @@ def main(argv: list[str]) -> int:
     bin_dir = VENV / "bin"
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     if task == "demo":
-        return subprocess.call([str(bin_dir / "regime-dashboard"), "demo", *rest], cwd=ROOT, env=env)
+        return subprocess.call(
+            [str(bin_dir / "regime-dashboard"), "demo", *rest], cwd=ROOT, env=env
+        )
     if task == "test":
         return subprocess.call([str(_python()), "-m", "pytest", *rest], cwd=ROOT, env=env)
     return 0

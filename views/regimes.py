@@ -15,8 +15,10 @@ st.title("Regimes")
 scope = viewer_scope()
 releases = visible_releases(scope)
 if releases.empty:
-    st.info("No engine releases to show yet. Run `regime-dashboard seed --scale small` for demo "
-            "data, or `regime-dashboard import-outputs FILE.csv ...` to load a release.")  # fmt: skip
+    st.info(
+        "No engine releases to show yet. Run `regime-dashboard seed --scale small` for demo "
+        "data, or `regime-dashboard import-outputs FILE.csv ...` to load a release."
+    )
     st.stop()
 
 left, middle, right = st.columns(3)
@@ -27,7 +29,9 @@ assets = sorted(of_tenant["asset_id"].unique())
 asset = middle.selectbox("Asset", assets, index=pick_param("asset", assets))
 of_asset = of_tenant[of_tenant["asset_id"] == asset]
 versions = list(of_asset["version"])
-version = right.selectbox("Release", versions, index=pick_param("release", versions, len(versions) - 1))
+version = right.selectbox(
+    "Release", versions, index=pick_param("release", versions, len(versions) - 1)
+)
 release = of_asset[of_asset["version"] == version].iloc[0]
 
 if release["first_date"] is None or release["last_date"] is None:
@@ -35,16 +39,32 @@ if release["first_date"] is None or release["last_date"] is None:
     st.stop()
 first, last = release["first_date"], release["last_date"]
 start_default = max(first, last - dt.timedelta(days=365))
-chosen = st.date_input("Date range", value=(date_param("start", start_default, first, last),
-                                            date_param("end", last, first, last)),
-                       min_value=first, max_value=last)  # fmt: skip
-start, end = (chosen + (chosen[0],))[:2] if isinstance(chosen, tuple) else (chosen, chosen)
-st.query_params.update({"tenant": tenant, "asset": asset, "release": version,
-                        "start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
+chosen = st.date_input(
+    "Date range",
+    value=(date_param("start", start_default, first, last), date_param("end", last, first, last)),
+    min_value=first,
+    max_value=last,
+)
+start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) else (chosen, chosen)
+st.query_params.update(
+    {
+        "tenant": tenant,
+        "asset": asset,
+        "release": version,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+)
 
 with st.spinner("Loading regimes…"):
-    view = load_regime_view(scope, tenant_id=str(release["tenant_id"]), release_id=str(release["release_id"]),
-                            asset_id=asset, start=start, end=end)  # fmt: skip
+    view = load_regime_view(
+        scope,
+        tenant_id=str(release["tenant_id"]),
+        release_id=str(release["release_id"]),
+        asset_id=asset,
+        start=start,
+        end=end,
+    )
 if view.regimes.empty:
     st.info("No regime outputs in this date range: widen the range.")
     st.stop()
@@ -60,17 +80,29 @@ cols[3].metric("Conviction", str(latest["conviction"]).title())
 title = f"{asset} · {release['asset_name']} · {tenant} release {version}"
 st.plotly_chart(regime_price_figure(view.bars, view.regimes, view.spells, view.confidence, title))
 if view.candles_merged or view.line_downsampled:
-    st.caption("Long range: candles are merged into at most 2,000 periods and the confidence "
-               "line thinned to 4,000 points (MinMax-LTTB), so the chart stays fast.")  # fmt: skip
+    st.caption(
+        "Long range: candles are merged into at most 2,000 periods and the confidence "
+        "line thinned to 4,000 points (MinMax-LTTB), so the chart stays fast."
+    )
 
 st.subheader("Regime statistics for the range")
-summary = view.summary.rename(columns={"regime": "Regime", "days": "Days", "share": "Share",
-                                       "avg_spell_days": "Average spell (days)",
-                                       "longest_spell_days": "Longest spell (days)"})  # fmt: skip
-st.dataframe(summary, hide_index=True, column_config={
-    "Share": st.column_config.NumberColumn(format="percent"),
-    "Average spell (days)": st.column_config.NumberColumn(format="%.1f"),
-})  # fmt: skip
+summary = view.summary.rename(
+    columns={
+        "regime": "Regime",
+        "days": "Days",
+        "share": "Share",
+        "avg_spell_days": "Average spell (days)",
+        "longest_spell_days": "Longest spell (days)",
+    }
+)
+st.dataframe(
+    summary,
+    hide_index=True,
+    column_config={
+        "Share": st.column_config.NumberColumn(format="percent"),
+        "Average spell (days)": st.column_config.NumberColumn(format="%.1f"),
+    },
+)
 with st.expander("What these numbers mean"):
     st.markdown(
         "- **Regime**: the engine's daily classification (bull, neutral, bear, crisis).\n"

@@ -20,7 +20,15 @@ from .db.engine import make_engine, read_only
 from .db.resolve import resolve_database
 from .scope import TenantScope
 
-__all__ = ["CACHE_TTL_SECONDS", "clear", "data_version", "dispose", "get_engine", "get_read_engine", "run_query"]
+__all__ = [
+    "CACHE_TTL_SECONDS",
+    "clear",
+    "data_version",
+    "dispose",
+    "get_engine",
+    "get_read_engine",
+    "run_query",
+]
 
 CACHE_TTL_SECONDS = 60
 QueryFn = Callable[..., pd.DataFrame]
@@ -41,7 +49,9 @@ def get_engine() -> Engine:
 @st.cache_resource(show_spinner=False)
 def _engine(url: str) -> Engine:
     settings = get_settings()
-    engine = make_engine(url, statement_timeout_ms=settings.statement_timeout_ms, pool_size=settings.pool_size)
+    engine = make_engine(
+        url, statement_timeout_ms=settings.statement_timeout_ms, pool_size=settings.pool_size
+    )
     _ENGINES.append(engine)
     return engine
 
@@ -55,7 +65,9 @@ def get_read_engine() -> Engine:
 def data_version() -> int:
     """The current dashboard data version (one indexed row)."""
     with read_only(get_read_engine()) as conn:
-        row = conn.execute(text("SELECT version FROM data_versions WHERE scope = 'dashboard'")).first()
+        row = conn.execute(
+            text("SELECT version FROM data_versions WHERE scope = 'dashboard'")
+        ).first()
     return int(row[0]) if row else 0
 
 
@@ -64,7 +76,9 @@ def _name(fn: QueryFn) -> str:
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=2000)
-def _cached(name: str, scope_key: str, version: int, params: tuple, _scope: TenantScope) -> pd.DataFrame:
+def _cached(
+    name: str, scope_key: str, version: int, params: tuple, _scope: TenantScope
+) -> pd.DataFrame:
     with read_only(get_read_engine()) as conn:
         return _REGISTRY[name](conn, scope=_scope, **dict(params))
 

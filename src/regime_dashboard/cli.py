@@ -33,7 +33,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     db = _database()
     try:
         before, after = upgrade_to_head(db.url)
-        print("already at head " + after if before == after else f"migrated {before or 'empty'} -> {after}")
+        print(
+            "already at head " + after
+            if before == after
+            else f"migrated {before or 'empty'} -> {after}"
+        )
     finally:
         db.close()
     return 0
@@ -46,22 +50,30 @@ def cmd_seed(args: argparse.Namespace) -> int:
     db = _database()
     try:
         upgrade_to_head(db.url)
-        summary = seed_database(db.url, scale=args.scale, seed=args.seed, as_of=args.as_of,
-                                reset=args.reset, show_progress=sys.stderr.isatty() or args.scale != "small")  # fmt: skip
+        summary = seed_database(
+            db.url,
+            scale=args.scale,
+            seed=args.seed,
+            as_of=args.as_of,
+            reset=args.reset,
+            show_progress=sys.stderr.isatty() or args.scale != "small",
+        )
     except SeedRefusedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     finally:
         db.close()
     total = sum(summary.rows.values())
-    print(f"seeded {total:,} rows (scale {summary.scale}, seed {summary.seed}, as of {summary.as_of})")
+    print(
+        f"seeded {total:,} rows (scale {summary.scale}, seed {summary.seed}, as of {summary.as_of})"
+    )
     return 0
 
 
 def _import(args: argparse.Namespace, outputs: bool) -> int:
     from .db.engine import make_engine
     from .db.migrate import upgrade_to_head
-    from .imports.run import ImportError_, import_bars, import_outputs
+    from .imports.run import ImportRejectedError, import_bars, import_outputs
 
     db = _database()
     engine = make_engine(db.url, statement_timeout_ms=120_000)
@@ -69,11 +81,18 @@ def _import(args: argparse.Namespace, outputs: bool) -> int:
         upgrade_to_head(db.url)
         common = {"asset": args.asset, "asset_class": args.asset_class, "calendar": args.calendar}
         if outputs:
-            result = import_outputs(engine, args.file, tenant=args.tenant, version=args.release_version,
-                                    git_commit=args.git_commit, data_sha256=args.data_sha256, **common)  # fmt: skip
+            result = import_outputs(
+                engine,
+                args.file,
+                tenant=args.tenant,
+                version=args.release_version,
+                git_commit=args.git_commit,
+                data_sha256=args.data_sha256,
+                **common,
+            )
         else:
             result = import_bars(engine, args.file, source=args.source, **common)
-    except ImportError_ as exc:
+    except ImportRejectedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         for problem in exc.validated.problems if exc.validated else []:
             print(f"  {problem}", file=sys.stderr)
@@ -82,9 +101,11 @@ def _import(args: argparse.Namespace, outputs: bool) -> int:
         engine.dispose()
         db.close()
     what = "outputs" if outputs else "bars"
-    print(f"imported {result.rows:,} {what} for {args.asset.upper()}"
-          + (" (new asset)" if result.asset_created else "")
-          + (" (new release)" if result.release_created else ""))  # fmt: skip
+    print(
+        f"imported {result.rows:,} {what} for {args.asset.upper()}"
+        + (" (new asset)" if result.asset_created else "")
+        + (" (new release)" if result.release_created else "")
+    )
     if result.ignored_columns:
         print(f"ignored columns: {', '.join(result.ignored_columns)}", file=sys.stderr)
     return 0
@@ -100,10 +121,26 @@ def _app_dir() -> Path:
 
 def _serve(url: str, port: int, demo: bool) -> int:
     """Run `streamlit run app.py` on 127.0.0.1 until it exits or Ctrl-C."""
-    env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "true" if demo else os.environ.get("DEMO_MODE", "false")}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false"]  # fmt: skip
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEMO_MODE": "true" if demo else os.environ.get("DEMO_MODE", "false"),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     print(f"Regime Dashboard: http://127.0.0.1:{port}", flush=True)
     child = subprocess.Popen(cmd, cwd=_app_dir(), env=env)
     try:
@@ -136,8 +173,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .db.migrate import upgrade_to_head
 
     if not _settings().database_url:
-        print("error: DATABASE_URL is not set (environment or .streamlit/secrets.toml); "
-              "for the built-in demo database use `regime-dashboard demo`", file=sys.stderr)  # fmt: skip
+        print(
+            "error: DATABASE_URL is not set (environment or .streamlit/secrets.toml); "
+            "for the built-in demo database use `regime-dashboard demo`",
+            file=sys.stderr,
+        )
         return 2
     db = _database()
     upgrade_to_head(db.url)
@@ -151,16 +191,26 @@ def _date(text: str) -> dt.date:
 def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="CSV file")
     parser.add_argument("--asset", required=True, help="asset symbol, e.g. SPY")
-    parser.add_argument("--asset-class", default="equity", choices=["equity", "crypto", "fx", "commodity"],
-                        help="for an asset not yet known (default: equity)")  # fmt: skip
-    parser.add_argument("--calendar", default=None, choices=["trading_252", "calendar_365"],
-                        help="for a new asset (default: calendar_365 for crypto, else trading_252)")  # fmt: skip
+    parser.add_argument(
+        "--asset-class",
+        default="equity",
+        choices=["equity", "crypto", "fx", "commodity"],
+        help="for an asset not yet known (default: equity)",
+    )
+    parser.add_argument(
+        "--calendar",
+        default=None,
+        choices=["trading_252", "calendar_365"],
+        help="for a new asset (default: calendar_365 for crypto, else trading_252)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="regime-dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="bring the database schema to head").set_defaults(func=cmd_migrate)
+    sub.add_parser("migrate", help="bring the database schema to head").set_defaults(
+        func=cmd_migrate
+    )
     seed = sub.add_parser("seed", help="write deterministic demo data")
     seed.add_argument("--scale", choices=["small", "medium", "large"], default="small")
     seed.add_argument("--seed", type=int, default=7)
@@ -176,10 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
     outs.add_argument("--tenant", required=True, help="tenant name")
     outs.add_argument("--release-version", required=True, help="e.g. v3")
     outs.add_argument("--git-commit", default=None)
-    outs.add_argument("--data-sha256", default=None, help="the engine's input hash (default: computed)")
+    outs.add_argument(
+        "--data-sha256", default=None, help="the engine's input hash (default: computed)"
+    )
     outs.set_defaults(func=lambda a: _import(a, outputs=True))
-    for name, func, help_text in (("demo", cmd_demo, "embedded database + demo data + app"),
-                                  ("run", cmd_run, "serve the app against DATABASE_URL")):  # fmt: skip
+    for name, func, help_text in (
+        ("demo", cmd_demo, "embedded database + demo data + app"),
+        ("run", cmd_run, "serve the app against DATABASE_URL"),
+    ):
         serve = sub.add_parser(name, help=help_text)
         serve.add_argument("--port", type=int, default=8501)
         if name == "demo":

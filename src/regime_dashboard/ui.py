@@ -17,7 +17,9 @@ def pick_param(name: str, options: Sequence[T], default_index: int = 0) -> int:
     """Index of the option named in the URL's `name` parameter, else `default_index`."""
     wanted = st.query_params.get(name)
     labels = [str(o) for o in options]
-    return labels.index(wanted) if wanted in labels else min(default_index, max(len(options) - 1, 0))
+    return (
+        labels.index(wanted) if wanted in labels else min(default_index, max(len(options) - 1, 0))
+    )
 
 
 def date_param(name: str, default: dt.date, low: dt.date, high: dt.date) -> dt.date:
@@ -33,9 +35,15 @@ def show_database_error(exc: BaseException) -> None:
     """A clear message instead of a traceback; the next rerun tries again."""
     text = str(getattr(exc, "orig", exc)).lower()
     if "statement timeout" in text or "canceling statement" in text:
-        st.error("This query took longer than the database's statement timeout and was stopped. "
-                 "Narrow the date range or filters and try again.", icon="⏱️")  # fmt: skip
+        st.error(
+            "This query took longer than the database's statement timeout and was stopped. "
+            "Narrow the date range or filters and try again.",
+            icon="⏱️",
+        )
     else:
-        st.error("The database is not answering right now. The page will work again as soon "
-                 "as it is back: press R or use the button below to retry.", icon="🛑")  # fmt: skip
+        st.error(
+            "The database is not answering right now. The page will work again as soon "
+            "as it is back: press R or use the button below to retry.",
+            icon="🛑",
+        )
     st.button("Retry", key="_retry_database")

@@ -40,10 +40,15 @@ def test_renders_the_default_release_with_candles_and_bands(app: AppTest, app_en
     kinds = [t["type"] for t in spec["data"]]
     assert kinds[:3] == ["candlestick", "scatter", "bar"]
     assert spec["layout"]["shapes"], "regime bands are drawn"
-    tenant, asset, version = (at.selectbox[i].value for i in range(3))
+    asset = at.selectbox[1].value
     start, end = at.date_input[0].value
-    closes = _sql(app_env, "SELECT close FROM price_bars WHERE asset_id = %s AND date BETWEEN %s AND %s "
-                  "ORDER BY date", asset, start, end)  # fmt: skip
+    closes = _sql(
+        app_env,
+        "SELECT close FROM price_bars WHERE asset_id = %s AND date BETWEEN %s AND %s ORDER BY date",
+        asset,
+        start,
+        end,
+    )
     np.testing.assert_allclose(_values(spec["data"][0]["close"]), [c for (c,) in closes])
 
 
@@ -51,12 +56,20 @@ def test_headline_metrics_match_the_latest_output(app: AppTest, app_env: str) ->
     at = app.run()
     tenant, asset, version = (at.selectbox[i].value for i in range(3))
     start, end = at.date_input[0].value
-    rows = _sql(app_env, """
+    rows = _sql(
+        app_env,
+        """
         SELECT o.date, o.regime, o.confidence FROM engine_outputs_daily o
         JOIN engine_releases r ON r.tenant_id = o.tenant_id AND r.id = o.release_id
         JOIN tenants t ON t.id = r.tenant_id
         WHERE t.name = %s AND r.asset_id = %s AND r.version = %s AND o.date BETWEEN %s AND %s
-        ORDER BY o.date""", tenant, asset, version, start, end)  # fmt: skip
+        ORDER BY o.date""",
+        tenant,
+        asset,
+        version,
+        start,
+        end,
+    )
     last_regime = rows[-1][1]
     streak = 0
     for _, regime, _ in reversed(rows):
@@ -74,7 +87,7 @@ def test_headline_metrics_match_the_latest_output(app: AppTest, app_env: str) ->
 def test_changing_the_asset_changes_the_chart(app: AppTest) -> None:
     at = app.run()
     first_title = _spec(at)["layout"]["title"]["text"]
-    other = [a for a in at.selectbox[1].options if a != at.selectbox[1].value][0]
+    other = next(a for a in at.selectbox[1].options if a != at.selectbox[1].value)
     at.selectbox[1].set_value(other).run()
     assert not at.exception
     assert _spec(at)["layout"]["title"]["text"].startswith(other)
@@ -83,10 +96,20 @@ def test_changing_the_asset_changes_the_chart(app: AppTest) -> None:
 
 
 def test_a_url_with_parameters_reopens_the_same_view(app: AppTest, app_env: str) -> None:
-    tenant, asset = _sql(app_env, "SELECT t.name, r.asset_id FROM engine_releases r JOIN tenants t "
-                         "ON t.id = r.tenant_id ORDER BY t.name DESC, r.asset_id DESC LIMIT 1")[0]  # fmt: skip
-    app.query_params.update({"tenant": tenant, "asset": asset, "release": "v1",
-                             "start": "2026-01-05", "end": "2026-03-31"})  # fmt: skip
+    tenant, asset = _sql(
+        app_env,
+        "SELECT t.name, r.asset_id FROM engine_releases r JOIN tenants t "
+        "ON t.id = r.tenant_id ORDER BY t.name DESC, r.asset_id DESC LIMIT 1",
+    )[0]
+    app.query_params.update(
+        {
+            "tenant": tenant,
+            "asset": asset,
+            "release": "v1",
+            "start": "2026-01-05",
+            "end": "2026-03-31",
+        }
+    )
     at = app.run()
     assert not at.exception
     assert [at.selectbox[i].value for i in range(3)] == [tenant, asset, "v1"]

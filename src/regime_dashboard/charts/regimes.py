@@ -14,41 +14,117 @@ __all__ = ["regime_price_figure"]
 def _bands(spells: pd.DataFrame) -> list[dict]:
     """One background rectangle per regime spell (spells: regime, start, end)."""
     return [
-        {"type": "rect", "xref": "x", "yref": "paper", "x0": s.start, "x1": s.end + pd.Timedelta(days=1),
-         "y0": 0, "y1": 1, "fillcolor": regime_color(s.regime), "opacity": 0.16, "line": {"width": 0},
-         "layer": "below"}
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "paper",
+            "x0": s.start,
+            "x1": s.end + pd.Timedelta(days=1),
+            "y0": 0,
+            "y1": 1,
+            "fillcolor": regime_color(s.regime),
+            "opacity": 0.16,
+            "line": {"width": 0},
+            "layer": "below",
+        }
         for s in spells.itertuples()
-    ]  # fmt: skip
+    ]
 
 
-def regime_price_figure(bars: pd.DataFrame, regimes: pd.DataFrame, spells: pd.DataFrame,
-                        confidence: pd.DataFrame, title: str) -> go.Figure:  # fmt: skip
+def regime_price_figure(
+    bars: pd.DataFrame,
+    regimes: pd.DataFrame,
+    spells: pd.DataFrame,
+    confidence: pd.DataFrame,
+    title: str,
+) -> go.Figure:
     """bars: date, open, high, low, close, volume; regimes: date, regime, confidence,
     conviction (hover); spells: regime, start, end; confidence: date, confidence (already
     downsampled)."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
-                        vertical_spacing=0.03, specs=[[{"secondary_y": True}], [{}]])  # fmt: skip
-    hover = bars.merge(regimes[["date", "regime", "confidence", "conviction"]], on="date", how="left")
-    fig.add_trace(go.Candlestick(
-        x=bars["date"], open=bars["open"], high=bars["high"], low=bars["low"], close=bars["close"],
-        name="Price", showlegend=False,
-        text=[f"regime {r} · confidence {c:.0%} · conviction {v}" if isinstance(r, str) else "no regime output"
-              for r, c, v in zip(hover["regime"], hover["confidence"], hover["conviction"], strict=True)],
-        hoverinfo="x+y+text",
-    ), row=1, col=1)  # fmt: skip
-    fig.add_trace(go.Scatter(x=confidence["date"], y=confidence["confidence"], name="Confidence",
-                             mode="lines", line={"color": "#1e88e5", "width": 1.2}),
-                  row=1, col=1, secondary_y=True)  # fmt: skip
-    fig.add_trace(go.Bar(x=bars["date"], y=bars["volume"], name="Volume", showlegend=False,
-                         marker_color="#90a4ae"), row=2, col=1)  # fmt: skip
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.78, 0.22],
+        vertical_spacing=0.03,
+        specs=[[{"secondary_y": True}], [{}]],
+    )
+    hover = bars.merge(
+        regimes[["date", "regime", "confidence", "conviction"]], on="date", how="left"
+    )
+    fig.add_trace(
+        go.Candlestick(
+            x=bars["date"],
+            open=bars["open"],
+            high=bars["high"],
+            low=bars["low"],
+            close=bars["close"],
+            name="Price",
+            showlegend=False,
+            text=[
+                f"regime {r} · confidence {c:.0%} · conviction {v}"
+                if isinstance(r, str)
+                else "no regime output"
+                for r, c, v in zip(
+                    hover["regime"], hover["confidence"], hover["conviction"], strict=True
+                )
+            ],
+            hoverinfo="x+y+text",
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=confidence["date"],
+            y=confidence["confidence"],
+            name="Confidence",
+            mode="lines",
+            line={"color": "#1e88e5", "width": 1.2},
+        ),
+        row=1,
+        col=1,
+        secondary_y=True,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=bars["date"],
+            y=bars["volume"],
+            name="Volume",
+            showlegend=False,
+            marker_color="#90a4ae",
+        ),
+        row=2,
+        col=1,
+    )
     for regime, color in REGIME_COLORS.items():  # legend entries for the bands
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=regime.title(),
-                                 marker={"color": color, "size": 10, "symbol": "square"}))  # fmt: skip
-    fig.update_layout(shapes=_bands(spells), title=title, height=620, hovermode="x unified",
-                      xaxis_rangeslider_visible=False, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                      legend={"orientation": "h", "y": 1.06})  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=regime.title(),
+                marker={"color": color, "size": 10, "symbol": "square"},
+            )
+        )
+    fig.update_layout(
+        shapes=_bands(spells),
+        title=title,
+        height=620,
+        hovermode="x unified",
+        xaxis_rangeslider_visible=False,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={"orientation": "h", "y": 1.06},
+    )
     fig.update_yaxes(title_text="Price", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(title_text="Confidence", range=[0, 1], tickformat=".0%", row=1, col=1,
-                     secondary_y=True, showgrid=False)  # fmt: skip
+    fig.update_yaxes(
+        title_text="Confidence",
+        range=[0, 1],
+        tickformat=".0%",
+        row=1,
+        col=1,
+        secondary_y=True,
+        showgrid=False,
+    )
     fig.update_yaxes(title_text="Volume", row=2, col=1)
     return fig

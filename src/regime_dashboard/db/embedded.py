@@ -8,6 +8,7 @@ list for ever, so dead pids are pruned before attaching.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -67,7 +68,11 @@ def start_embedded(data_dir: Path, database: str = DATABASE_NAME) -> EmbeddedPos
     pgdata = data_dir / PGDATA_DIRNAME
     if pgdata.exists():
         _prune_dead_holders(pgdata)
-    handle = EmbeddedPostgres(pgdata=pgdata, server=get_server(pgdata, cleanup_mode="stop"))
+    server = get_server(pgdata, cleanup_mode="stop")
+    # get_server() hands back a cached handle without re-registering this process after
+    # an earlier stop(); register it (idempotent) so the last holder out really stops it.
+    server.global_process_id_list.get_and_add(os.getpid())
+    handle = EmbeddedPostgres(pgdata=pgdata, server=server)
     create_database_if_missing(handle.url("postgres"), database)
     return handle
 
@@ -83,10 +88,8 @@ def create_database_if_missing(admin_url: str, database: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if exists:
             return
-        try:
+        with contextlib.suppress(psycopg.errors.DuplicateDatabase):
             conn.execute(f'CREATE DATABASE "{_identifier(database)}"')
-        except psycopg.errors.DuplicateDatabase:
-            pass
 
 
 def _identifier(name: str) -> str:

@@ -16,8 +16,16 @@ __all__ = ["Lifecycle", "simulate_lifecycle"]
 
 TRIAL_DAYS = 14
 # forced paths for the first tenants, so the demo always shows every state
-SCENARIOS = ("steady", "upgrader", "past_due_now", "churned", "reactivated", "steady",
-             "cancel_pending", "downgrader")  # fmt: skip
+SCENARIOS = (
+    "steady",
+    "upgrader",
+    "past_due_now",
+    "churned",
+    "reactivated",
+    "steady",
+    "cancel_pending",
+    "downgrader",
+)
 
 
 @dataclass
@@ -46,22 +54,37 @@ class Lifecycle:
         return self.period_start + relativedelta(months=months)
 
     def emit(self, event_type: str, at: dt.datetime, actor: str = "system") -> None:
-        self.events.append({
-            "tenant_id": self.tenant_id, "subscription_id": self.subscription_id,
-            "event_type": event_type, "occurred_at": at, "plan_id": self.plan,
-            "status": self.status, "billing_cycle": self.cycle, "price_cents": self.price,
-            "currency": self.currency, "actor": actor,
-        })  # fmt: skip
+        self.events.append(
+            {
+                "tenant_id": self.tenant_id,
+                "subscription_id": self.subscription_id,
+                "event_type": event_type,
+                "occurred_at": at,
+                "plan_id": self.plan,
+                "status": self.status,
+                "billing_cycle": self.cycle,
+                "price_cents": self.price,
+                "currency": self.currency,
+                "actor": actor,
+            }
+        )
 
     def bill(self, at: dt.datetime, succeeded: bool) -> None:
         amount = self.price
         tax = round(amount * self.tax_rate)
-        self.payments.append({
-            "tenant_id": self.tenant_id, "subscription_id": self.subscription_id,
-            "amount_cents": amount, "tax_cents": tax, "total_cents": amount + tax,
-            "currency": self.currency, "status": "succeeded" if succeeded else "failed",
-            "billed_at": at, "paid_at": at + dt.timedelta(minutes=3) if succeeded else None,
-        })  # fmt: skip
+        self.payments.append(
+            {
+                "tenant_id": self.tenant_id,
+                "subscription_id": self.subscription_id,
+                "amount_cents": amount,
+                "tax_cents": tax,
+                "total_cents": amount + tax,
+                "currency": self.currency,
+                "status": "succeeded" if succeeded else "failed",
+                "billed_at": at,
+                "paid_at": at + dt.timedelta(minutes=3) if succeeded else None,
+            }
+        )
 
 
 @dataclass
@@ -74,8 +97,9 @@ class _Odds:
     convert: float = 0.75
 
 
-def _start(life: Lifecycle, rng: np.random.Generator, signup: dt.datetime, as_of: dt.datetime,
-           odds: _Odds) -> dt.datetime | None:  # fmt: skip
+def _start(
+    life: Lifecycle, rng: np.random.Generator, signup: dt.datetime, as_of: dt.datetime, odds: _Odds
+) -> dt.datetime | None:
     """Trial (or free activation); returns when paid periods begin, None if never."""
     if life.plan == "free":
         life.status, life.period_start = "active", signup
@@ -95,8 +119,14 @@ def _start(life: Lifecycle, rng: np.random.Generator, signup: dt.datetime, as_of
     return None
 
 
-def _month(life: Lifecycle, rng: np.random.Generator, start: dt.datetime, as_of: dt.datetime,
-           odds: _Odds, action: str | None) -> None:  # fmt: skip
+def _month(
+    life: Lifecycle,
+    rng: np.random.Generator,
+    start: dt.datetime,
+    as_of: dt.datetime,
+    odds: _Odds,
+    action: str | None,
+) -> None:
     """One month of a paid life, from `start`; `action` forces the month's change."""
     mid = start + dt.timedelta(days=int(rng.integers(3, 25)), hours=int(rng.integers(8, 18)))
     if life.status == "canceled":
@@ -118,8 +148,9 @@ def _month(life: Lifecycle, rng: np.random.Generator, start: dt.datetime, as_of:
         _change_plan(life, rng, mid, odds, action)
 
 
-def _renew_or_fail(life: Lifecycle, rng: np.random.Generator, start: dt.datetime,
-                   as_of: dt.datetime, odds: _Odds) -> None:  # fmt: skip
+def _renew_or_fail(
+    life: Lifecycle, rng: np.random.Generator, start: dt.datetime, as_of: dt.datetime, odds: _Odds
+) -> None:
     if life.period_start is None or start < life.period_end():
         return
     if life.cancel_at_period_end:
@@ -137,15 +168,20 @@ def _renew_or_fail(life: Lifecycle, rng: np.random.Generator, start: dt.datetime
 
 def _draw_action(rng: np.random.Generator, odds: _Odds) -> str | None:
     draw = rng.random()
-    for action, p in (("upgrade", odds.upgrade), ("downgrade", odds.downgrade), ("cancel", odds.cancel)):
+    for action, p in (
+        ("upgrade", odds.upgrade),
+        ("downgrade", odds.downgrade),
+        ("cancel", odds.cancel),
+    ):
         if draw < p:
             return action
         draw -= p
     return None
 
 
-def _change_plan(life: Lifecycle, rng: np.random.Generator, at: dt.datetime, odds: _Odds,
-                 action: str | None) -> None:  # fmt: skip
+def _change_plan(
+    life: Lifecycle, rng: np.random.Generator, at: dt.datetime, odds: _Odds, action: str | None
+) -> None:
     rank = PLAN_LADDER.index(life.plan)
     action = action or _draw_action(rng, odds)
     if action == "upgrade" and rank < len(PLAN_LADDER) - 1:
@@ -172,8 +208,13 @@ def _odds_for(scenario: str | None) -> _Odds:
     return _QUIET if scenario else _Odds()
 
 
-def simulate_lifecycle(life: Lifecycle, rng: np.random.Generator, signup: dt.datetime,
-                       as_of: dt.datetime, scenario: str | None = None) -> Lifecycle:  # fmt: skip
+def simulate_lifecycle(
+    life: Lifecycle,
+    rng: np.random.Generator,
+    signup: dt.datetime,
+    as_of: dt.datetime,
+    scenario: str | None = None,
+) -> Lifecycle:
     """Run one tenant's subscription from `signup` to `as_of`."""
     odds = _odds_for(scenario)
     begin = _start(life, rng, signup, as_of, odds)

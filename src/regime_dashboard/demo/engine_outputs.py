@@ -54,6 +54,19 @@ def engine_outputs(bars: pd.DataFrame, version: str, periods: int) -> pd.DataFra
     escalation_v2, risk_level, realized_vol, vrs, iix, dsr, ss, mb, lq (NaN → NULL)."""
     params = ENGINE_VERSIONS[version]
     out = _classify(_components(bars, periods), **params).iloc[WARMUP_BARS:]
-    columns = ["date", "regime", "confidence", "conviction", "escalation_v2", "risk_level",
-               "realized_vol", "vrs", "iix", "dsr", "ss", "mb", "lq"]  # fmt: skip
+    columns = [
+        "date",
+        "regime",
+        "confidence",
+        "conviction",
+        "escalation_v2",
+        "risk_level",
+        "realized_vol",
+        "vrs",
+        "iix",
+        "dsr",
+        "ss",
+        "mb",
+        "lq",
+    ]
     return out[columns].replace([np.inf, -np.inf], np.nan).reset_index(drop=True)

@@ -30,7 +30,9 @@ class MarketData:
 
 
 def _window_sha(bars: pd.DataFrame, outputs: pd.DataFrame) -> str:
-    window = bars[(bars["date"] >= outputs["date"].iloc[0]) & (bars["date"] <= outputs["date"].iloc[-1])]
+    window = bars[
+        (bars["date"] >= outputs["date"].iloc[0]) & (bars["date"] <= outputs["date"].iloc[-1])
+    ]
     return bars_sha256(window[BAR_COLUMNS].itertuples(index=False, name=None))
 
 
@@ -43,8 +45,9 @@ def _restate(bars: pd.DataFrame) -> pd.DataFrame:
     return fixed
 
 
-def build_market(rng: np.random.Generator, n_assets: int, years: int, output_years: int,
-                 last_bar: dt.date) -> MarketData:  # fmt: skip
+def build_market(
+    rng: np.random.Generator, n_assets: int, years: int, output_years: int, last_bar: dt.date
+) -> MarketData:
     data = MarketData()
     data.assets = asset_table(n_assets)
     start = last_bar.replace(year=last_bar.year - years)
@@ -63,22 +66,37 @@ def build_market(rng: np.random.Generator, n_assets: int, years: int, output_yea
     return data
 
 
-def build_releases(rng: np.random.Generator, market: MarketData, follows: pd.DataFrame,
-                   last_bar: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+def build_releases(
+    rng: np.random.Generator, market: MarketData, follows: pd.DataFrame, last_bar: dt.date
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """engine_releases and engine_outputs_daily for every (tenant, followed asset, version)."""
     releases, outputs = [], []
     ids = uuids(rng, 2 * len(follows))
-    for k, (tenant_id, asset_id) in enumerate(follows[["tenant_id", "asset_id"]].itertuples(index=False)):
+    for k, (tenant_id, asset_id) in enumerate(
+        follows[["tenant_id", "asset_id"]].itertuples(index=False)
+    ):
         for j, version in enumerate(("v1", "v2")):
             release_id = ids[2 * k + j]
             created = dt.datetime.combine(last_bar, dt.time(20 + j), tzinfo=dt.UTC)
-            releases.append({"tenant_id": tenant_id, "id": release_id, "asset_id": asset_id,
-                             "release_date": last_bar, "version": version,
-                             "git_commit": ("3f9c2ab" if version == "v1" else "8d41e07") + "e5d1c0b9a7f6e3d2c1b0a9f8e7d6c5b4a39",
-                             "data_sha256": market.sha[(asset_id, version)],
-                             "env_json": {"python": "3.11.9", "numpy": "2.1.3", "engine": version},
-                             "created_at": created})  # fmt: skip
-            outputs.append(market.outputs[(asset_id, version)].assign(tenant_id=tenant_id, release_id=release_id))
+            releases.append(
+                {
+                    "tenant_id": tenant_id,
+                    "id": release_id,
+                    "asset_id": asset_id,
+                    "release_date": last_bar,
+                    "version": version,
+                    "git_commit": ("3f9c2ab" if version == "v1" else "8d41e07")
+                    + "e5d1c0b9a7f6e3d2c1b0a9f8e7d6c5b4a39",
+                    "data_sha256": market.sha[(asset_id, version)],
+                    "env_json": {"python": "3.11.9", "numpy": "2.1.3", "engine": version},
+                    "created_at": created,
+                }
+            )
+            outputs.append(
+                market.outputs[(asset_id, version)].assign(
+                    tenant_id=tenant_id, release_id=release_id
+                )
+            )
     return pd.DataFrame(releases), pd.concat(outputs, ignore_index=True)
 
 

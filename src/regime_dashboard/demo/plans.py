@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 __all__ = ["PLAN_LADDER", "USAGE_METRICS", "plans_frame"]
@@ -9,23 +11,47 @@ __all__ = ["PLAN_LADDER", "USAGE_METRICS", "plans_frame"]
 USAGE_METRICS = ("api_calls", "backtests", "tokens")
 PLAN_LADDER = ("free", "starter", "pro", "fund")
 _FEATURES = {
-    "free": {"regime_engine": True, "backtests": True, "paper_trading": False,
-             "api_access": False, "support": "community"},
-    "starter": {"regime_engine": True, "backtests": True, "paper_trading": False,
-                "api_access": True, "support": "email"},
-    "pro": {"regime_engine": True, "backtests": True, "paper_trading": True,
-            "api_access": True, "support": "email"},
-    "fund": {"regime_engine": True, "backtests": True, "paper_trading": True,
-             "api_access": True, "support": "priority"},
-}  # fmt: skip
+    "free": {
+        "regime_engine": True,
+        "backtests": True,
+        "paper_trading": False,
+        "api_access": False,
+        "support": "community",
+    },
+    "starter": {
+        "regime_engine": True,
+        "backtests": True,
+        "paper_trading": False,
+        "api_access": True,
+        "support": "email",
+    },
+    "pro": {
+        "regime_engine": True,
+        "backtests": True,
+        "paper_trading": True,
+        "api_access": True,
+        "support": "email",
+    },
+    "fund": {
+        "regime_engine": True,
+        "backtests": True,
+        "paper_trading": True,
+        "api_access": True,
+        "support": "priority",
+    },
+}
 _LIMITS = {
     "free": {"api_calls": 1_000, "backtests": 5, "tokens": 50_000, "seats": 1},
     "starter": {"api_calls": 20_000, "backtests": 50, "tokens": 1_000_000, "seats": 3},
     "pro": {"api_calls": 100_000, "backtests": 300, "tokens": 5_000_000, "seats": 10},
     "fund": {"api_calls": 1_000_000, "backtests": None, "tokens": 50_000_000, "seats": None},
 }
-_PRICES = {"free": (0, None), "starter": (4_900, 49_000), "pro": (19_900, 199_000),
-           "fund": (99_900, 999_000)}  # fmt: skip
+_PRICES = {
+    "free": (0, None),
+    "starter": (4_900, 49_000),
+    "pro": (19_900, 199_000),
+    "fund": (99_900, 999_000),
+}
 
 
 def plan_price(plan_id: str, cycle: str) -> int:
@@ -38,16 +64,25 @@ def plan_limits(plan_id: str) -> dict[str, int | None]:
     return dict(_LIMITS[plan_id])
 
 
-def plans_frame() -> pd.DataFrame:
+def plans_frame(created_at: dt.datetime) -> pd.DataFrame:
     """Columns id, name, price_monthly_cents, price_annual_cents, currency, features_json,
-    limits_json, is_active."""
+    limits_json, is_active, created_at, updated_at."""
     rows = [
         (pid, pid.title(), *_PRICES[pid], "USD", _FEATURES[pid], _LIMITS[pid], True)
         for pid in PLAN_LADDER
     ]
-    columns = ["id", "name", "price_monthly_cents", "price_annual_cents", "currency",
-               "features_json", "limits_json", "is_active"]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns).astype({"price_annual_cents": "Int64"})
+    columns = [
+        "id",
+        "name",
+        "price_monthly_cents",
+        "price_annual_cents",
+        "currency",
+        "features_json",
+        "limits_json",
+        "is_active",
+    ]
+    frame = pd.DataFrame(rows, columns=columns).astype({"price_annual_cents": "Int64"})
+    return frame.assign(created_at=created_at, updated_at=created_at)
 
 
 __all__ += ["plan_limits", "plan_price"]

@@ -24,19 +24,29 @@ ASSET_UNIVERSE = [
     ("WTI", "WTI crude oil", "commodity", "trading_252", 75.0),
     ("AAPL", "Apple Inc.", "equity", "trading_252", 170.0),
 ]
-_CLASS_CYCLE = [("equity", "trading_252", 100.0), ("crypto", "calendar_365", 50.0),
-                ("fx", "trading_252", 1.5), ("commodity", "trading_252", 60.0)]  # fmt: skip
+_CLASS_CYCLE = [
+    ("equity", "trading_252", 100.0),
+    ("crypto", "calendar_365", 50.0),
+    ("fx", "trading_252", 1.5),
+    ("commodity", "trading_252", 60.0),
+]
 _PREFIX = {"equity": "EQ", "crypto": "CR", "fx": "FX", "commodity": "CM"}
 _VOL_SCALE = {"equity": 1.0, "crypto": 3.2, "fx": 0.45, "commodity": 1.3}
 # regime: (daily drift, daily volatility); rows of TRANSITIONS follow this order
-REGIMES = {"bull": (0.0007, 0.008), "neutral": (0.0, 0.011), "bear": (-0.0009, 0.017),
-           "crisis": (-0.0025, 0.032)}  # fmt: skip
-TRANSITIONS = np.array([
-    [0.985, 0.010, 0.004, 0.001],
-    [0.015, 0.970, 0.013, 0.002],
-    [0.010, 0.020, 0.960, 0.010],
-    [0.010, 0.020, 0.050, 0.920],
-])  # fmt: skip
+REGIMES = {
+    "bull": (0.0007, 0.008),
+    "neutral": (0.0, 0.011),
+    "bear": (-0.0009, 0.017),
+    "crisis": (-0.0025, 0.032),
+}
+TRANSITIONS = np.array(
+    [
+        [0.985, 0.010, 0.004, 0.001],
+        [0.015, 0.970, 0.013, 0.002],
+        [0.010, 0.020, 0.960, 0.010],
+        [0.010, 0.020, 0.050, 0.920],
+    ]
+)
 
 
 def asset_table(n_assets: int) -> pd.DataFrame:
@@ -74,8 +84,9 @@ def simulate_bars(
     wick = np.abs(rng.standard_normal((2, n))) * params[:, 1] * scale * 0.5
     high = np.maximum(open_, close) * np.exp(wick[0])
     low = np.minimum(open_, close) * np.exp(-wick[1])
-    frame = pd.DataFrame({"date": dates.date, "open": open_, "high": high, "low": low,
-                          "close": close})  # fmt: skip
+    frame = pd.DataFrame(
+        {"date": dates.date, "open": open_, "high": high, "low": low, "close": close}
+    )
     frame["adj_close"] = _adjusted(close, asset["asset_class"])
     frame["volume"] = _volume(rng, params[:, 1], asset["asset_class"])
     return frame

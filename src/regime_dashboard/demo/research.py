@@ -13,8 +13,13 @@ from .ids import uuids
 
 __all__ = ["research_frames"]
 
-_TITLES = ["Regime trend follower", "Crisis hedge overlay", "Mean reversion in neutral",
-           "Momentum with vol target", "Carry in calm regimes"]  # fmt: skip
+_TITLES = [
+    "Regime trend follower",
+    "Crisis hedge overlay",
+    "Mean reversion in neutral",
+    "Momentum with vol target",
+    "Carry in calm regimes",
+]
 _STATUS_P = {"succeeded": 0.8, "failed": 0.1, "running": 0.05, "queued": 0.05}
 
 
@@ -42,28 +47,49 @@ def _strategies(rng, tenants: pd.DataFrame, owners: pd.Series, per_tenant: int, 
     for i, tenant in enumerate(tenants.itertuples()):
         for j in range(per_tenant):
             title = _TITLES[(i + j) % len(_TITLES)]
-            rows.append({"tenant_id": tenant.id, "id": ids[i * per_tenant + j],
-                         "owner_id": owners[tenant.id], "title": title,
-                         "slug": title.lower().replace(" ", "-"), "status": "active",
-                         "visibility": "tenant", "tags": ["regime", "demo"],
-                         "created_at": tenant.signup, "updated_at": tenant.signup})  # fmt: skip
+            rows.append(
+                {
+                    "tenant_id": tenant.id,
+                    "id": ids[i * per_tenant + j],
+                    "owner_id": owners[tenant.id],
+                    "title": title,
+                    "slug": title.lower().replace(" ", "-"),
+                    "status": "active",
+                    "visibility": "tenant",
+                    "tags": ["regime", "demo"],
+                    "created_at": tenant.signup,
+                    "updated_at": tenant.signup,
+                }
+            )
     return rows
 
 
-def research_frames(rng: np.random.Generator, tenants: pd.DataFrame, owners: pd.Series,
-                    per_tenant: int, now: dt.datetime) -> dict[str, pd.DataFrame]:  # fmt: skip
+def research_frames(
+    rng: np.random.Generator,
+    tenants: pd.DataFrame,
+    owners: pd.Series,
+    per_tenant: int,
+    now: dt.datetime,
+) -> dict[str, pd.DataFrame]:
     """Frames for strategies, strategy_versions, backtest_runs, backtest_equity_daily,
     paper_trade_runs. `owners` maps tenant id to the user who owns its strategies."""
     strategies = _strategies(rng, tenants, owners, per_tenant, now)
     versions, runs, equity_frames, papers = [], [], [], []
     for strategy in strategies:
         for number in range(1, int(rng.integers(1, 4)) + 1):
-            version = {"tenant_id": strategy["tenant_id"], "id": uuids(rng, 1)[0],
-                       "strategy_id": strategy["id"], "version": number,
-                       "graph_json": {"nodes": ["regime_filter", "signal", "sizing"],
-                                      "lookback": 20 + 10 * number},
-                       "notes": f"v{number}", "created_by": strategy["owner_id"],
-                       "created_at": strategy["created_at"]}  # fmt: skip
+            version = {
+                "tenant_id": strategy["tenant_id"],
+                "id": uuids(rng, 1)[0],
+                "strategy_id": strategy["id"],
+                "version": number,
+                "graph_json": {
+                    "nodes": ["regime_filter", "signal", "sizing"],
+                    "lookback": 20 + 10 * number,
+                },
+                "notes": f"v{number}",
+                "created_by": strategy["owner_id"],
+                "created_at": strategy["created_at"],
+            }
             versions.append(version)
             for _ in range(int(rng.integers(1, 3))):
                 runs.append(_backtest(rng, version, now, equity_frames))
@@ -81,30 +107,53 @@ def research_frames(rng: np.random.Generator, tenants: pd.DataFrame, owners: pd.
 def _backtest(rng, version: dict, now: dt.datetime, equity_frames: list) -> dict[str, Any]:
     status = rng.choice(list(_STATUS_P), p=list(_STATUS_P.values()))
     created = max(version["created_at"], now - dt.timedelta(days=int(rng.integers(1, 200))))
-    run = {"tenant_id": version["tenant_id"], "id": uuids(rng, 1)[0],
-           "strategy_version_id": version["id"], "requested_by": version["created_by"],
-           "parameters": {"universe": "watchlist", "fee_bps": int(rng.integers(1, 10))},
-           "status": status, "metrics": None, "created_at": created,
-           "started_at": None if status == "queued" else created + dt.timedelta(minutes=2),
-           "completed_at": None}  # fmt: skip
+    run = {
+        "tenant_id": version["tenant_id"],
+        "id": uuids(rng, 1)[0],
+        "strategy_version_id": version["id"],
+        "requested_by": version["created_by"],
+        "parameters": {"universe": "watchlist", "fee_bps": int(rng.integers(1, 10))},
+        "status": status,
+        "metrics": None,
+        "created_at": created,
+        "started_at": None if status == "queued" else created + dt.timedelta(minutes=2),
+        "completed_at": None,
+    }
     if status in ("succeeded", "failed"):
         run["completed_at"] = run["started_at"] + dt.timedelta(seconds=int(rng.integers(20, 900)))
     if status == "succeeded":
         equity = _equity(rng, (created - dt.timedelta(days=1)).date())
         run["metrics"] = _stored_metrics(rng, equity)
-        equity_frames.append(pd.DataFrame({"tenant_id": run["tenant_id"],
-                                           "backtest_run_id": run["id"],
-                                           "date": equity.index.date, "equity": equity.values}))  # fmt: skip
+        equity_frames.append(
+            pd.DataFrame(
+                {
+                    "tenant_id": run["tenant_id"],
+                    "backtest_run_id": run["id"],
+                    "date": equity.index.date,
+                    "equity": equity.values,
+                }
+            )
+        )
     return run
 
 
 def _paper_run(rng, version: dict, now: dt.datetime) -> dict[str, Any]:
     status = rng.choice(["active", "paused", "stopped", "failed"], p=[0.6, 0.2, 0.1, 0.1])
     last = now - dt.timedelta(hours=int(rng.integers(1, 72)))
-    snapshot = {"as_of": last.isoformat(), "equity": round(float(rng.normal(105_000, 8_000)), 2),
-                "return_pct": round(float(rng.normal(4, 6)), 2),
-                "open_positions": int(rng.integers(0, 8))}  # fmt: skip
-    return {"tenant_id": version["tenant_id"], "id": uuids(rng, 1)[0],
-            "strategy_version_id": version["id"], "schedule": {"cron": "0 22 * * 1-5"},
-            "status": status, "last_execution_at": last, "performance_snapshot": snapshot,
-            "alert_config": {"drawdown_pct": 10}, "created_at": version["created_at"]}  # fmt: skip
+    snapshot = {
+        "as_of": last.isoformat(),
+        "equity": round(float(rng.normal(105_000, 8_000)), 2),
+        "return_pct": round(float(rng.normal(4, 6)), 2),
+        "open_positions": int(rng.integers(0, 8)),
+    }
+    return {
+        "tenant_id": version["tenant_id"],
+        "id": uuids(rng, 1)[0],
+        "strategy_version_id": version["id"],
+        "schedule": {"cron": "0 22 * * 1-5"},
+        "status": status,
+        "last_execution_at": last,
+        "performance_snapshot": snapshot,
+        "alert_config": {"drawdown_pct": 10},
+        "created_at": version["created_at"],
+    }

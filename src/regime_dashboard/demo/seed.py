@@ -30,8 +30,16 @@ from .writer import copy_frame, truncate_all
 
 __all__ = ["SeedRefusedError", "SeedSummary", "seed_database"]
 
-_FORCED_PLANS = {0: "pro", 1: "starter", 2: "pro", 3: "starter", 4: "pro", 5: "starter",
-                 6: "fund", 7: "fund"}  # fmt: skip
+_FORCED_PLANS = {
+    0: "pro",
+    1: "starter",
+    2: "pro",
+    3: "starter",
+    4: "pro",
+    5: "starter",
+    6: "fund",
+    7: "fund",
+}
 
 
 class SeedRefusedError(RuntimeError):
@@ -49,11 +57,15 @@ class SeedSummary:
 def _existing_rows(conn: psycopg.Connection) -> dict[str, int]:
     counts = {}
     for table in ("tenants", "price_bars", "plans", "users"):
-        counts[table] = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1000) t").fetchone()[0]
+        counts[table] = conn.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1000) t"  # noqa: S608 - constant names
+        ).fetchone()[0]
     return {k: v for k, v in counts.items() if v}
 
 
-def _follows(rng: np.random.Generator, tenants: pd.DataFrame, assets: pd.Series, k: int) -> pd.DataFrame:
+def _follows(
+    rng: np.random.Generator, tenants: pd.DataFrame, assets: pd.Series, k: int
+) -> pd.DataFrame:
     """Which assets each tenant runs the engine on: the first tenants cover one of each class."""
     rows = []
     for i, tenant_id in enumerate(tenants["id"]):
@@ -62,13 +74,23 @@ def _follows(rng: np.random.Generator, tenants: pd.DataFrame, assets: pd.Series,
     return pd.DataFrame(rows)
 
 
-def _billing(rng: np.random.Generator, tenants: pd.DataFrame, now: dt.datetime) -> dict[str, pd.DataFrame]:
+def _billing(
+    rng: np.random.Generator, tenants: pd.DataFrame, now: dt.datetime
+) -> dict[str, pd.DataFrame]:
     subs, events, payments = [], [], []
     sub_ids = uuids(rng, len(tenants))
     for i, t in enumerate(tenants.itertuples()):
-        plan = _FORCED_PLANS.get(i) or rng.choice(["free", "starter", "pro", "fund"], p=[0.15, 0.4, 0.35, 0.1])
-        cycle = "annual" if plan != "free" and i not in _FORCED_PLANS and rng.random() < 0.25 else "monthly"
-        life = Lifecycle(t.id, sub_ids[i], t.currency, float(t.tax_rate), plan=str(plan), cycle=cycle)
+        plan = _FORCED_PLANS.get(i) or rng.choice(
+            ["free", "starter", "pro", "fund"], p=[0.15, 0.4, 0.35, 0.1]
+        )
+        cycle = (
+            "annual"
+            if plan != "free" and i not in _FORCED_PLANS and rng.random() < 0.25
+            else "monthly"
+        )
+        life = Lifecycle(
+            t.id, sub_ids[i], t.currency, float(t.tax_rate), plan=str(plan), cycle=cycle
+        )
         scenario = SCENARIOS[i] if i < len(SCENARIOS) else None
         simulate_lifecycle(life, rng, t.signup.to_pydatetime(), now, scenario)
         subs.append(_subscription_row(life, t, now))
@@ -76,57 +98,85 @@ def _billing(rng: np.random.Generator, tenants: pd.DataFrame, now: dt.datetime) 
         payments += life.payments
     ev = pd.DataFrame(events).assign(id=uuids(rng, len(events)))
     pay = pd.DataFrame(payments)
-    pay = pay.assign(id=uuids(rng, len(pay)), provider="stripe", payment_method="card",
-                     provider_payment_id=[f"pi_{u.hex[:24]}" for u in uuids(rng, len(pay))],
-                     created_at=pay["billed_at"])  # fmt: skip
+    pay = pay.assign(
+        id=uuids(rng, len(pay)),
+        provider="stripe",
+        payment_method="card",
+        provider_payment_id=[f"pi_{u.hex[:24]}" for u in uuids(rng, len(pay))],
+        created_at=pay["billed_at"],
+    )
     return {"subscriptions": pd.DataFrame(subs), "subscription_events": ev, "payments": pay}
 
 
 def _subscription_row(life: Lifecycle, tenant, now: dt.datetime) -> dict:
     last = life.events[-1]
     canceled = life.status == "canceled"
-    return {"tenant_id": life.tenant_id, "id": life.subscription_id, "plan_id": life.plan,
-            "status": life.status, "billing_cycle": life.cycle, "price_cents": life.price,
-            "currency": life.currency, "started_at": life.events[0]["occurred_at"],
-            "ends_at": last["occurred_at"] if canceled else None,
-            "trial_ends_at": tenant.signup + dt.timedelta(days=14) if life.plan != "free" else None,
-            "current_period_start": None if canceled else life.period_start,
-            "current_period_end": None if canceled or life.period_start is None else life.period_end(),
-            "cancel_at_period_end": life.cancel_at_period_end,
-            "stripe_customer_id": f"cus_{life.tenant_id.hex[:14]}",
-            "stripe_subscription_id": f"sub_{life.subscription_id.hex[:14]}",
-            "created_at": tenant.signup, "updated_at": last["occurred_at"], "version": 1}  # fmt: skip
+    return {
+        "tenant_id": life.tenant_id,
+        "id": life.subscription_id,
+        "plan_id": life.plan,
+        "status": life.status,
+        "billing_cycle": life.cycle,
+        "price_cents": life.price,
+        "currency": life.currency,
+        "started_at": life.events[0]["occurred_at"],
+        "ends_at": last["occurred_at"] if canceled else None,
+        "trial_ends_at": tenant.signup + dt.timedelta(days=14) if life.plan != "free" else None,
+        "current_period_start": None if canceled else life.period_start,
+        "current_period_end": None if canceled or life.period_start is None else life.period_end(),
+        "cancel_at_period_end": life.cancel_at_period_end,
+        "stripe_customer_id": f"cus_{life.tenant_id.hex[:14]}",
+        "stripe_subscription_id": f"sub_{life.subscription_id.hex[:14]}",
+        "created_at": tenant.signup,
+        "updated_at": last["occurred_at"],
+        "version": 1,
+    }
 
 
-def build_frames(scale: Scale, seed: int, as_of: dt.date, progress: Progress) -> dict[str, pd.DataFrame]:
+def build_frames(
+    scale: Scale, seed: int, as_of: dt.date, progress: Progress
+) -> dict[str, pd.DataFrame]:
     """Every table's rows, in foreign-key order."""
     now = dt.datetime.combine(as_of, dt.time(12), tzinfo=dt.UTC)
     last_bar = as_of - dt.timedelta(days=1)
     progress.step("simulating price bars and engine outputs")
-    market = build_market(domain_rng(seed, "prices"), scale.assets, scale.bar_years, scale.output_years, last_bar)
+    market = build_market(
+        domain_rng(seed, "prices"), scale.assets, scale.bar_years, scale.output_years, last_bar
+    )
     progress.step("tenants, members and billing")
     tenants = tenants_frame(domain_rng(seed, "tenants"), scale.tenants, now, scale.history_months)
     users_rng = domain_rng(seed, "users")
     platform_users, links = members(users_rng, tenants)
     accounts, analyst_links = dashboard_accounts(users_rng, tenants, now)
     billing = _billing(domain_rng(seed, "billing"), tenants, now)
-    follows = _follows(domain_rng(seed, "research"), tenants, market.assets["id"], scale.assets_per_tenant)
+    follows = _follows(
+        domain_rng(seed, "research"), tenants, market.assets["id"], scale.assets_per_tenant
+    )
     releases, outputs = build_releases(domain_rng(seed, "research"), market, follows, last_bar)
     progress.step("usage events")
     days = pd.date_range(tenants["signup"].min().normalize().tz_localize(None), last_bar, freq="D")
     states = daily_plan_status(billing["subscription_events"], days)
-    usage = clip_to(now, usage_events(domain_rng(seed, "usage"), states, tenants["id"], links, scale.usage_events))
+    usage = clip_to(
+        now,
+        usage_events(domain_rng(seed, "usage"), states, tenants["id"], links, scale.usage_events),
+    )
     progress.step("strategies, backtests, portfolios and runs")
     owners = links[links["role"] == "owner"].set_index("tenant_id")["user_id"]
-    research = research_frames(domain_rng(seed, "research"), tenants, owners, scale.strategies_per_tenant, now)
-    book = PriceBook({a: pd.to_datetime(b["date"]).to_numpy() for a, b in market.bars.items()},
-                     {a: b["close"].to_numpy() for a, b in market.bars.items()})  # fmt: skip
+    research = research_frames(
+        domain_rng(seed, "research"), tenants, owners, scale.strategies_per_tenant, now
+    )
+    book = PriceBook(
+        {a: pd.to_datetime(b["date"]).to_numpy() for a, b in market.bars.items()},
+        {a: b["close"].to_numpy() for a, b in market.bars.items()},
+    )
     crypto = set(market.assets.loc[market.assets["asset_class"] == "crypto", "id"])
-    trading = trading_frames(domain_rng(seed, "trading"), tenants, follows, owners, book, crypto, scale.orders, now)
+    trading = trading_frames(
+        domain_rng(seed, "trading"), tenants, follows, owners, book, crypto, scale.orders, now
+    )
     ops = ops_frames(domain_rng(seed, "ops"), tenants, links, trading["orders"], scale.runs, now)
     analyst_follows = follows[follows["tenant_id"].isin(analyst_links["tenant_id"])]
     return {
-        "plans": plans_frame(),
+        "plans": plans_frame(now - dt.timedelta(days=scale.history_months * 31)),
         "assets": market.assets.drop(columns=["start_price"]),
         "price_bars": bars_frame(market, now),
         "tenants": tenants[["id", "name", "settings_json", "created_at", "updated_at"]],
@@ -138,13 +188,23 @@ def build_frames(scale: Scale, seed: int, as_of: dt.date, progress: Progress) ->
         "engine_releases": releases,
         "engine_outputs_daily": outputs,
         **research,
-        **{k: trading[k] for k in ("broker_accounts", "portfolios", "signals", "orders", "fills", "holdings")},
+        **{
+            k: trading[k]
+            for k in ("broker_accounts", "portfolios", "signals", "orders", "fills", "holdings")
+        },
         **ops,
     }
 
 
-def seed_database(url: str, *, scale: str = "small", seed: int = 7, as_of: dt.date | None = None,
-                  reset: bool = False, show_progress: bool = False) -> SeedSummary:  # fmt: skip
+def seed_database(
+    url: str,
+    *,
+    scale: str = "small",
+    seed: int = 7,
+    as_of: dt.date | None = None,
+    reset: bool = False,
+    show_progress: bool = False,
+) -> SeedSummary:
     """Seed the database at `url` (already migrated). Refuses a non-empty one unless `reset`."""
     as_of = as_of or dt.datetime.now(dt.UTC).date()
     spec = SCALES[scale]
@@ -153,9 +213,13 @@ def seed_database(url: str, *, scale: str = "small", seed: int = 7, as_of: dt.da
     with psycopg.connect(libpq_dsn(make_url(normalise_url(url)))) as conn:
         existing = _existing_rows(conn)
         if existing and not reset:
-            found = ", ".join(f"{t} ({n}{'+' if n >= 1000 else ''} rows)" for t, n in existing.items())
-            raise SeedRefusedError(f"the database already holds data: {found}. "
-                                   "Run again with --reset to replace it with demo data.")  # fmt: skip
+            found = ", ".join(
+                f"{t} ({n}{'+' if n >= 1000 else ''} rows)" for t, n in existing.items()
+            )
+            raise SeedRefusedError(
+                f"the database already holds data: {found}. "
+                "Run again with --reset to replace it with demo data."
+            )
         frames = build_frames(spec, seed, as_of, progress)
         progress.step(f"writing {sum(len(f) for f in frames.values()):,} rows")
         if reset:

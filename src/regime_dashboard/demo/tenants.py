@@ -14,12 +14,55 @@ from .ids import uuids
 
 __all__ = ["DEMO_ACCOUNTS", "DemoAccount", "dashboard_accounts", "members", "tenants_frame"]
 
-_FIRST = ["Aster", "Birch", "Cobalt", "Dune", "Ember", "Fjord", "Granite", "Harbor", "Iris",
-          "Juniper", "Kestrel", "Linden", "Meridian", "Nimbus", "Onyx", "Pine", "Quarry",
-          "Rowan", "Sable", "Tidal", "Umber", "Vale", "Willow", "Yarrow", "Zephyr"]  # fmt: skip
-_SECOND = ["Capital", "Partners", "Macro", "Quant", "Research", "Asset Management", "Trading",
-           "Advisors", "Holdings", "Analytics", "Investments", "Labs", "Markets",
-           "Securities", "Funds", "Strategies", "Ventures", "Group", "Global", "Systems"]  # fmt: skip
+_FIRST = [
+    "Aster",
+    "Birch",
+    "Cobalt",
+    "Dune",
+    "Ember",
+    "Fjord",
+    "Granite",
+    "Harbor",
+    "Iris",
+    "Juniper",
+    "Kestrel",
+    "Linden",
+    "Meridian",
+    "Nimbus",
+    "Onyx",
+    "Pine",
+    "Quarry",
+    "Rowan",
+    "Sable",
+    "Tidal",
+    "Umber",
+    "Vale",
+    "Willow",
+    "Yarrow",
+    "Zephyr",
+]
+_SECOND = [
+    "Capital",
+    "Partners",
+    "Macro",
+    "Quant",
+    "Research",
+    "Asset Management",
+    "Trading",
+    "Advisors",
+    "Holdings",
+    "Analytics",
+    "Investments",
+    "Labs",
+    "Markets",
+    "Securities",
+    "Funds",
+    "Strategies",
+    "Ventures",
+    "Group",
+    "Global",
+    "Systems",
+]
 
 
 @dataclass(frozen=True)
@@ -43,28 +86,37 @@ def tenant_names(n: int) -> list[str]:
     return [names[(i * 7) % len(names)] if i < len(names) else f"Tenant {i:04d}" for i in range(n)]
 
 
-def tenants_frame(rng: np.random.Generator, n: int, as_of: dt.datetime, months: int) -> pd.DataFrame:
+def tenants_frame(
+    rng: np.random.Generator, n: int, as_of: dt.datetime, months: int
+) -> pd.DataFrame:
     """Columns id, name, settings_json, created_at, updated_at, region, currency, tax_rate,
     signup (the last four feed the billing simulation, not the table)."""
     history_days = int(months * 30.4)
     offsets = np.sort(rng.integers(20, history_days, n))[::-1]
     region = np.where(rng.random(n) < 0.3, "eu", "us")
     us_tax = np.where(rng.random(n) < 0.4, 0.0825, 0.0)
-    frame = pd.DataFrame({
-        "id": uuids(rng, n),
-        "name": tenant_names(n),
-        "region": region,
-        "currency": np.where(region == "eu", "EUR", "USD"),
-        "tax_rate": np.where(region == "eu", 0.20, us_tax),
-        "signup": [as_of - dt.timedelta(days=int(d), hours=int(h))
-                   for d, h in zip(offsets, rng.integers(0, 20, n), strict=True)],
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "id": uuids(rng, n),
+            "name": tenant_names(n),
+            "region": region,
+            "currency": np.where(region == "eu", "EUR", "USD"),
+            "tax_rate": np.where(region == "eu", 0.20, us_tax),
+            "signup": [
+                as_of - dt.timedelta(days=int(d), hours=int(h))
+                for d, h in zip(offsets, rng.integers(0, 20, n), strict=True)
+            ],
+        }
+    )
     frame.loc[n - 1, "signup"] = as_of - dt.timedelta(days=5, hours=3)  # one fresh trial
     frame["settings_json"] = [
-        {"region": r, "timezone": "Europe/Berlin" if r == "eu" else "America/New_York",
-         "report_currency": c}
+        {
+            "region": r,
+            "timezone": "Europe/Berlin" if r == "eu" else "America/New_York",
+            "report_currency": c,
+        }
         for r, c in zip(frame["region"], frame["currency"], strict=True)
-    ]  # fmt: skip
+    ]
     frame["created_at"] = frame["signup"]
     frame["updated_at"] = frame["signup"]
     return frame
@@ -80,12 +132,19 @@ def members(rng: np.random.Generator, tenants: pd.DataFrame) -> tuple[pd.DataFra
         for j in range(count):
             uid = user_ids[k]
             k += 1
-            users.append({"id": uid, "email": f"user{j + 1}@{slug}.example",
-                          "display_name": f"{tenant.name} user {j + 1}", "dashboard_roles": [],
-                          "created_at": tenant.signup})  # fmt: skip
+            users.append(
+                {
+                    "id": uid,
+                    "email": f"user{j + 1}@{slug}.example",
+                    "display_name": f"{tenant.name} user {j + 1}",
+                    "dashboard_roles": [],
+                    "created_at": tenant.signup,
+                }
+            )
             role = "owner" if j == 0 else ("admin" if j == 1 else "member")
-            links.append({"tenant_id": tenant.id, "user_id": uid, "role": role,
-                          "created_at": tenant.signup})  # fmt: skip
+            links.append(
+                {"tenant_id": tenant.id, "user_id": uid, "role": role, "created_at": tenant.signup}
+            )
     return pd.DataFrame(users), pd.DataFrame(links)
 
 
@@ -105,22 +164,30 @@ def dashboard_accounts(
     Returns (users, tenant_users)."""
     ids = uuids(rng, len(DEMO_ACCOUNTS))
     created = as_of - dt.timedelta(days=400)
-    users = pd.DataFrame([
-        {"id": uid, "email": a.email, "display_name": a.display_name,
-         "password_hash": _hash(a.password, rng), "dashboard_roles": [a.role], "created_at": created}
-        for uid, a in zip(ids, DEMO_ACCOUNTS, strict=True)
-    ])  # fmt: skip
+    users = pd.DataFrame(
+        [
+            {
+                "id": uid,
+                "email": a.email,
+                "display_name": a.display_name,
+                "password_hash": _hash(a.password, rng),
+                "dashboard_roles": [a.role],
+                "created_at": created,
+            }
+            for uid, a in zip(ids, DEMO_ACCOUNTS, strict=True)
+        ]
+    )
     analyst = ids[0]
-    links = pd.DataFrame([
-        {"tenant_id": t, "user_id": analyst, "role": "member", "created_at": created}
-        for t in tenants["id"].iloc[:ANALYST_TENANTS]
-    ])  # fmt: skip
+    links = pd.DataFrame(
+        [
+            {"tenant_id": t, "user_id": analyst, "role": "member", "created_at": created}
+            for t in tenants["id"].iloc[:ANALYST_TENANTS]
+        ]
+    )
     return users, links
 
 
-def watchlists(
-    analyst_id: uuid.UUID, follows: pd.DataFrame, as_of: dt.datetime
-) -> pd.DataFrame:
+def watchlists(analyst_id: uuid.UUID, follows: pd.DataFrame, as_of: dt.datetime) -> pd.DataFrame:
     """The analyst's watchlist in each of their tenants: every asset the tenant follows.
     `follows` has columns tenant_id, asset_id. Columns tenant_id, user_id, asset_id,
     settings_json, created_at."""

@@ -51,8 +51,9 @@ def _decide(rng, state: _Book, asset: str, price: float, crypto: bool) -> tuple[
     return "BUY", round(qty, 4) if crypto else float(int(qty))
 
 
-def _portfolio_orders(rng, portfolio: dict, assets: list[str], book: PriceBook, n: int,
-                      crypto: set[str]) -> list[dict[str, Any]]:  # fmt: skip
+def _portfolio_orders(
+    rng, portfolio: dict, assets: list[str], book: PriceBook, n: int, crypto: set[str]
+) -> list[dict[str, Any]]:
     """Simulate `n` signals; returns one dict per order with its signal and fill."""
     state, rows = _Book(), []
     picks = rng.choice(assets, n)
@@ -73,9 +74,19 @@ def _portfolio_orders(rng, portfolio: dict, assets: list[str], book: PriceBook, 
             state.positions[asset] = state.positions.get(asset, 0.0) + sign * qty
             state.cash -= sign * qty * fill_price + fees
         day = pd.Timestamp(book.dates[asset][i]).to_pydatetime().replace(tzinfo=dt.UTC)
-        rows.append({"asset_id": asset, "side": side, "qty": qty, "price": price,
-                     "fill_price": fill_price, "fees": fees, "status": status,
-                     "confidence": confidence, "day": day})  # fmt: skip
+        rows.append(
+            {
+                "asset_id": asset,
+                "side": side,
+                "qty": qty,
+                "price": price,
+                "fill_price": fill_price,
+                "fees": fees,
+                "status": status,
+                "confidence": confidence,
+                "day": day,
+            }
+        )
     return rows
 
 
@@ -85,38 +96,75 @@ def _frames_for(rng, portfolio: dict, rows: list[dict]) -> dict[str, list[dict]]
     out: dict[str, list[dict]] = {"signals": [], "orders": [], "fills": []}
     base = {"tenant_id": portfolio["tenant_id"], "portfolio_id": portfolio["id"]}
     for k, r in enumerate(rows):
-        signal_at = r["day"] + dt.timedelta(hours=19)
+        signal_at = r["day"] + dt.timedelta(hours=19, seconds=k)  # strictly in order
         order_at = signal_at + dt.timedelta(minutes=30)
-        out["signals"].append({**base, "id": signal_ids[k], "asset_id": r["asset_id"],
-                               "signal_type": r["side"], "confidence_score": r["confidence"],
-                               "entry_price": r["price"], "generated_at": signal_at,
-                               "created_at": signal_at})  # fmt: skip
+        out["signals"].append(
+            {
+                **base,
+                "id": signal_ids[k],
+                "asset_id": r["asset_id"],
+                "signal_type": r["side"],
+                "confidence_score": r["confidence"],
+                "entry_price": r["price"],
+                "generated_at": signal_at,
+                "created_at": signal_at,
+            }
+        )
         done = r["status"] == "COMPLETE"
-        out["orders"].append({**base, "id": order_ids[k], "signal_id": signal_ids[k],
-                              "asset_id": r["asset_id"], "broker_order_id": f"BRK-{order_ids[k].hex[:12]}",
-                              "order_type": "MARKET", "transaction_type": r["side"],
-                              "quantity": r["qty"], "price": None, "status": r["status"],
-                              "filled_quantity": r["qty"] if done else 0.0,
-                              "average_price": r["fill_price"] if done else None,
-                              "fees": r["fees"] if done else 0.0, "taxes": 0.0,
-                              "order_timestamp": order_at, "created_at": order_at,
-                              "rejection_reason": "insufficient margin" if r["status"] == "REJECTED" else None})  # fmt: skip
+        out["orders"].append(
+            {
+                **base,
+                "id": order_ids[k],
+                "signal_id": signal_ids[k],
+                "asset_id": r["asset_id"],
+                "broker_order_id": f"BRK-{order_ids[k].hex[:12]}",
+                "order_type": "MARKET",
+                "transaction_type": r["side"],
+                "quantity": r["qty"],
+                "price": None,
+                "status": r["status"],
+                "filled_quantity": r["qty"] if done else 0.0,
+                "average_price": r["fill_price"] if done else None,
+                "fees": r["fees"] if done else 0.0,
+                "taxes": 0.0,
+                "order_timestamp": order_at,
+                "created_at": order_at,
+                "rejection_reason": "insufficient margin" if r["status"] == "REJECTED" else None,
+            }
+        )
         if done:
-            out["fills"].append({**base, "id": fill_ids[k], "order_id": order_ids[k],
-                                 "asset_id": r["asset_id"], "side": r["side"], "quantity": r["qty"],
-                                 "price": r["fill_price"], "fees": r["fees"],
-                                 "filled_at": order_at + dt.timedelta(seconds=2)})  # fmt: skip
+            out["fills"].append(
+                {
+                    **base,
+                    "id": fill_ids[k],
+                    "order_id": order_ids[k],
+                    "asset_id": r["asset_id"],
+                    "side": r["side"],
+                    "quantity": r["qty"],
+                    "price": r["fill_price"],
+                    "fees": r["fees"],
+                    "filled_at": order_at + dt.timedelta(seconds=2),
+                }
+            )
     return out
 
 
-def trading_frames(rng: np.random.Generator, tenants: pd.DataFrame, follows: pd.DataFrame,
-                   owners: pd.Series, book: PriceBook, crypto: set[str], total_orders: int,
-                   now: dt.datetime) -> dict[str, pd.DataFrame]:  # fmt: skip
+def trading_frames(
+    rng: np.random.Generator,
+    tenants: pd.DataFrame,
+    follows: pd.DataFrame,
+    owners: pd.Series,
+    book: PriceBook,
+    crypto: set[str],
+    total_orders: int,
+    now: dt.datetime,
+) -> dict[str, pd.DataFrame]:
     """Frames for broker_accounts, portfolios, signals, orders, fills, holdings."""
     per_tenant = rng.integers(1, 3, len(tenants))
     per_portfolio = max(5, total_orders // max(1, int(per_tenant.sum())))
-    out: dict[str, list[dict]] = {k: [] for k in ("broker_accounts", "portfolios", "signals",
-                                                  "orders", "fills")}  # fmt: skip
+    out: dict[str, list[dict]] = {
+        k: [] for k in ("broker_accounts", "portfolios", "signals", "orders", "fills")
+    }
     for tenant, count in zip(tenants.itertuples(), per_tenant, strict=True):
         assets = follows.loc[follows["tenant_id"] == tenant.id, "asset_id"].tolist()
         for j in range(int(count)):
@@ -134,13 +182,27 @@ def trading_frames(rng: np.random.Generator, tenants: pd.DataFrame, follows: pd.
 def _accounts(rng, tenant: Any, owner: Any, j: int) -> tuple[dict, dict]:
     broker_id, portfolio_id = uuids(rng, 2)
     token = rng.bytes(16).hex()
-    broker = {"tenant_id": tenant.id, "id": broker_id, "user_id": owner, "broker": "Zerodha",
-              "broker_user_id": f"ZR{token[:6]}", "api_key": f"key_{token[:16]}",
-              "access_token": f"tok_live_{token}", "refresh_token": f"ref_{token[::-1]}",
-              "created_at": tenant.signup}  # fmt: skip
-    portfolio = {"tenant_id": tenant.id, "id": portfolio_id, "user_id": owner,
-                 "broker_account_id": broker_id, "name": ["Core book", "Tactical book"][j],
-                 "currency": "USD", "starting_cash": STARTING_CASH, "created_at": tenant.signup}  # fmt: skip
+    broker = {
+        "tenant_id": tenant.id,
+        "id": broker_id,
+        "user_id": owner,
+        "broker": "Zerodha",
+        "broker_user_id": f"ZR{token[:6]}",
+        "api_key": f"key_{token[:16]}",
+        "access_token": f"tok_live_{token}",
+        "refresh_token": f"ref_{token[::-1]}",
+        "created_at": tenant.signup,
+    }
+    portfolio = {
+        "tenant_id": tenant.id,
+        "id": portfolio_id,
+        "user_id": owner,
+        "broker_account_id": broker_id,
+        "name": ["Core book", "Tactical book"][j],
+        "currency": "USD",
+        "starting_cash": STARTING_CASH,
+        "created_at": tenant.signup,
+    }
     return broker, portfolio
 
 
@@ -152,7 +214,9 @@ def _holdings(fills: pd.DataFrame, now: dt.datetime) -> pd.DataFrame:
     if fills.empty:
         return pd.DataFrame(columns=columns)
     parts = []
-    for (tenant_id, portfolio_id), group in fills.groupby(["tenant_id", "portfolio_id"], sort=False):
+    for (tenant_id, portfolio_id), group in fills.groupby(
+        ["tenant_id", "portfolio_id"], sort=False
+    ):
         lots = open_lots(group)
         parts.append(lots.assign(tenant_id=tenant_id, portfolio_id=portfolio_id))
     lots = pd.concat(parts, ignore_index=True).rename(columns={"avg_cost": "average_price"})

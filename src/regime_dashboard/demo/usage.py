@@ -19,11 +19,17 @@ def daily_plan_status(events: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFr
     """The plan and status of every tenant on every day (state after the day's last event).
     Columns tenant_id, day, plan_id, status; days before a tenant's first event are absent."""
     ev = events.sort_values("occurred_at").assign(
-        day=lambda f: pd.to_datetime(f["occurred_at"]).dt.tz_convert("UTC").dt.tz_localize(None)
-        .dt.normalize()
-    )  # fmt: skip
+        day=lambda f: (
+            pd.to_datetime(f["occurred_at"])
+            .dt.tz_convert("UTC")
+            .dt.tz_localize(None)
+            .dt.normalize()
+        )
+    )
     last = ev.groupby(["tenant_id", "day"], sort=False).tail(1)
-    grid = pd.MultiIndex.from_product([last["tenant_id"].unique(), days], names=["tenant_id", "day"])
+    grid = pd.MultiIndex.from_product(
+        [last["tenant_id"].unique(), days], names=["tenant_id", "day"]
+    )
     state = last.set_index(["tenant_id", "day"])[["plan_id", "status"]]
     full = state.reindex(state.index.union(grid)).groupby(level=0).ffill()
     return full.loc[grid].dropna().reset_index()
@@ -52,8 +58,13 @@ def _cells(rng: np.random.Generator, states: pd.DataFrame, intensity: pd.Series)
     return pd.concat(frames, ignore_index=True)
 
 
-def usage_events(rng: np.random.Generator, states: pd.DataFrame, tenant_ids: pd.Series,
-                 members: pd.DataFrame, target_events: int) -> pd.DataFrame:  # fmt: skip
+def usage_events(
+    rng: np.random.Generator,
+    states: pd.DataFrame,
+    tenant_ids: pd.Series,
+    members: pd.DataFrame,
+    target_events: int,
+) -> pd.DataFrame:
     """Columns tenant_id, occurred_at, user_id, metric, quantity. Backtests are one event
     each; api_calls and tokens are batched so the total is near `target_events`."""
     cells = _cells(rng, states, _intensity(rng, tenant_ids))
@@ -64,8 +75,11 @@ def usage_events(rng: np.random.Generator, states: pd.DataFrame, tenant_ids: pd.
     counts[~is_bt] = rng.poisson(lam, (~is_bt).sum())
     rows = cells.loc[cells.index.repeat(counts)].reset_index(drop=True)
     per_event = np.repeat(cells["expected"].to_numpy() / np.maximum(counts, 1), counts)
-    rows["quantity"] = np.where(rows["metric"] == "backtests", 1.0,
-                                np.maximum(1.0, np.round(per_event * rng.uniform(0.6, 1.4, len(rows)))))  # fmt: skip
+    rows["quantity"] = np.where(
+        rows["metric"] == "backtests",
+        1.0,
+        np.maximum(1.0, np.round(per_event * rng.uniform(0.6, 1.4, len(rows)))),
+    )
     seconds = rng.integers(0, 86_400, len(rows))
     rows["occurred_at"] = (rows["day"] + pd.to_timedelta(seconds, unit="s")).dt.tz_localize("UTC")
     rows["user_id"] = _pick_members(rng, rows["tenant_id"], members)

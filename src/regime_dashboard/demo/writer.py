@@ -58,10 +58,15 @@ def copy_frame(conn: psycopg.Connection, table: str, frame: pd.DataFrame) -> int
     if unknown:
         raise ValueError(f"{table}: not columns of the table: {sorted(unknown)}")
     column_list = ", ".join(f'"{c}"' for c in frame.columns)
-    with conn.cursor() as cur, cur.copy(f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv)") as copy:
+    with (
+        conn.cursor() as cur,
+        cur.copy(f"COPY {table} ({column_list}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
         for start in range(0, len(frame), CHUNK_ROWS):
             buffer = io.StringIO()
-            _encode(frame.iloc[start : start + CHUNK_ROWS], table).to_csv(buffer, index=False, header=False)
+            _encode(frame.iloc[start : start + CHUNK_ROWS], table).to_csv(
+                buffer, index=False, header=False
+            )
             copy.write(buffer.getvalue())
     return len(frame)
 

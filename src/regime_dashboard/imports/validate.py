@@ -100,11 +100,29 @@ def _output_rules(row: Row) -> str | None:
     return None
 
 
-OUTPUT_FIELDS = ("escalation_v2", "risk_level", "realized_vol", "vrs", "iix", "dsr", "ss", "mb", "lq")
-BAR_SPEC = FileSpec(("date", "open", "high", "low", "close"), ("adj_close", "volume"),
-                    ("open", "high", "low", "close", "adj_close", "volume"), (_bar_rules,))  # fmt: skip
-OUTPUT_SPEC = FileSpec(("date", "regime", "confidence", "conviction"), OUTPUT_FIELDS,
-                       ("confidence", *OUTPUT_FIELDS), (_output_rules,))  # fmt: skip
+OUTPUT_FIELDS = (
+    "escalation_v2",
+    "risk_level",
+    "realized_vol",
+    "vrs",
+    "iix",
+    "dsr",
+    "ss",
+    "mb",
+    "lq",
+)
+BAR_SPEC = FileSpec(
+    ("date", "open", "high", "low", "close"),
+    ("adj_close", "volume"),
+    ("open", "high", "low", "close", "adj_close", "volume"),
+    (_bar_rules,),
+)
+OUTPUT_SPEC = FileSpec(
+    ("date", "regime", "confidence", "conviction"),
+    OUTPUT_FIELDS,
+    ("confidence", *OUTPUT_FIELDS),
+    (_output_rules,),
+)
 
 
 def _parse_row(spec: FileSpec, raw: dict[str, str]) -> Row:
@@ -128,8 +146,9 @@ def _check_header(spec: FileSpec, header: list[str], result: ValidatedFile) -> b
     return not missing and not dupes
 
 
-def _validate_lines(spec: FileSpec, lines: Iterable[list[str]], header: list[str],
-                    result: ValidatedFile) -> None:  # fmt: skip
+def _validate_lines(
+    spec: FileSpec, lines: Iterable[list[str]], header: list[str], result: ValidatedFile
+) -> None:
     first_seen: dict[dt.date, int] = {}
     for number, cells in enumerate(lines, start=2):
         if not any(c.strip() for c in cells):
@@ -144,7 +163,9 @@ def _validate_lines(spec: FileSpec, lines: Iterable[list[str]], header: list[str
             continue
         reasons = [r for rule in spec.row_rules if (r := rule(row))]
         if row["date"] in first_seen:
-            reasons.append(f"duplicate date {row['date']} (first on line {first_seen[row['date']]})")
+            reasons.append(
+                f"duplicate date {row['date']} (first on line {first_seen[row['date']]})"
+            )
         first_seen.setdefault(row["date"], number)
         result.problems += [Problem(number, r) for r in reasons]
         if not reasons:

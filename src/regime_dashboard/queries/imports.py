@@ -30,7 +30,9 @@ def tenant_id_by_name(conn: Connection, name: str) -> uuid.UUID | None:
 
 def ensure_asset(conn: Connection, *, asset_id: str, asset_class: str, calendar: str) -> bool:
     """Create the asset if it is unknown; returns True when it was created."""
-    stmt = insert(Asset).values(id=asset_id, name=asset_id, asset_class=asset_class, calendar=calendar)
+    stmt = insert(Asset).values(
+        id=asset_id, name=asset_id, asset_class=asset_class, calendar=calendar
+    )
     return conn.execute(stmt.on_conflict_do_nothing(index_elements=["id"])).rowcount == 1
 
 
@@ -42,15 +44,33 @@ def _upsert(conn: Connection, table: Any, rows: Sequence[dict[str, Any]], keys: 
     return len(rows)
 
 
-def upsert_bars(conn: Connection, *, asset_id: str, rows: Sequence[dict[str, Any]], source: str) -> int:
+def upsert_bars(
+    conn: Connection, *, asset_id: str, rows: Sequence[dict[str, Any]], source: str
+) -> int:
     now = dt.datetime.now(dt.UTC)
-    full = [{"adj_close": None, "volume": None, **r, "asset_id": asset_id, "source": source,
-             "ingested_at": now} for r in rows]  # fmt: skip
+    full = [
+        {
+            "adj_close": None,
+            "volume": None,
+            **r,
+            "asset_id": asset_id,
+            "source": source,
+            "ingested_at": now,
+        }
+        for r in rows
+    ]
     return _upsert(conn, PriceBar.__table__, full, ["asset_id", "date"])
 
 
-def ensure_release(conn: Connection, *, tenant_id: uuid.UUID, asset_id: str, version: str,
-                   release_date: dt.date, git_commit: str | None) -> tuple[uuid.UUID, bool]:  # fmt: skip
+def ensure_release(
+    conn: Connection,
+    *,
+    tenant_id: uuid.UUID,
+    asset_id: str,
+    version: str,
+    release_date: dt.date,
+    git_commit: str | None,
+) -> tuple[uuid.UUID, bool]:
     """The release (tenant, asset, version), created if missing; returns (id, created)."""
     found = conn.execute(
         select(EngineRelease.id).where(
@@ -62,15 +82,23 @@ def ensure_release(conn: Connection, *, tenant_id: uuid.UUID, asset_id: str, ver
     if found is not None:
         return found, False
     release_id = uuid.uuid4()
-    conn.execute(insert(EngineRelease).values(
-        id=release_id, tenant_id=tenant_id, asset_id=asset_id, version=version,
-        release_date=release_date, git_commit=git_commit, env_json={"source": "csv import"},
-    ))  # fmt: skip
+    conn.execute(
+        insert(EngineRelease).values(
+            id=release_id,
+            tenant_id=tenant_id,
+            asset_id=asset_id,
+            version=version,
+            release_date=release_date,
+            git_commit=git_commit,
+            env_json={"source": "csv import"},
+        )
+    )
     return release_id, True
 
 
-def set_release_hash(conn: Connection, *, tenant_id: uuid.UUID, release_id: uuid.UUID,
-                     data_sha256: str | None) -> None:  # fmt: skip
+def set_release_hash(
+    conn: Connection, *, tenant_id: uuid.UUID, release_id: uuid.UUID, data_sha256: str | None
+) -> None:
     conn.execute(
         update(EngineRelease)
         .where(EngineRelease.tenant_id == tenant_id, EngineRelease.id == release_id)
@@ -78,17 +106,24 @@ def set_release_hash(conn: Connection, *, tenant_id: uuid.UUID, release_id: uuid
     )
 
 
-def upsert_outputs(conn: Connection, *, tenant_id: uuid.UUID, release_id: uuid.UUID,
-                   rows: Sequence[dict[str, Any]]) -> int:  # fmt: skip
+def upsert_outputs(
+    conn: Connection, *, tenant_id: uuid.UUID, release_id: uuid.UUID, rows: Sequence[dict[str, Any]]
+) -> int:
     fields = [c.name for c in EngineOutputDaily.__table__.columns]
-    full = [{**{f: None for f in fields}, **r, "tenant_id": tenant_id, "release_id": release_id}
-            for r in rows]  # fmt: skip
+    full = [
+        {**{f: None for f in fields}, **r, "tenant_id": tenant_id, "release_id": release_id}
+        for r in rows
+    ]
     return _upsert(conn, EngineOutputDaily.__table__, full, ["tenant_id", "release_id", "date"])
 
 
 def bump_data_version(conn: Connection) -> None:
     """Tell every cached query that the data changed (same transaction as the change)."""
-    conn.execute(update(DataVersion).values(version=DataVersion.version + 1, updated_at=dt.datetime.now(dt.UTC)))
+    conn.execute(
+        update(DataVersion).values(
+            version=DataVersion.version + 1, updated_at=dt.datetime.now(dt.UTC)
+        )
+    )
 
 
 __all__ += ["set_release_hash"]

@@ -41,10 +41,14 @@ ORDER BY 1
 
 def list_assets(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     """Columns ASSET_COLUMNS, by id."""
-    return frame(conn, select(*(getattr(Asset, c) for c in ASSET_COLUMNS)).order_by(Asset.id), ASSET_COLUMNS)
+    return frame(
+        conn, select(*(getattr(Asset, c) for c in ASSET_COLUMNS)).order_by(Asset.id), ASSET_COLUMNS
+    )
 
 
-def bars(conn: Connection, *, scope: TenantScope, asset_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+def bars(
+    conn: Connection, *, scope: TenantScope, asset_id: str, start: dt.date, end: dt.date
+) -> pd.DataFrame:
     """Every bar of `asset_id` from `start` to `end`, by date. Columns BAR_COLUMNS."""
     stmt = (
         select(*(getattr(PriceBar, c) for c in BAR_COLUMNS))
@@ -54,8 +58,15 @@ def bars(conn: Connection, *, scope: TenantScope, asset_id: str, start: dt.date,
     return frame(conn, stmt, BAR_COLUMNS)
 
 
-def bars_bucketed(conn: Connection, *, scope: TenantScope, asset_id: str, start: dt.date,
-                  end: dt.date, max_points: int) -> pd.DataFrame:  # fmt: skip
+def bars_bucketed(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    asset_id: str,
+    start: dt.date,
+    end: dt.date,
+    max_points: int,
+) -> pd.DataFrame:
     """Bars from `start` to `end` merged in SQL into at most `max_points` candles (first open,
     highest high, lowest low, last close, summed volume). Columns BAR_COLUMNS +
     bars_in_bucket (1 everywhere when nothing was merged)."""

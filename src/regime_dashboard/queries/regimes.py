@@ -13,11 +13,36 @@ from ._frames import frame
 
 __all__ = ["OUTPUT_COLUMNS", "RELEASE_COLUMNS", "list_releases", "regime_series"]
 
-RELEASE_COLUMNS = ["tenant_id", "tenant_name", "release_id", "asset_id", "asset_name",
-                   "asset_class", "calendar", "version", "release_date", "git_commit",
-                   "data_sha256", "first_date", "last_date"]  # fmt: skip
-OUTPUT_COLUMNS = ["date", "regime", "confidence", "conviction", "escalation_v2", "risk_level",
-                  "realized_vol", "vrs", "iix", "dsr", "ss", "mb", "lq"]  # fmt: skip
+RELEASE_COLUMNS = [
+    "tenant_id",
+    "tenant_name",
+    "release_id",
+    "asset_id",
+    "asset_name",
+    "asset_class",
+    "calendar",
+    "version",
+    "release_date",
+    "git_commit",
+    "data_sha256",
+    "first_date",
+    "last_date",
+]
+OUTPUT_COLUMNS = [
+    "date",
+    "regime",
+    "confidence",
+    "conviction",
+    "escalation_v2",
+    "risk_level",
+    "realized_vol",
+    "vrs",
+    "iix",
+    "dsr",
+    "ss",
+    "mb",
+    "lq",
+]
 
 
 def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
@@ -29,12 +54,20 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     last = select(func.max(out.date)).where(same_release).scalar_subquery()
     stmt = (
         select(
-            EngineRelease.tenant_id, Tenant.name.label("tenant_name"),
-            EngineRelease.id.label("release_id"), EngineRelease.asset_id,
-            Asset.name.label("asset_name"), Asset.asset_class, Asset.calendar,
-            EngineRelease.version, EngineRelease.release_date, EngineRelease.git_commit,
-            EngineRelease.data_sha256, first.label("first_date"), last.label("last_date"),
-        )  # fmt: skip
+            EngineRelease.tenant_id,
+            Tenant.name.label("tenant_name"),
+            EngineRelease.id.label("release_id"),
+            EngineRelease.asset_id,
+            Asset.name.label("asset_name"),
+            Asset.asset_class,
+            Asset.calendar,
+            EngineRelease.version,
+            EngineRelease.release_date,
+            EngineRelease.git_commit,
+            EngineRelease.data_sha256,
+            first.label("first_date"),
+            last.label("last_date"),
+        )
         .join(Tenant, Tenant.id == EngineRelease.tenant_id)
         .join(Asset, Asset.id == EngineRelease.asset_id)
         .where(scope.clause(EngineRelease.tenant_id))
@@ -43,13 +76,22 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     return frame(conn, stmt, RELEASE_COLUMNS)
 
 
-def regime_series(conn: Connection, *, scope: TenantScope, tenant_id: str, release_id: str,
-                  start: dt.date, end: dt.date) -> pd.DataFrame:  # fmt: skip
+def regime_series(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    tenant_id: str,
+    release_id: str,
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
     """One release's daily outputs from `start` to `end`, by date. Columns OUTPUT_COLUMNS."""
     out = EngineOutputDaily
     stmt = (
         select(*(getattr(out, c) for c in OUTPUT_COLUMNS))
-        .where(scope.clause(out.tenant_id), out.tenant_id == tenant_id, out.release_id == release_id)
+        .where(
+            scope.clause(out.tenant_id), out.tenant_id == tenant_id, out.release_id == release_id
+        )
         .where(out.date.between(start, end))
         .order_by(out.date)
     )

@@ -35,21 +35,44 @@ def visible_releases(scope: TenantScope) -> pd.DataFrame:
     return run_query(regimes.list_releases, scope=scope)
 
 
-def load_regime_view(scope: TenantScope, *, tenant_id: str, release_id: str, asset_id: str,
-                     start: dt.date, end: dt.date) -> RegimeView:  # fmt: skip
-    outputs = run_query(regimes.regime_series, scope=scope, tenant_id=tenant_id,
-                        release_id=release_id, start=start, end=end)  # fmt: skip
-    bars = run_query(market.bars_bucketed, scope=scope, asset_id=asset_id, start=start, end=end,
-                     max_points=CANDLE_POINTS)  # fmt: skip
+def load_regime_view(
+    scope: TenantScope,
+    *,
+    tenant_id: str,
+    release_id: str,
+    asset_id: str,
+    start: dt.date,
+    end: dt.date,
+) -> RegimeView:
+    outputs = run_query(
+        regimes.regime_series,
+        scope=scope,
+        tenant_id=tenant_id,
+        release_id=release_id,
+        start=start,
+        end=end,
+    )
+    bars = run_query(
+        market.bars_bucketed,
+        scope=scope,
+        asset_id=asset_id,
+        start=start,
+        end=end,
+        max_points=CANDLE_POINTS,
+    )
     bars = bars.assign(date=pd.to_datetime(bars["date"]))
     outputs = outputs.assign(date=pd.to_datetime(outputs["date"]))
-    confidence, thinned = downsample_frame(outputs[["date", "confidence"]], "date", "confidence", LINE_POINTS)
+    confidence, thinned = downsample_frame(
+        outputs[["date", "confidence"]], "date", "confidence", LINE_POINTS
+    )
     assert len(confidence) <= MAX_POINTS_PER_TRACE
     has_rows = not outputs.empty
     return RegimeView(
         bars=bars,
         regimes=outputs,
-        spells=regime_spells(outputs) if has_rows else pd.DataFrame(columns=["regime", "start", "end", "days"]),
+        spells=regime_spells(outputs)
+        if has_rows
+        else pd.DataFrame(columns=["regime", "start", "end", "days"]),
         summary=regime_summary(outputs) if has_rows else pd.DataFrame(),
         confidence=confidence,
         candles_merged=bool((bars["bars_in_bucket"] > 1).any()) if not bars.empty else False,

@@ -41,9 +41,16 @@ __all__ = [
 
 SUBSCRIPTION_STATUSES = ("trialing", "active", "past_due", "canceled")
 SUBSCRIPTION_EVENT_TYPES = (
-    "trial_started", "activated", "upgraded", "downgraded", "price_changed",
-    "past_due", "recovered", "canceled", "reactivated",
-)  # fmt: skip
+    "trial_started",
+    "activated",
+    "upgraded",
+    "downgraded",
+    "price_changed",
+    "past_due",
+    "recovered",
+    "canceled",
+    "reactivated",
+)
 _STATUS_CHECK = "IN ('trialing','active','past_due','canceled')"
 
 

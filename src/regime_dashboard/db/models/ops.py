@@ -24,8 +24,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAt, TenantOwned, new_id
 
-__all__ = ["RUN_KINDS", "RUN_STATUSES", "AuditLog", "ComplianceEvent", "DataVersion",
-           "Notification", "Run"]  # fmt: skip
+__all__ = [
+    "RUN_KINDS",
+    "RUN_STATUSES",
+    "AuditLog",
+    "ComplianceEvent",
+    "DataVersion",
+    "Notification",
+    "Run",
+]
 
 RUN_KINDS = ("backtest", "paper_trade", "engine_release", "agent", "training", "import")
 RUN_STATUSES = ("queued", "processing", "succeeded", "failed", "canceled")
