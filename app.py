@@ -1,20 +1,46 @@
-"""Entry point: the frame around every page. Builds the navigation and runs the page."""
+"""Entry point: the frame around every page. Signs the viewer in, builds the navigation
+from their roles, runs the chosen page. Page files live in views/, not pages/ (README)."""
 
 from __future__ import annotations
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
+from regime_dashboard.auth.gate import CookieKeyError, signed_in_viewer
+from regime_dashboard.config import get_settings
 from regime_dashboard.ui import show_database_error
+from regime_dashboard.viewer import Viewer
 
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
 
-pages = {
-    "Analysis": [
-        st.Page("views/regimes.py", title="Regimes", icon="🧭", url_path="regimes", default=True)
-    ],
-}
-page = st.navigation(pages)
+# area, section, file, title, icon, url path
+PAGES = [
+    ("analyst", "Analysis", "views/regimes.py", "Regimes", "🧭", "regimes"),
+]
+
+
+def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    for area, section, path, title, icon, slug in PAGES:
+        if viewer.can(area):
+            sections.setdefault(section, []).append(
+                st.Page(path, title=title, icon=icon, url_path=slug)
+            )
+    return sections
+
+
+try:
+    viewer = signed_in_viewer(get_settings())
+except CookieKeyError as exc:
+    st.error(str(exc), icon="🔑")
+    st.stop()
+except DBAPIError as exc:
+    show_database_error(exc)
+    st.stop()
+if viewer is None:
+    st.stop()
+
+page = st.navigation(navigation_for(viewer))
 try:
     page.run()
 except DBAPIError as exc:

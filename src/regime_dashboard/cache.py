@@ -8,17 +8,19 @@ process sees it on its next rerun; rows written by other services appear within 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from .config import get_settings
-from .db.engine import make_engine, read_only
+from .db.engine import make_engine, read_only, rls_available
 from .db.resolve import resolve_database
 from .scope import TenantScope
+from .viewer import Viewer
 
 __all__ = [
     "CACHE_TTL_SECONDS",
@@ -62,6 +64,15 @@ def get_read_engine() -> Engine:
     return _engine(replica) if replica else get_engine()
 
 
+@st.cache_resource(show_spinner=False)
+def _rls_on(url: str) -> bool:
+    return get_settings().row_level_security and rls_available(_engine(url))
+
+
+def _read_url() -> str:
+    return get_settings().database_read_url or _database().url
+
+
 def data_version() -> int:
     """The current dashboard data version (one indexed row)."""
     with read_only(get_read_engine()) as conn:
@@ -79,7 +90,8 @@ def _name(fn: QueryFn) -> str:
 def _cached(
     name: str, scope_key: str, version: int, params: tuple, _scope: TenantScope
 ) -> pd.DataFrame:
-    with read_only(get_read_engine()) as conn:
+    url = _read_url()
+    with read_only(_engine(url), _scope, rls=_rls_on(url)) as conn:
         return _REGISTRY[name](conn, scope=_scope, **dict(params))
 
 
@@ -88,6 +100,22 @@ def run_query(fn: QueryFn, *, scope: TenantScope, **params: Any) -> pd.DataFrame
     name = _name(fn)
     _REGISTRY[name] = fn
     return _cached(name, scope.cache_key(), data_version(), tuple(sorted(params.items())), scope)
+
+
+BUMP_VERSION = text(
+    "UPDATE data_versions SET version = version + 1, updated_at = now() WHERE scope = 'dashboard'"
+)
+
+
+@contextmanager
+def write_transaction(viewer: Viewer) -> Iterator[Connection]:
+    """The one way dashboard edits reach the database: admins only, on the primary, in one
+    transaction that also bumps the data version, so every session sees the edit on its
+    next rerun and nothing is half-written."""
+    viewer.require("admin")
+    with get_engine().begin() as conn:
+        yield conn
+        conn.execute(BUMP_VERSION)
 
 
 def clear() -> None:
@@ -101,3 +129,4 @@ def dispose() -> None:
         _ENGINES.pop().dispose()
     _engine.clear()
     _database.clear()
+    _rls_on.clear()

@@ -179,9 +179,48 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from .auth.gate import CookieKeyError, cookie_key
+
+    try:
+        cookie_key(_settings())
+    except CookieKeyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     db = _database()
     upgrade_to_head(db.url)
     return _serve(db.url, args.port, demo=False)
+
+
+def _accounts(args: argparse.Namespace, create: bool) -> int:
+    from .auth.accounts import AccountError, create_user, read_password, reset_password
+    from .auth.passwords import PasswordRuleError
+    from .db.engine import make_engine
+
+    db = _database()
+    engine = make_engine(db.url)
+    try:
+        password = read_password()
+        if create:
+            create_user(
+                engine,
+                email=args.email,
+                roles=args.role,
+                tenants=args.tenant or [],
+                password=password,
+                display_name=args.name,
+            )
+        else:
+            reset_password(engine, email=args.email, password=password)
+    except (AccountError, PasswordRuleError) as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+        db.close()
+    print(
+        ("created or updated " if create else "new password set for ") + args.email.strip().lower()
+    )
+    return 0
 
 
 def _date(text: str) -> dt.date:

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(default=5000, ge=100, description="Per-statement limit")
     pool_size: int = Field(default=5, ge=1, le=50, description="Connections per process")
     cache_ttl_seconds: int = Field(default=60, ge=1, description="Freshness of external writes")
+    row_level_security: bool = Field(default=True, description="Reads as the RLS viewer role")
+    login_max_attempts: int = Field(default=5, ge=1, description="Failed sign-ins before a lock")
+    login_lock_minutes: int = Field(default=15, ge=1, description="How long a lock lasts")
     cookie_key: SecretStr | None = Field(default=None, description="Session cookie signing key")
     demo_mode: bool = Field(default=False, description="Demo accounts and default cookie key")
 

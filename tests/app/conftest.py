@@ -31,7 +31,33 @@ def app_env(seeded_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     _reset_caches()
 
 
+DEMO_EMAILS = {
+    "analyst": "analyst@demo.local",
+    "admin": "admin@demo.local",
+    "leadership": "leadership@demo.local",
+}
+
+
+def signed_in(at: AppTest, role: str) -> AppTest:
+    """Sign `at` in as the seeded demo account of `role` (before its first run)."""
+    at.session_state["authentication_status"] = True
+    at.session_state["username"] = DEMO_EMAILS[role]
+    return at
+
+
 @pytest.fixture
-def app(app_env: str) -> AppTest:
-    """A fresh AppTest of app.py (not yet run)."""
-    return AppTest.from_file(APP, default_timeout=30)
+def app(app_env: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """A fresh AppTest of app.py (not yet run), signed in as the demo analyst."""
+    monkeypatch.setenv("DEMO_MODE", "true")
+    get_settings.cache_clear()
+    return signed_in(AppTest.from_file(APP, default_timeout=30), "analyst")
+
+
+@pytest.fixture
+def app_env_copy(seeded_copy: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Like app_env, on a private copy of the seeded database that tests may write to."""
+    monkeypatch.setenv("DATABASE_URL", seeded_copy)
+    monkeypatch.chdir(ROOT)
+    _reset_caches()
+    yield seeded_copy
+    _reset_caches()

@@ -98,8 +98,9 @@ def test_changing_the_asset_changes_the_chart(app: AppTest) -> None:
 def test_a_url_with_parameters_reopens_the_same_view(app: AppTest, app_env: str) -> None:
     tenant, asset = _sql(
         app_env,
-        "SELECT t.name, r.asset_id FROM engine_releases r JOIN tenants t "
-        "ON t.id = r.tenant_id ORDER BY t.name DESC, r.asset_id DESC LIMIT 1",
+        "SELECT t.name, r.asset_id FROM engine_releases r JOIN tenants t ON t.id = r.tenant_id "
+        "JOIN tenant_users m ON m.tenant_id = t.id JOIN users u ON u.id = m.user_id "
+        "WHERE u.email = 'analyst@demo.local' ORDER BY t.name DESC, r.asset_id DESC LIMIT 1",
     )[0]
     app.query_params.update(
         {
@@ -121,11 +122,15 @@ def test_a_url_with_parameters_reopens_the_same_view(app: AppTest, app_env: str)
 
 
 def test_an_empty_database_says_what_to_do(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.app.conftest import APP, _reset_caches
+    from regime_dashboard.viewer import Viewer
+    from tests.app.conftest import _reset_caches
+    from tests.conftest import ROOT
 
     monkeypatch.setenv("DATABASE_URL", empty_db)
     _reset_caches()
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = AppTest.from_file(str(ROOT / "views" / "regimes.py"), default_timeout=30)
+    at.session_state["_viewer"] = Viewer(None, "a@x.io", "A", frozenset({"admin"}))
+    at.run()
     assert not at.exception
     assert "regime-dashboard seed" in at.info[0].value
     _reset_caches()

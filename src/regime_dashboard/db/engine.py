@@ -8,7 +8,19 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-__all__ = ["libpq_dsn", "make_engine", "normalise_url", "read_only", "safe_url"]
+from ..scope import TenantScope
+
+__all__ = [
+    "VIEWER_ROLE",
+    "libpq_dsn",
+    "make_engine",
+    "normalise_url",
+    "read_only",
+    "rls_available",
+    "safe_url",
+]
+
+VIEWER_ROLE = "regime_viewer"
 
 
 def normalise_url(url: str) -> str:
@@ -42,10 +54,41 @@ def make_engine(url: str, *, statement_timeout_ms: int = 5000, pool_size: int = 
     )
 
 
+def rls_available(engine: Engine) -> bool:
+    """Whether this database has the viewer role (migration 0003) and we may assume it."""
+    with engine.connect() as conn:
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT pg_has_role(current_user, oid, 'MEMBER') "
+                    "FROM pg_roles WHERE rolname = :r"
+                ),
+                {"r": VIEWER_ROLE},
+            ).scalar()
+        )
+
+
 @contextmanager
-def read_only(engine: Engine) -> Iterator[Connection]:
-    """A connection inside a READ ONLY transaction, rolled back at the end."""
+def read_only(
+    engine: Engine, scope: TenantScope | None = None, *, rls: bool = False
+) -> Iterator[Connection]:
+    """A connection inside a READ ONLY transaction, rolled back at the end. With `rls`, the
+    transaction runs as the viewer role with `scope` set, so row-level security limits every
+    tenant table to the scope whatever the query says."""
     with engine.connect() as conn, conn.begin() as tx:
         conn.execute(text("SET TRANSACTION READ ONLY"))
+        if rls and scope is not None:
+            _enter_viewer_role(conn, scope)
         yield conn
         tx.rollback()
+
+
+def _enter_viewer_role(conn: Connection, scope: TenantScope) -> None:
+    conn.execute(text(f"SET LOCAL ROLE {VIEWER_ROLE}"))
+    conn.execute(
+        text(
+            "SELECT set_config('app.all_tenants', :all, true), "
+            "set_config('app.tenant_ids', :ids, true)"
+        ),
+        {"all": "on" if scope.is_all else "off", "ids": ",".join(scope.tenant_ids or ())},
+    )
