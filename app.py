@@ -16,13 +16,14 @@ st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide
 # area, section, file, title, icon, url path
 PAGES = [
     ("analyst", "Analysis", "views/regimes.py", "Regimes", "🧭", "regimes"),
+    (None, "Account", "views/home.py", "Home", "🏠", "home"),
 ]
 
 
 def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
     for area, section, path, title, icon, slug in PAGES:
-        if viewer.can(area):
+        if area is None or viewer.can(area):
             sections.setdefault(section, []).append(
                 st.Page(path, title=title, icon=icon, url_path=slug)
             )

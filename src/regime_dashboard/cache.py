@@ -24,6 +24,7 @@ from .viewer import Viewer
 
 __all__ = [
     "CACHE_TTL_SECONDS",
+    "database_description",
     "clear",
     "data_version",
     "dispose",
@@ -42,6 +43,11 @@ _ENGINES: list[Engine] = []
 def _database() -> Any:
     """The resolved database of this process (starts the embedded one when needed)."""
     return resolve_database(get_settings())
+
+
+def database_description() -> str:
+    """The one line saying which database is in use (no password)."""
+    return _database().describe()
 
 
 def get_engine() -> Engine:

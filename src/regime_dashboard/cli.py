@@ -223,6 +223,22 @@ def _accounts(args: argparse.Namespace, create: bool) -> int:
     return 0
 
 
+def _account_commands(sub: argparse._SubParsersAction) -> None:
+    create = sub.add_parser(
+        "create-user", help="create a dashboard account (password: stdin or prompt)"
+    )
+    create.add_argument("email")
+    create.add_argument(
+        "--role", action="append", required=True, choices=["analyst", "admin", "leadership"]
+    )
+    create.add_argument("--tenant", action="append", help="tenant name (repeat for several)")
+    create.add_argument("--name", default=None, help="display name")
+    create.set_defaults(func=lambda a: _accounts(a, create=True))
+    reset = sub.add_parser("reset-password", help="set a new password (stdin or prompt)")
+    reset.add_argument("email")
+    reset.set_defaults(func=lambda a: _accounts(a, create=False))
+
+
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
@@ -269,6 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-sha256", default=None, help="the engine's input hash (default: computed)"
     )
     outs.set_defaults(func=lambda a: _import(a, outputs=True))
+    _account_commands(sub)
     for name, func, help_text in (
         ("demo", cmd_demo, "embedded database + demo data + app"),
         ("run", cmd_run, "serve the app against DATABASE_URL"),

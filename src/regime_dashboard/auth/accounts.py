@@ -20,8 +20,9 @@ class AccountError(ValueError):
     pass
 
 
-def read_password(stdin: TextIO = sys.stdin) -> str:
+def read_password(stdin: TextIO | None = None) -> str:
     """From stdin when it is not a terminal (scripts), else prompted twice."""
+    stdin = stdin or sys.stdin
     if not stdin.isatty():
         return stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Password: ")

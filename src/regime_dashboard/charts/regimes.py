@@ -8,7 +8,19 @@ from plotly.subplots import make_subplots
 
 from .palette import REGIME_COLORS, regime_color
 
-__all__ = ["regime_price_figure"]
+__all__ = ["PANEL_TITLES", "panels_figure", "regime_price_figure", "transition_figure"]
+
+PANEL_TITLES = {
+    "risk_level": "Risk level",
+    "escalation_v2": "Escalation (v2)",
+    "realized_vol": "Realized volatility",
+    "vrs": "VRS · vol ratio",
+    "iix": "IIX · trend index",
+    "dsr": "DSR · drawdown",
+    "ss": "SS · trend strength",
+    "mb": "MB · breadth",
+    "lq": "LQ · liquidity",
+}
 
 
 def _bands(spells: pd.DataFrame) -> list[dict]:
@@ -127,4 +139,69 @@ def regime_price_figure(
         showgrid=False,
     )
     fig.update_yaxes(title_text="Volume", row=2, col=1)
+    return fig
+
+
+def panels_figure(
+    panels: dict[str, pd.DataFrame], spells: pd.DataFrame, fields: tuple[str, ...], title: str
+) -> go.Figure:
+    """One line panel per field, stacked on a shared date axis over the regime bands.
+    panels: field -> frame with columns date and <field> (already downsampled); spells:
+    regime, start, end."""
+    fig = make_subplots(
+        rows=len(fields),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.04,
+        subplot_titles=[PANEL_TITLES.get(f, f) for f in fields],
+    )
+    for row, field in enumerate(fields, start=1):
+        line = panels[field]
+        fig.add_trace(
+            go.Scatter(
+                x=line["date"],
+                y=line[field],
+                name=PANEL_TITLES.get(field, field),
+                mode="lines",
+                line={"width": 1.2},
+                showlegend=False,
+            ),
+            row=row,
+            col=1,
+        )
+    fig.update_layout(
+        shapes=_bands(spells),
+        title=title,
+        height=150 + 130 * len(fields),
+        hovermode="x unified",
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+    )
+    return fig
+
+
+def transition_figure(matrix: pd.DataFrame) -> go.Figure:
+    """Heatmap of a transition-probability matrix (index: from, columns: to)."""
+    values = matrix.to_numpy(dtype="float64")
+    text = [[f"{v:.1%}" if v == v else "–" for v in row] for row in values]
+    fig = go.Figure(
+        go.Heatmap(
+            z=values,
+            x=[str(c).title() for c in matrix.columns],
+            y=[str(i).title() for i in matrix.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            colorbar={"title": "P(next day)", "tickformat": ".0%"},
+        )
+    )
+    fig.update_layout(
+        title="Regime transitions: from (rows) to the next day's regime (columns)",
+        xaxis_title="To",
+        yaxis_title="From",
+        yaxis_autorange="reversed",
+        height=380,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
     return fig

@@ -6,24 +6,48 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 
 from ..db.models import Asset, PriceBar
 from ..scope import TenantScope
 from ._frames import frame
 
-__all__ = ["ASSET_COLUMNS", "BAR_COLUMNS", "bars", "bars_bucketed", "list_assets"]
+__all__ = [
+    "ASSET_COLUMNS",
+    "BAR_COLUMNS",
+    "BUCKET_COLUMNS",
+    "CLOSE_COLUMNS",
+    "HISTOGRAM_COLUMNS",
+    "bars",
+    "bars_bucketed",
+    "closes",
+    "last_closes",
+    "list_assets",
+    "return_histogram",
+]
 
-ASSET_COLUMNS = ["id", "name", "asset_class", "calendar", "is_active"]
+ASSET_COLUMNS = ["id", "name", "asset_class", "calendar", "is_active", "first_date", "last_date"]
 BAR_COLUMNS = ["date", "open", "high", "low", "close", "adj_close", "volume"]
 BUCKET_COLUMNS = [*BAR_COLUMNS, "bars_in_bucket"]
+CLOSE_COLUMNS = ["date", "asset_id", "close"]
+HISTOGRAM_COLUMNS = ["bin_start", "bin_end", "count"]
 
+# With :adjusted, open/high/low/close are scaled by adj_close / close (bars without an
+# adjusted close keep their raw prices) before candles are merged.
 _BUCKETED = text("""
-WITH numbered AS (
-    SELECT date, open, high, low, close, adj_close, volume,
-           (row_number() OVER (ORDER BY date) - 1) * :max_points / count(*) OVER () AS bucket
+WITH scaled AS (
+    SELECT date, adj_close, volume,
+           CASE WHEN :adjusted AND adj_close IS NOT NULL THEN adj_close / close ELSE 1.0 END
+               AS factor,
+           open, high, low, close
     FROM price_bars
     WHERE asset_id = :asset_id AND date BETWEEN :start AND :end
+),
+numbered AS (
+    SELECT date, open * factor AS open, high * factor AS high, low * factor AS low,
+           close * factor AS close, adj_close, volume,
+           (row_number() OVER (ORDER BY date) - 1) * :max_points / count(*) OVER () AS bucket
+    FROM scaled
 )
 SELECT min(date) AS date,
        (array_agg(open ORDER BY date))[1] AS open,
@@ -38,12 +62,49 @@ GROUP BY bucket
 ORDER BY 1
 """)
 
+# Close-to-close returns (of adj_close where present when :adjusted) binned into :bins
+# equal-width bins from the smallest to the largest return; the largest falls in the last.
+_HISTOGRAM = text("""
+WITH prices AS (
+    SELECT date, CASE WHEN :adjusted THEN coalesce(adj_close, close) ELSE close END AS px
+    FROM price_bars
+    WHERE asset_id = :asset_id AND date BETWEEN :start AND :end
+),
+returns AS (
+    SELECT px / lag(px) OVER (ORDER BY date) - 1 AS ret FROM prices
+),
+bounds AS (
+    SELECT min(ret) AS lo, max(ret) AS hi FROM returns
+),
+counted AS (
+    SELECT least(width_bucket(ret, lo, hi, :bins), :bins) AS bin, count(*) AS n
+    FROM returns CROSS JOIN bounds
+    WHERE ret IS NOT NULL AND hi > lo
+    GROUP BY 1
+)
+SELECT lo + (g - 1) * (hi - lo) / :bins AS bin_start,
+       lo + g * (hi - lo) / :bins AS bin_end,
+       coalesce(counted.n, 0) AS count
+FROM bounds
+CROSS JOIN generate_series(1, :bins) AS g
+LEFT JOIN counted ON counted.bin = g
+WHERE hi > lo
+ORDER BY g
+""")
+
 
 def list_assets(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
-    """Columns ASSET_COLUMNS, by id."""
-    return frame(
-        conn, select(*(getattr(Asset, c) for c in ASSET_COLUMNS)).order_by(Asset.id), ASSET_COLUMNS
-    )
+    """Columns ASSET_COLUMNS, by id; first_date/last_date are the asset's first and last
+    bar dates (None without bars)."""
+    same_asset = PriceBar.asset_id == Asset.id
+    first = select(func.min(PriceBar.date)).where(same_asset).scalar_subquery()
+    last = select(func.max(PriceBar.date)).where(same_asset).scalar_subquery()
+    stmt = select(
+        *(getattr(Asset, c) for c in ASSET_COLUMNS[:5]),
+        first.label("first_date"),
+        last.label("last_date"),
+    ).order_by(Asset.id)
+    return frame(conn, stmt, ASSET_COLUMNS)
 
 
 def bars(
@@ -66,9 +127,67 @@ def bars_bucketed(
     start: dt.date,
     end: dt.date,
     max_points: int,
+    adjusted: bool = False,
 ) -> pd.DataFrame:
     """Bars from `start` to `end` merged in SQL into at most `max_points` candles (first open,
-    highest high, lowest low, last close, summed volume). Columns BAR_COLUMNS +
-    bars_in_bucket (1 everywhere when nothing was merged)."""
-    params = {"asset_id": asset_id, "start": start, "end": end, "max_points": max_points}
+    highest high, lowest low, last close, summed volume). With `adjusted`, each bar's prices
+    are first scaled by adj_close / close. Columns BAR_COLUMNS + bars_in_bucket (1
+    everywhere when nothing was merged)."""
+    params = {
+        "asset_id": asset_id,
+        "start": start,
+        "end": end,
+        "max_points": max_points,
+        "adjusted": adjusted,
+    }
     return frame(conn, _BUCKETED, BUCKET_COLUMNS, params)
+
+
+def return_histogram(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    asset_id: str,
+    start: dt.date,
+    end: dt.date,
+    adjusted: bool,
+    bins: int,
+) -> pd.DataFrame:
+    """Histogram of the close-to-close daily returns of the bars from `start` to `end`
+    (adjusted closes where present when `adjusted`): `bins` equal-width bins from the
+    smallest to the largest return, the largest counted in the last bin; no rows with fewer
+    than two distinct returns. Columns HISTOGRAM_COLUMNS (returns as fractions)."""
+    params = {"asset_id": asset_id, "start": start, "end": end, "adjusted": adjusted}
+    return frame(conn, _HISTOGRAM, HISTOGRAM_COLUMNS, {**params, "bins": bins})
+
+
+def closes(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    asset_ids: tuple[str, ...],
+    start: dt.date,
+    end: dt.date,
+) -> pd.DataFrame:
+    """Closes of `asset_ids` from `start` to `end`, by date then asset. Columns
+    CLOSE_COLUMNS."""
+    stmt = (
+        select(PriceBar.date, PriceBar.asset_id, PriceBar.close)
+        .where(PriceBar.asset_id.in_(asset_ids), PriceBar.date.between(start, end))
+        .order_by(PriceBar.date, PriceBar.asset_id)
+    )
+    return frame(conn, stmt, CLOSE_COLUMNS)
+
+
+def last_closes(
+    conn: Connection, *, scope: TenantScope, asset_ids: tuple[str, ...], on_or_before: dt.date
+) -> pd.DataFrame:
+    """Each asset's last close on or before `on_or_before` (assets without one are left
+    out), by asset. Columns CLOSE_COLUMNS."""
+    stmt = (
+        select(PriceBar.date, PriceBar.asset_id, PriceBar.close)
+        .where(PriceBar.asset_id.in_(asset_ids), PriceBar.date <= on_or_before)
+        .distinct(PriceBar.asset_id)
+        .order_by(PriceBar.asset_id, PriceBar.date.desc())
+    )
+    return frame(conn, stmt, CLOSE_COLUMNS)

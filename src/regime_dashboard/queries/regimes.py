@@ -1,17 +1,28 @@
-"""Engine releases and their daily regime outputs, scoped to the viewer's tenants."""
+"""Engine releases, their daily regime outputs and the viewer's watchlists, scoped to the
+viewer's tenants."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import CTE, Connection, Select, and_, func, or_, select
 
-from ..db.models import Asset, EngineOutputDaily, EngineRelease, Tenant
+from ..db.models import Asset, EngineOutputDaily, EngineRelease, PriceBar, Tenant, UserAssetSetting
 from ..scope import TenantScope
 from ._frames import frame
 
-__all__ = ["OUTPUT_COLUMNS", "RELEASE_COLUMNS", "list_releases", "regime_series"]
+__all__ = [
+    "CARD_COLUMNS",
+    "OUTPUT_COLUMNS",
+    "RELEASE_COLUMNS",
+    "SERIES_COLUMNS",
+    "WATCHLIST_COLUMNS",
+    "list_releases",
+    "regime_series",
+    "watchlist",
+    "watchlist_tails",
+]
 
 RELEASE_COLUMNS = [
     "tenant_id",
@@ -25,6 +36,7 @@ RELEASE_COLUMNS = [
     "release_date",
     "git_commit",
     "data_sha256",
+    "env_json",
     "first_date",
     "last_date",
 ]
@@ -43,11 +55,15 @@ OUTPUT_COLUMNS = [
     "mb",
     "lq",
 ]
+SERIES_COLUMNS = [*OUTPUT_COLUMNS, "close"]
+WATCHLIST_COLUMNS = ["asset_id"]
+CARD_COLUMNS = ["asset_id", "asset_name", "version", "date", "regime", "confidence"]
 
 
 def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     """Every release the viewer may see. Columns RELEASE_COLUMNS; first_date/last_date are
-    the release's first and last output dates (None when it has no outputs)."""
+    the release's first and last output dates (None when it has no outputs); env_json is
+    the release's environment (a dict)."""
     out = EngineOutputDaily
     same_release = (out.tenant_id == EngineRelease.tenant_id) & (out.release_id == EngineRelease.id)
     first = select(func.min(out.date)).where(same_release).scalar_subquery()
@@ -65,6 +81,7 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
             EngineRelease.release_date,
             EngineRelease.git_commit,
             EngineRelease.data_sha256,
+            EngineRelease.env_json,
             first.label("first_date"),
             last.label("last_date"),
         )
@@ -85,14 +102,103 @@ def regime_series(
     start: dt.date,
     end: dt.date,
 ) -> pd.DataFrame:
-    """One release's daily outputs from `start` to `end`, by date. Columns OUTPUT_COLUMNS."""
-    out = EngineOutputDaily
+    """One release's daily outputs from `start` to `end`, by date, with the asset's close
+    that day from price_bars (None when there is no bar). Columns SERIES_COLUMNS."""
+    out, rel = EngineOutputDaily, EngineRelease
     stmt = (
-        select(*(getattr(out, c) for c in OUTPUT_COLUMNS))
-        .where(
-            scope.clause(out.tenant_id), out.tenant_id == tenant_id, out.release_id == release_id
-        )
+        select(*(getattr(out, c) for c in OUTPUT_COLUMNS), PriceBar.close)
+        .join(rel, and_(rel.tenant_id == out.tenant_id, rel.id == out.release_id))
+        .outerjoin(PriceBar, and_(PriceBar.asset_id == rel.asset_id, PriceBar.date == out.date))
+        .where(scope.clause(out.tenant_id), scope.clause(rel.tenant_id))
+        .where(out.tenant_id == tenant_id, out.release_id == release_id)
         .where(out.date.between(start, end))
         .order_by(out.date)
     )
-    return frame(conn, stmt, OUTPUT_COLUMNS)
+    return frame(conn, stmt, SERIES_COLUMNS)
+
+
+def _watched(scope: TenantScope, tenant_id: str, user_id: str) -> Select:
+    s = UserAssetSetting
+    return select(s.tenant_id, s.asset_id).where(
+        scope.clause(s.tenant_id),
+        s.tenant_id == tenant_id,
+        s.user_id == user_id,
+        s.settings_json["watchlist"].astext == "true",
+    )
+
+
+def watchlist(
+    conn: Connection, *, scope: TenantScope, tenant_id: str, user_id: str
+) -> pd.DataFrame:
+    """The assets on `user_id`'s watchlist in `tenant_id` (user_asset_settings whose
+    settings_json->>'watchlist' is true), by asset_id. Columns WATCHLIST_COLUMNS."""
+    watched = _watched(scope, tenant_id, user_id).subquery()
+    stmt = select(watched.c.asset_id).order_by(watched.c.asset_id)
+    return frame(conn, stmt, WATCHLIST_COLUMNS)
+
+
+def _latest_watched_releases(scope: TenantScope, tenant_id: str, user_id: str) -> CTE:
+    """One row per watched asset: its latest release (release date, then creation, then
+    version)."""
+    rel, watched = EngineRelease, _watched(scope, tenant_id, user_id).subquery()
+    return (
+        select(rel.tenant_id, rel.id.label("release_id"), rel.asset_id, rel.version)
+        .join(
+            watched, and_(watched.c.tenant_id == rel.tenant_id, watched.c.asset_id == rel.asset_id)
+        )
+        .where(scope.clause(rel.tenant_id))
+        .distinct(rel.tenant_id, rel.asset_id)
+        .order_by(
+            rel.tenant_id,
+            rel.asset_id,
+            rel.release_date.desc(),
+            rel.created_at.desc(),
+            rel.version.desc(),
+        )
+        .cte("latest")
+    )
+
+
+def watchlist_tails(
+    conn: Connection, *, scope: TenantScope, tenant_id: str, user_id: str, window: int
+) -> pd.DataFrame:
+    """For each watchlist asset, the tail of its latest release's outputs: every row of the
+    last regime spell, plus the last `window` rows (for a confidence trend), by asset_id
+    then date. Columns CARD_COLUMNS."""
+    out, latest = EngineOutputDaily, _latest_watched_releases(scope, tenant_id, user_id)
+    back = {"partition_by": out.release_id, "order_by": out.date.desc()}
+    ranked = (
+        select(
+            latest.c.asset_id,
+            latest.c.version,
+            out.release_id,
+            out.date,
+            out.regime,
+            out.confidence,
+            func.row_number().over(**back).label("back"),
+            func.first_value(out.regime).over(**back).label("last_regime"),
+        )
+        .join(
+            latest, and_(out.tenant_id == latest.c.tenant_id, out.release_id == latest.c.release_id)
+        )
+        .where(scope.clause(out.tenant_id))
+        .cte("ranked")
+    )
+    left_spell = func.bool_or(ranked.c.regime != ranked.c.last_regime).over(
+        partition_by=ranked.c.release_id, order_by=ranked.c.date.desc()
+    )
+    marked = select(ranked, left_spell.label("before_spell")).cte("marked")
+    stmt = (
+        select(
+            marked.c.asset_id,
+            Asset.name.label("asset_name"),
+            marked.c.version,
+            marked.c.date,
+            marked.c.regime,
+            marked.c.confidence,
+        )
+        .join(Asset, Asset.id == marked.c.asset_id)
+        .where(or_(marked.c.before_spell.is_(False), marked.c.back <= window))
+        .order_by(marked.c.asset_id, marked.c.date)
+    )
+    return frame(conn, stmt, CARD_COLUMNS)

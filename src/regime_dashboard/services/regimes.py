@@ -1,4 +1,5 @@
-"""The Regimes page's data: a release's outputs over a range, with the bars beneath them."""
+"""The Regimes page's data: a release's outputs over a range, with the bars beneath them,
+the engine's panels, regime statistics and the viewer's watchlist cards."""
 
 from __future__ import annotations
 
@@ -9,23 +10,59 @@ import pandas as pd
 
 from ..cache import run_query
 from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
-from ..metrics.regimes import regime_spells, regime_summary
+from ..metrics.regimes import (
+    CONFIDENCE_WINDOW,
+    current_regime_card,
+    forward_returns_by_regime,
+    regime_spells,
+    regime_summary,
+    transition_matrix,
+)
 from ..queries import market, regimes
 from ..scope import TenantScope
 
-__all__ = ["CANDLE_POINTS", "RegimeView", "load_regime_view", "visible_releases"]
+__all__ = [
+    "CANDLE_POINTS",
+    "CARD_COLUMNS",
+    "COMPONENT_FIELDS",
+    "HORIZONS",
+    "LINE_POINTS",
+    "RISK_FIELDS",
+    "RegimeView",
+    "assets_watchlist_first",
+    "load_regime_view",
+    "visible_releases",
+    "watchlist_cards",
+]
 
 CANDLE_POINTS = 2_000  # candles drawn; longer ranges are merged in SQL
 LINE_POINTS = 4_000
+RISK_FIELDS = ("risk_level", "escalation_v2", "realized_vol")
+COMPONENT_FIELDS = ("vrs", "iix", "dsr", "ss", "mb", "lq")
+HORIZONS = (1, 5, 20)
+CARD_COLUMNS = [
+    "asset_id",
+    "asset_name",
+    "version",
+    "regime",
+    "days_in_regime",
+    "since",
+    "last_date",
+    "confidence",
+    "confidence_trend",
+]
 
 
 @dataclass(frozen=True)
 class RegimeView:
-    bars: pd.DataFrame  # market.BUCKET_COLUMNS
-    regimes: pd.DataFrame  # regimes.OUTPUT_COLUMNS, dates as datetime64
+    bars: pd.DataFrame  # market.BUCKET_COLUMNS, dates as datetime64
+    regimes: pd.DataFrame  # regimes.SERIES_COLUMNS, dates as datetime64
     spells: pd.DataFrame  # regime, start, end, days
     summary: pd.DataFrame  # regime, days, share, avg_spell_days, longest_spell_days
+    transitions: pd.DataFrame  # from x to probabilities (metrics.regimes.transition_matrix)
+    forward: pd.DataFrame  # regime, horizon, count, mean, median, hit_rate
     confidence: pd.DataFrame  # date, confidence (at most LINE_POINTS rows)
+    panels: dict[str, pd.DataFrame]  # field -> date, <field> (at most LINE_POINTS rows each)
     candles_merged: bool
     line_downsampled: bool
 
@@ -33,6 +70,52 @@ class RegimeView:
 def visible_releases(scope: TenantScope) -> pd.DataFrame:
     """Releases in the viewer's scope (regimes.RELEASE_COLUMNS)."""
     return run_query(regimes.list_releases, scope=scope)
+
+
+def assets_watchlist_first(
+    scope: TenantScope, *, tenant_id: str, user_id: str | None, assets: list[str]
+) -> tuple[list[str], list[str]]:
+    """(`assets` reordered: the viewer's watchlist assets in `tenant_id` first, each group
+    alphabetical; the watchlist assets among them)."""
+    watched = _watchlist(scope, tenant_id, user_id)
+    first = sorted(a for a in assets if a in watched)
+    return first + sorted(a for a in assets if a not in watched), first
+
+
+def _watchlist(scope: TenantScope, tenant_id: str, user_id: str | None) -> set[str]:
+    if user_id is None:
+        return set()
+    rows = run_query(regimes.watchlist, scope=scope, tenant_id=tenant_id, user_id=user_id)
+    return set(rows["asset_id"])
+
+
+def _thin(outputs: pd.DataFrame, field: str) -> tuple[pd.DataFrame, bool]:
+    """One output field as a line of at most LINE_POINTS points (MinMax-LTTB)."""
+    line = outputs[["date", field]].dropna()
+    thinned, was_thinned = downsample_frame(line, "date", field, LINE_POINTS)
+    assert len(thinned) <= MAX_POINTS_PER_TRACE
+    return thinned, was_thinned
+
+
+def _statistics(outputs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Spells, summary, transition matrix and forward returns of a non-empty series."""
+    with_close = outputs.dropna(subset=["close"])[["date", "regime", "close"]]
+    return {
+        "spells": regime_spells(outputs),
+        "summary": regime_summary(outputs),
+        "transitions": transition_matrix(outputs),
+        "forward": forward_returns_by_regime(with_close, HORIZONS),
+    }
+
+
+def _empty_statistics() -> dict[str, pd.DataFrame]:
+    empty = pd.DataFrame(columns=["date", "regime", "close"])
+    return {
+        "spells": regime_spells(empty),
+        "summary": regime_summary(empty),
+        "transitions": transition_matrix(empty),
+        "forward": forward_returns_by_regime(empty),
+    }
 
 
 def load_regime_view(
@@ -62,19 +145,48 @@ def load_regime_view(
     )
     bars = bars.assign(date=pd.to_datetime(bars["date"]))
     outputs = outputs.assign(date=pd.to_datetime(outputs["date"]))
-    confidence, thinned = downsample_frame(
-        outputs[["date", "confidence"]], "date", "confidence", LINE_POINTS
-    )
-    assert len(confidence) <= MAX_POINTS_PER_TRACE
-    has_rows = not outputs.empty
+    lines = {f: _thin(outputs, f) for f in ("confidence", *RISK_FIELDS, *COMPONENT_FIELDS)}
+    stats = _statistics(outputs) if not outputs.empty else _empty_statistics()
     return RegimeView(
         bars=bars,
         regimes=outputs,
-        spells=regime_spells(outputs)
-        if has_rows
-        else pd.DataFrame(columns=["regime", "start", "end", "days"]),
-        summary=regime_summary(outputs) if has_rows else pd.DataFrame(),
-        confidence=confidence,
+        **stats,
+        confidence=lines["confidence"][0],
+        panels={f: lines[f][0] for f in (*RISK_FIELDS, *COMPONENT_FIELDS)},
         candles_merged=bool((bars["bars_in_bucket"] > 1).any()) if not bars.empty else False,
-        line_downsampled=thinned,
+        line_downsampled=any(thinned for _, thinned in lines.values()),
     )
+
+
+def watchlist_cards(scope: TenantScope, *, tenant_id: str, user_id: str | None) -> pd.DataFrame:
+    """One card per asset on the viewer's watchlist in `tenant_id`, from the asset's latest
+    release: current regime, days in it (output days of the last spell), since, the last
+    output date and confidence, and the confidence trend (least-squares slope of the last
+    CONFIDENCE_WINDOW confidences, per calendar day). Columns CARD_COLUMNS, by asset."""
+    if user_id is None:
+        return pd.DataFrame(columns=CARD_COLUMNS)
+    tails = run_query(
+        regimes.watchlist_tails,
+        scope=scope,
+        tenant_id=tenant_id,
+        user_id=user_id,
+        window=CONFIDENCE_WINDOW,
+    )
+    cards = [_card(tail) for _, tail in tails.groupby("asset_id", sort=True)]
+    return pd.DataFrame(cards, columns=CARD_COLUMNS)
+
+
+def _card(tail: pd.DataFrame) -> dict[str, object]:
+    card = current_regime_card(tail)
+    last = tail.iloc[-1]
+    return {
+        "asset_id": last["asset_id"],
+        "asset_name": last["asset_name"],
+        "version": last["version"],
+        "regime": card["regime"],
+        "days_in_regime": card["days_in_regime"],
+        "since": card["since"],
+        "last_date": pd.Timestamp(last["date"]),
+        "confidence": float(last["confidence"]),
+        "confidence_trend": card["confidence_trend"],
+    }

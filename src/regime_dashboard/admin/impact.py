@@ -1,0 +1,65 @@
+"""Pure rules of a plan change's impact: which price a billing cycle pays, and which tenants
+a new set of limits would put over quota (overrides win over plan limits)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = ["OVER_COLUMNS", "cycle_price", "effective_limit", "over_quota_after"]
+
+OVER_COLUMNS = [
+    "tenant_id",
+    "tenant_name",
+    "metric",
+    "used",
+    "limit_now",
+    "limit_after",
+    "has_override",
+    "already_over",
+]
+
+
+def cycle_price(monthly_cents: int, annual_cents: int | None, cycle: str) -> int:
+    """What a subscription of `cycle` pays per cycle: the annual price when the plan has one,
+    else twelve monthly prices; the monthly price for monthly subscriptions."""
+    if cycle == "annual":
+        return annual_cents if annual_cents is not None else monthly_cents * 12
+    return monthly_cents
+
+
+def _limit(value: object) -> float | None:
+    """A limit from a frame cell: None/NaN = unlimited."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)  # type: ignore[arg-type]
+
+
+def effective_limit(plan_limit: object, has_override: bool, override_limit: object) -> float | None:
+    """The limit a tenant is held to: its active override when it has one, else the plan's
+    (None = unlimited)."""
+    return _limit(override_limit) if has_override else _limit(plan_limit)
+
+
+def _over(used: float, limit: float | None) -> bool:
+    return limit is not None and used > limit
+
+
+def over_quota_after(usage: pd.DataFrame, new_limits: Mapping[str, int | None]) -> pd.DataFrame:
+    """Tenants over quota under `new_limits` (usage strictly above the limit), from a
+    queries.admin.quota_usage frame. Columns OVER_COLUMNS; already_over says whether the
+    tenant is over its current limit too (so not caused by this change). Newly over first."""
+    rows = []
+    for r in usage.itertuples(index=False):
+        now = effective_limit(r.plan_limit, bool(r.has_override), r.override_limit)
+        after = effective_limit(new_limits.get(r.metric), bool(r.has_override), r.override_limit)
+        if _over(float(r.used), after):
+            over_now = _over(float(r.used), now)
+            rows.append(
+                (r.tenant_id, r.tenant_name, r.metric, float(r.used), now, after,
+                 bool(r.has_override), over_now)
+            )  # fmt: skip
+    found = pd.DataFrame(rows, columns=OVER_COLUMNS)
+    return found.sort_values(["already_over", "tenant_name", "metric"], ignore_index=True)

@@ -1,0 +1,131 @@
+"""Validated inputs of admin edits (pydantic v2). Every field has one rule (`rules.py`), and
+`parse` turns a broken rule into InvalidInputError with a message per field, so a page can
+show it next to that field. JSON fields accept the text of a text area and are parsed and
+checked, never stored as free text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from . import rules
+from .errors import InvalidInputError
+
+__all__ = [
+    "MemberAdd",
+    "MemberRole",
+    "PlanChange",
+    "PlanCreate",
+    "PlanUpdate",
+    "PricePolicy",
+    "QuotaOverride",
+    "TenantRename",
+    "TenantSettings",
+    "field_errors",
+    "parse",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+Name = Annotated[str, BeforeValidator(rules.check_name)]
+PlanId = Annotated[str, BeforeValidator(rules.check_plan_id)]
+Cents = Annotated[int, BeforeValidator(rules.check_cents)]
+OptionalCents = Annotated[int | None, BeforeValidator(rules.check_optional_cents)]
+Currency = Annotated[str, BeforeValidator(rules.check_currency)]
+Features = Annotated[dict[str, bool | int | str], BeforeValidator(rules.check_features)]
+Limits = Annotated[dict[str, int | None], BeforeValidator(rules.check_limits)]
+Role = Annotated[str, BeforeValidator(rules.check_role)]
+
+
+class PricePolicy(StrEnum):
+    """What happens to existing subscriptions when a plan's price changes."""
+
+    GRANDFATHER = "grandfather"  # they keep the price they pay (subscriptions untouched)
+    MOVE = "move"  # they move to the new price (one price_changed event each)
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class PlanUpdate(_Input):
+    """Every editable field of a plan (a full replacement, not a patch)."""
+
+    name: Name
+    price_monthly_cents: Cents
+    price_annual_cents: OptionalCents = None
+    currency: Currency
+    features: Features
+    limits: Limits
+
+
+class PlanCreate(PlanUpdate):
+    id: PlanId
+
+
+class TenantRename(_Input):
+    name: Annotated[str, BeforeValidator(rules.check_tenant_name)]
+
+
+class TenantSettings(_Input):
+    settings: Annotated[dict[str, Any], BeforeValidator(rules.check_settings)]
+
+
+class PlanChange(_Input):
+    plan_id: PlanId
+    effective_date: Annotated[dt.date, BeforeValidator(rules.check_past_or_today)]
+
+
+class QuotaOverride(_Input):
+    """`limit_value` None means unlimited."""
+
+    metric: Annotated[str, BeforeValidator(rules.check_metric)]
+    limit_value: Annotated[int | None, BeforeValidator(rules.check_limit_value)]
+    reason: Annotated[str, BeforeValidator(rules.check_reason)]
+    expires_at: Annotated[dt.datetime | None, BeforeValidator(rules.check_expiry)] = None
+
+
+class MemberAdd(_Input):
+    email: Annotated[str, BeforeValidator(rules.check_email)]
+    role: Role = "member"
+
+
+class MemberRole(_Input):
+    role: Role
+
+
+_GENERIC = {
+    "missing": "This field is required.",
+    "extra_forbidden": "Unknown field.",
+}
+
+
+def _message(error: Any) -> str:
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
+    return _GENERIC.get(error["type"], str(error["msg"]))
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """The first message for each field of a pydantic ValidationError."""
+    found: dict[str, str] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "form"
+        found.setdefault(field, _message(error))
+    return found
+
+
+def parse(model: type[M], data: M | Mapping[str, Any]) -> M:
+    """`data` as a valid `model`, or InvalidInputError naming each broken field."""
+    if isinstance(data, model):
+        return data
+    if not isinstance(data, Mapping):
+        raise InvalidInputError.one("form", f"Expected the fields of {model.__name__}.")
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise InvalidInputError(field_errors(exc)) from None

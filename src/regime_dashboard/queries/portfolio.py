@@ -1,0 +1,225 @@
+"""Portfolios, their fills, and the orders with the signals that produced them, scoped to the
+viewer's tenants. broker_accounts is never read: its tokens and keys stay in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Double,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    select,
+    true,
+)
+
+from ..db.models import Fill, Order, Portfolio, PriceBar, Signal, Tenant, User
+from ..scope import TenantScope
+from ._frames import frame
+
+__all__ = [
+    "BAND_COLUMNS",
+    "FILL_COLUMNS",
+    "ORDER_COLUMNS",
+    "PORTFOLIO_COLUMNS",
+    "confidence_bands",
+    "fills",
+    "list_portfolios",
+    "orders_with_signals",
+]
+
+PORTFOLIO_COLUMNS = [
+    "portfolio_id",
+    "tenant_id",
+    "tenant_name",
+    "name",
+    "currency",
+    "starting_cash",
+    "owner",
+    "fills",
+    "first_fill",
+    "last_fill",
+]
+FILL_COLUMNS = ["filled_at", "asset_id", "side", "quantity", "price", "fees"]
+ORDER_COLUMNS = [
+    "order_id",
+    "order_timestamp",
+    "asset_id",
+    "side",
+    "order_type",
+    "quantity",
+    "status",
+    "filled_quantity",
+    "average_price",
+    "fees",
+    "signal_id",
+    "signal_type",
+    "confidence_score",
+    "entry_price",
+    "generated_at",
+    "exit_date",
+    "exit_price",
+]
+BAND_COLUMNS = ["band_low", "band_high", "signals", "scored", "wins", "hit_rate", "mean_outcome"]
+
+
+def _utc_day(column: ColumnElement) -> ColumnElement:
+    """The UTC calendar date of a timestamptz column."""
+    return func.date(func.timezone("UTC", column))
+
+
+def list_portfolios(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
+    """Every portfolio the viewer may see, by tenant then name. Columns PORTFOLIO_COLUMNS:
+    owner is the owner's display name (else e-mail), fills the number of fills,
+    first_fill/last_fill the UTC dates of the first and last fill (None without fills)."""
+    p, f = Portfolio, Fill
+    mine = and_(f.tenant_id == p.tenant_id, f.portfolio_id == p.id)
+    stats = [
+        select(agg).where(mine).scalar_subquery()
+        for agg in (func.count(), func.min(_utc_day(f.filled_at)), func.max(_utc_day(f.filled_at)))
+    ]
+    stmt = (
+        select(
+            p.id.label("portfolio_id"),
+            p.tenant_id,
+            Tenant.name.label("tenant_name"),
+            p.name,
+            p.currency,
+            p.starting_cash,
+            func.coalesce(User.display_name, User.email).label("owner"),
+            *(s.label(n) for s, n in zip(stats, ("fills", "first_fill", "last_fill"), strict=True)),
+        )
+        .join(Tenant, Tenant.id == p.tenant_id)
+        .outerjoin(User, User.id == p.user_id)
+        .where(scope.clause(p.tenant_id))
+        .order_by(Tenant.name, p.name, p.id)
+    )
+    return frame(conn, stmt, PORTFOLIO_COLUMNS)
+
+
+def fills(
+    conn: Connection, *, scope: TenantScope, tenant_id: str, portfolio_id: str, until: dt.date
+) -> pd.DataFrame:
+    """A portfolio's fills up to and including the UTC date `until`, in time order. Columns
+    FILL_COLUMNS (filled_at is a tz-aware timestamp)."""
+    f = Fill
+    stmt = (
+        select(*(getattr(f, c) for c in FILL_COLUMNS))
+        .where(scope.clause(f.tenant_id), f.tenant_id == tenant_id, f.portfolio_id == portfolio_id)
+        .where(_utc_day(f.filled_at) <= until)
+        .order_by(f.filled_at, f.id)
+    )
+    return frame(conn, stmt, FILL_COLUMNS)
+
+
+def _orders_select(
+    scope: TenantScope,
+    tenant_id: str,
+    portfolio_id: str,
+    window: tuple[dt.date, dt.date],
+    statuses: tuple[str, ...],
+    horizon: int,
+) -> Select:
+    """Orders placed (UTC date) within `window`, with their signal and the close `horizon`
+    bars after the signal's day (the exit used to score it)."""
+    o, s = Order, Signal
+    exit_bar = (
+        select(PriceBar.date.label("exit_date"), PriceBar.close.label("exit_price"))
+        .where(PriceBar.asset_id == s.asset_id, PriceBar.date > _utc_day(s.generated_at))
+        .order_by(PriceBar.date)
+        .offset(horizon - 1)
+        .limit(1)
+        .lateral("exit_bar")
+    )
+    stmt = (
+        select(
+            o.id.label("order_id"),
+            o.order_timestamp,
+            o.asset_id,
+            o.transaction_type.label("side"),
+            *(getattr(o, c) for c in ORDER_COLUMNS[4:10]),
+            s.id.label("signal_id"),
+            s.signal_type,
+            s.confidence_score,
+            s.entry_price,
+            s.generated_at,
+            exit_bar.c.exit_date,
+            exit_bar.c.exit_price,
+        )
+        .outerjoin(
+            s, and_(s.tenant_id == o.tenant_id, s.id == o.signal_id, scope.clause(s.tenant_id))
+        )
+        .outerjoin(exit_bar, true())
+        .where(scope.clause(o.tenant_id), o.tenant_id == tenant_id, o.portfolio_id == portfolio_id)
+        .where(_utc_day(o.order_timestamp).between(*window))
+    )
+    return stmt.where(o.status.in_(statuses)) if statuses else stmt
+
+
+def orders_with_signals(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    tenant_id: str,
+    portfolio_id: str,
+    start: dt.date,
+    end: dt.date,
+    statuses: tuple[str, ...] = (),
+    horizon: int = 5,
+) -> pd.DataFrame:
+    """A portfolio's orders placed from `start` to `end` (UTC dates) with a status in
+    `statuses` (empty: any), newest first, each with the signal that produced it (signal
+    columns None without one) and the signal's exit: the close `horizon` bars after the
+    signal's UTC day (exit_date/exit_price None when those bars do not exist yet). Columns
+    ORDER_COLUMNS; side is the order's BUY/SELL."""
+    stmt = _orders_select(scope, tenant_id, portfolio_id, (start, end), statuses, horizon)
+    stmt = stmt.order_by(Order.order_timestamp.desc(), Order.id)
+    return frame(conn, stmt, ORDER_COLUMNS)
+
+
+def confidence_bands(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    tenant_id: str,
+    portfolio_id: str,
+    start: dt.date,
+    end: dt.date,
+    statuses: tuple[str, ...] = (),
+    horizon: int = 5,
+    bands: int = 5,
+) -> pd.DataFrame:
+    """The signals of `orders_with_signals` (same filters) grouped into `bands` equal
+    confidence bands over [0, 1] (a confidence of 1 in the last): signals, scored (with an
+    exit price), wins (outcome > 0), hit_rate (wins / scored) and mean_outcome, where the
+    outcome of a BUY is exit / entry - 1 and of a SELL entry / exit - 1. Empty bands are
+    left out. Columns BAND_COLUMNS, by band."""
+    rows = _orders_select(scope, tenant_id, portfolio_id, (start, end), statuses, horizon)
+    signals = rows.where(Signal.id.is_not(None)).subquery()
+    outcome = case(
+        (signals.c.side == "BUY", signals.c.exit_price / signals.c.entry_price - 1),
+        else_=signals.c.entry_price / signals.c.exit_price - 1,
+    )
+    band = func.least(func.width_bucket(signals.c.confidence_score, 0.0, 1.0, bands), bands)
+    scored = select(band.label("band"), outcome.label("outcome")).subquery()
+    wins = func.count().filter(scored.c.outcome > 0)
+    stmt = (
+        select(
+            ((scored.c.band - 1) / float(bands)).label("band_low"),
+            (scored.c.band / float(bands)).label("band_high"),
+            func.count().label("signals"),
+            func.count(scored.c.outcome).label("scored"),
+            wins.label("wins"),
+            (wins / cast(func.nullif(func.count(scored.c.outcome), 0), Double)).label("hit_rate"),
+            func.avg(scored.c.outcome).label("mean_outcome"),
+        )
+        .group_by(scored.c.band)
+        .order_by(scored.c.band)
+    )
+    return frame(conn, stmt, BAND_COLUMNS)
