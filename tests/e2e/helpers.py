@@ -1,0 +1,54 @@
+"""Steps shared by the browser tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .conftest import ARTIFACTS, TIMEOUT_MS
+
+PASSWORDS = {
+    "analyst": "analyst-demo-pass",
+    "admin": "admin-demo-pass",
+    "leadership": "leadership-demo-pass",
+}
+
+
+def sign_in(page: Any, base_url: str, role: str, path: str = "") -> None:
+    page.goto(f"{base_url}/{path}")
+    page.get_by_role("textbox", name="Email").fill(f"{role}@demo.local")
+    page.get_by_role("textbox", name="Password").fill(PASSWORDS[role])
+    page.get_by_role("button", name="Sign in").click()
+    try:
+        expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=TIMEOUT_MS)
+    except AssertionError:
+        screenshot(page, f"sign-in-failed-{role}")
+        raise
+
+
+COOKIE = "regime_dashboard_session"
+
+
+def wait_for_cookie(page: Any, present: bool, seconds: float = 30) -> None:
+    """The cookie component writes (or deletes) the session cookie a moment after the run."""
+    for _ in range(int(seconds * 5)):
+        if any(c["name"] == COOKIE for c in page.context.cookies()) == present:
+            return
+        page.wait_for_timeout(200)
+    raise AssertionError(f"session cookie {'never set' if present else 'never removed'}")
+
+
+def settle(page: Any) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+def assert_no_error(page: Any) -> None:
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def screenshot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

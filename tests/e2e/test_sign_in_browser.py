@@ -1,0 +1,55 @@
+"""Sign-in, the gate in front of every URL, and sign-out that survives a reload."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import TIMEOUT_MS
+from .helpers import assert_no_error, screenshot, settle, sign_in, wait_for_cookie
+
+pytestmark = [pytest.mark.e2e, pytest.mark.db]
+PAGE_PATHS = ["", "regimes", "home", "releases", "prices", "backtests", "portfolio", "subscriptions",
+              "revenue", "usage", "costs", "operations", "admin-plans", "admin-tenants", "audit"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_every_url_shows_only_the_sign_in_form_before_sign_in(
+    page: Any, server: str, path: str
+) -> None:
+    page.goto(f"{server}/{path}")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    assert page.locator(".js-plotly-plot").count() == 0
+    assert page.locator("[data-testid='stDataFrame']").count() == 0
+    assert page.locator("[data-testid='stMetric']").count() == 0
+    assert_no_error(page)
+
+
+def test_analyst_signs_in_and_sees_the_regimes_chart(page: Any, server: str) -> None:
+    sign_in(page, server, "analyst")
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    assert_no_error(page)
+    screenshot(page, "analyst-regimes")
+
+
+def test_the_session_cookie_keeps_the_viewer_signed_in_on_reload(page: Any, server: str) -> None:
+    sign_in(page, server, "analyst")
+    wait_for_cookie(page, present=True)
+    page.reload()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=TIMEOUT_MS)
+
+
+def test_sign_out_survives_a_reload(page: Any, server: str) -> None:
+    sign_in(page, server, "leadership")
+    wait_for_cookie(page, present=True)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
+    wait_for_cookie(page, present=False)
+    page.reload()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    assert page.get_by_role("button", name="Sign out").count() == 0
