@@ -8,25 +8,18 @@ from sqlalchemy.exc import DBAPIError
 
 from regime_dashboard.auth.gate import CookieKeyError, signed_in_viewer
 from regime_dashboard.config import get_settings
+from regime_dashboard.navigation import pages_for
 from regime_dashboard.ui import show_database_error
 from regime_dashboard.viewer import Viewer
 
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
 
-# area, section, file, title, icon, url path
-PAGES = [
-    ("analyst", "Analysis", "views/regimes.py", "Regimes", "🧭", "regimes"),
-    (None, "Account", "views/home.py", "Home", "🏠", "home"),
-]
-
 
 def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
-    for area, section, path, title, icon, slug in PAGES:
-        if area is None or viewer.can(area):
-            sections.setdefault(section, []).append(
-                st.Page(path, title=title, icon=icon, url_path=slug)
-            )
+    for spec in pages_for(viewer.roles):
+        page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.slug)
+        sections.setdefault(spec.section, []).append(page)
     return sections
 
 

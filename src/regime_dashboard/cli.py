@@ -239,6 +239,21 @@ def _account_commands(sub: argparse._SubParsersAction) -> None:
     reset.set_defaults(func=lambda a: _accounts(a, create=False))
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Runs from a checkout: the benchmark code lives in benchmarks/, beside app.py."""
+    root = _app_dir()
+    sys.path.insert(0, str(root))
+    os.chdir(root)
+    if not _settings().database_url:
+        print("error: set DATABASE_URL to a database seeded with --scale large", file=sys.stderr)
+        return 2
+    from benchmarks.run import run_benchmark
+
+    run_benchmark(args.scale, Path(args.output), runs=args.runs, sessions=args.sessions)
+    print(f"wrote {args.output}")
+    return 0
+
+
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
@@ -286,6 +301,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     outs.set_defaults(func=lambda a: _import(a, outputs=True))
     _account_commands(sub)
+    bench = sub.add_parser(
+        "bench", help="benchmark every page (DATABASE_URL seeded with --scale large)"
+    )
+    bench.add_argument(
+        "--scale", default="large", help="the scale the database was seeded with (for the report)"
+    )
+    bench.add_argument("--runs", type=int, default=5)
+    bench.add_argument("--sessions", type=int, default=20)
+    bench.add_argument("--output", default="docs/benchmarks.md")
+    bench.set_defaults(func=cmd_bench)
     for name, func, help_text in (
         ("demo", cmd_demo, "embedded database + demo data + app"),
         ("run", cmd_run, "serve the app against DATABASE_URL"),

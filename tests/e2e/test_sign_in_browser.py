@@ -7,12 +7,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from regime_dashboard.navigation import PAGES
+
 from .conftest import TIMEOUT_MS
 from .helpers import assert_no_error, screenshot, settle, sign_in, wait_for_cookie
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
-PAGE_PATHS = ["", "regimes", "home", "releases", "prices", "backtests", "portfolio", "subscriptions",
-              "revenue", "usage", "costs", "operations", "admin-plans", "admin-tenants", "audit"]  # fmt: skip
+PAGE_PATHS = ["", *(p.slug for p in PAGES)]
 
 
 @pytest.mark.parametrize("path", PAGE_PATHS)

@@ -208,8 +208,7 @@ def seed_database(
     """Seed the database at `url` (already migrated). Refuses a non-empty one unless `reset`."""
     as_of = as_of or dt.datetime.now(dt.UTC).date()
     spec = SCALES[scale]
-    frames_total = 5
-    progress = Progress(frames_total + 2, enabled=show_progress)
+    progress = Progress(6, enabled=show_progress)  # four building steps, writing, analyzing
     with psycopg.connect(libpq_dsn(make_url(normalise_url(url)))) as conn:
         existing = _existing_rows(conn)
         if existing and not reset:

@@ -1,0 +1,1 @@
+"""`regime-dashboard bench`: page render times, SQL floors, naive baselines, concurrency."""

@@ -1,0 +1,74 @@
+"""Writing docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import platform
+from pathlib import Path
+
+import psutil
+
+from .harness import PageResult
+from .load import LoadResult
+
+__all__ = ["write_report"]
+
+WARM_TARGET_MS = 150
+
+
+def _machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    memory = psutil.virtual_memory().total / 2**30
+    return f"{psutil.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.platform()}"
+
+
+def _row(r: PageResult) -> str:
+    cold_target = 2 * r.sql_floor_ms + 300
+    naive = f"{r.naive_ms:,.0f}" if r.naive_ms is not None else "–"
+    speedup = f"{r.naive_ms / r.cold_ms:,.1f}x" if r.naive_ms else "–"
+    ok = (
+        "yes"
+        if r.warm_ms <= WARM_TARGET_MS and r.cold_ms <= cold_target and r.max_points <= 5000
+        else "**no**"
+    )
+    return (
+        f"| {r.slug} | {r.cold_ms:,.0f} | {r.warm_ms:,.0f} | {r.sql_floor_ms:,.0f} | {cold_target:,.0f} | "
+        f"{r.statements} | {naive} | {speedup} | {r.max_points:,} | {r.errors} | {ok} |"
+    )
+
+
+def write_report(
+    path: Path,
+    scale: str,
+    rows: dict[str, int],
+    results: list[PageResult],
+    load: LoadResult,
+    rss_mb: float,
+    plans: str,
+    runs: int,
+) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `regime-dashboard bench` (code in `benchmarks/`). Machine: {_machine()}. "
+        f"Database: seeded with `--scale {scale}` ({', '.join(f'{k} {v:,}' for k, v in rows.items())}). "
+        f"Medians of {runs} runs, milliseconds, server-side render time with AppTest in one process.",
+        "",
+        "Targets: warm <= 150 ms; cold <= 2 x SQL floor + 300 ms; >= 10x faster than naive on revenue and "
+        "usage; no trace over 5,000 points.",
+        "",
+        "| page | cold | warm | SQL floor | cold target | statements | naive | naive / cold | max points | errors | meets targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        *(_row(r) for r in results),
+        "",
+        f"Server memory (RSS of the benchmark process) after visiting every page: **{rss_mb:,.0f} MB** (target 600 MB).",
+        "",
+        "## Concurrency",
+        "",
+        f"{load.sessions} sessions at once, {load.page_views} page views in {load.wall_s:,.1f} s: "
+        f"p50 {load.p50_ms:,.0f} ms, p95 {load.p95_ms:,.0f} ms, errors {load.errors}.",
+        "",
+        "## The three slowest queries (EXPLAIN ANALYZE)",
+        "",
+        plans,
+    ]
+    path.write_text("\n".join(lines) + "\n")

@@ -1,0 +1,69 @@
+"""The benchmark run: every page, the naive baselines, memory, concurrency, the report."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import psutil
+from sqlalchemy import Engine, text
+
+from regime_dashboard import cache
+from regime_dashboard.navigation import PAGES
+
+from .capture import replay_each
+from .harness import PageResult, measure_page
+from .load import simulate_sessions
+from .naive import NAIVE
+from .report import write_report
+
+__all__ = ["run_benchmark"]
+
+
+def _naive_ms(engine: Engine, slug: str, runs: int) -> float | None:
+    if slug not in NAIVE:
+        return None
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        NAIVE[slug](engine)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _explain_slowest(engine: Engine, results: list[PageResult], count: int = 3) -> str:
+    timed = [t for r in results for t in replay_each(engine, list(r.statements_seen))]
+    slowest = sorted(timed, key=lambda t: t[0], reverse=True)[:count]
+    blocks = []
+    with engine.connect() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        for ms, statement, params in slowest:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            blocks.append(
+                f"### {ms:,.0f} ms\n\n```sql\n{statement.strip()}\n```\n\n```\n{plan}\n```\n"
+            )
+    return "\n".join(blocks)
+
+
+def _row_counts(engine: Engine) -> dict[str, int]:
+    tables = ("price_bars", "tenants", "usage_events", "orders", "engine_outputs_daily")
+    with engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}  # noqa: S608
+
+
+def run_benchmark(scale: str, output: Path, runs: int = 5, sessions: int = 20) -> None:
+    engine = cache.get_engine()
+    results = []
+    for spec in PAGES:
+        print(f"measuring {spec.slug} ...", flush=True)
+        result = measure_page(spec, engine, runs)
+        result.naive_ms = _naive_ms(engine, spec.slug, runs)
+        results.append(result)
+    rss_mb = psutil.Process().memory_info().rss / 2**20
+    print("concurrency ...", flush=True)
+    cache.clear()
+    load = simulate_sessions(list(PAGES), sessions=sessions)
+    plans = _explain_slowest(engine, results)
+    write_report(output, scale, _row_counts(engine), results, load, rss_mb, plans, runs)
