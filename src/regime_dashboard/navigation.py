@@ -22,6 +22,9 @@ class PageSpec:
 
 PAGES = (
     PageSpec("analyst", "Analysis", "views/regimes.py", "Regimes", "🧭", "regimes"),
+    PageSpec("admin", "Admin", "views/admin_plans.py", "Plans", "🧾", "admin-plans"),
+    PageSpec("admin", "Admin", "views/admin_tenants.py", "Tenants", "🏢", "admin-tenants"),
+    PageSpec("admin", "Admin", "views/audit.py", "Audit", "📜", "audit"),
     PageSpec(None, "Account", "views/home.py", "Home", "🏠", "home"),
 )
 

@@ -6,6 +6,7 @@ query as a keyword parameter, and is part of every cache key."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, true
 
@@ -36,7 +37,7 @@ class TenantScope:
     def cache_key(self) -> str:
         return "*" if self.tenant_ids is None else ",".join(self.tenant_ids)
 
-    def clause(self, column: ColumnElement) -> ColumnElement[bool]:
+    def clause(self, column: Any) -> ColumnElement[bool]:
         """SQL condition restricting `column` (a tenant_id column) to the scope."""
         if self.tenant_ids is None:
             return true()

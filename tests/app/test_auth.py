@@ -12,7 +12,8 @@ pytestmark = [pytest.mark.app, pytest.mark.db]
 
 
 @pytest.fixture
-def fresh(app_env: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+def fresh(app_env_copy: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """A signed-out session on a writable copy (sign-ins record their time and failures)."""
     monkeypatch.setenv("DEMO_MODE", "true")
     get_settings.cache_clear()
     return AppTest.from_file(APP, default_timeout=30)
@@ -44,7 +45,9 @@ def test_a_wrong_password_is_refused_with_a_message(fresh: AppTest) -> None:
     assert not at.title
 
 
-@pytest.mark.parametrize("attack", ["' OR 1=1 --", "admin@demo.local'; DROP TABLE users; --", "%' OR email LIKE '%"])
+@pytest.mark.parametrize(
+    "attack", ["' OR 1=1 --", "admin@demo.local'; DROP TABLE users; --", "%' OR email LIKE '%"]
+)
 def test_injection_strings_in_the_form_are_harmless(fresh: AppTest, attack: str) -> None:
     at = _sign_in(fresh.run(), attack, attack)
     assert not at.exception
@@ -60,14 +63,14 @@ def test_leadership_cannot_open_an_analyst_page(fresh: AppTest) -> None:
         at.switch_page("views/regimes.py")
 
 
-def test_the_analyst_sees_only_their_tenants(fresh: AppTest, app_env: str) -> None:
+def test_the_analyst_sees_only_their_tenants(fresh: AppTest, app_env_copy: str) -> None:
     import psycopg
     from sqlalchemy.engine import make_url
 
     from regime_dashboard.db.engine import libpq_dsn
 
     at = signed_in(fresh, "analyst").run()
-    with psycopg.connect(libpq_dsn(make_url(app_env))) as conn:
+    with psycopg.connect(libpq_dsn(make_url(app_env_copy))) as conn:
         mine = {n for (n,) in conn.execute(
             "SELECT t.name FROM tenants t JOIN tenant_users m ON m.tenant_id = t.id "
             "JOIN users u ON u.id = m.user_id WHERE u.email = 'analyst@demo.local'")}  # fmt: skip
@@ -78,7 +81,9 @@ def test_the_analyst_sees_only_their_tenants(fresh: AppTest, app_env: str) -> No
     assert at.selectbox[0].value in mine
 
 
-def test_outside_demo_mode_a_missing_cookie_key_stops_the_app(app_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outside_demo_mode_a_missing_cookie_key_stops_the_app(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DEMO_MODE", "false")
     monkeypatch.delenv("COOKIE_KEY", raising=False)
     get_settings.cache_clear()

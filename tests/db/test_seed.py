@@ -45,17 +45,20 @@ def _checksums(url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def second_db(pg_server, migrated_template) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    url = pg_server.create("second", template=make_url(migrated_template).database)
-    yield url
-    pg_server.drop(url)
+def two_dbs(pg_server, migrated_template) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Two fresh databases (the shared seeded one may carry other tests' sign-ins)."""
+    template = make_url(migrated_template).database
+    urls = (pg_server.create("first", template=template), pg_server.create("second", template=template))
+    yield urls
+    for url in urls:
+        pg_server.drop(url)
 
 
-def test_the_same_seed_gives_the_same_tables_and_another_seed_does_not(
-    seeded_url: str, second_db: str
-) -> None:
+def test_the_same_seed_gives_the_same_tables_and_another_seed_does_not(two_dbs: tuple[str, str]) -> None:
+    first_db, second_db = two_dbs
+    seed_database(first_db, scale="small", seed=SEED, as_of=AS_OF)
     seed_database(second_db, scale="small", seed=SEED, as_of=AS_OF)
-    first, second = _checksums(seeded_url), _checksums(second_db)
+    first, second = _checksums(first_db), _checksums(second_db)
     assert first == second
     seed_database(second_db, scale="small", seed=SEED + 1, as_of=AS_OF, reset=True)
     third = _checksums(second_db)

@@ -46,9 +46,19 @@ def _wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None
 
 
 @pytest.fixture(scope="session")
-def server(seeded_url: str) -> Iterator[str]:
+def e2e_db(pg_server, seeded_url: str) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A copy of the seeded database: browser sessions sign in and admins edit."""
+    from sqlalchemy.engine import make_url
+
+    url = pg_server.create("e2e", template=make_url(seeded_url).database)
+    yield url
+    pg_server.drop(url)
+
+
+@pytest.fixture(scope="session")
+def server(e2e_db: str) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": seeded_url, "DEMO_MODE": "true"}
+    env = {**os.environ, "DATABASE_URL": e2e_db, "DEMO_MODE": "true"}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip

@@ -8,8 +8,26 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["OVER_COLUMNS", "cycle_price", "effective_limit", "over_quota_after"]
+__all__ = [
+    "OVER_COLUMNS",
+    "QUOTA_COLUMNS",
+    "cycle_price",
+    "effective_limit",
+    "over_quota_after",
+    "plan_change_event",
+    "quota_status",
+]
 
+QUOTA_COLUMNS = [
+    "metric",
+    "used",
+    "plan_limit",
+    "has_override",
+    "override_limit",
+    "limit",
+    "used_share",
+    "over",
+]
 OVER_COLUMNS = [
     "tenant_id",
     "tenant_name",
@@ -28,6 +46,13 @@ def cycle_price(monthly_cents: int, annual_cents: int | None, cycle: str) -> int
     if cycle == "annual":
         return annual_cents if annual_cents is not None else monthly_cents * 12
     return monthly_cents
+
+
+def plan_change_event(old_monthly_cents: int, new_monthly_cents: int) -> str:
+    """The subscription event of a move between plans, by their monthly list prices."""
+    if new_monthly_cents > old_monthly_cents:
+        return "upgraded"
+    return "downgraded" if new_monthly_cents < old_monthly_cents else "price_changed"
 
 
 def _limit(value: object) -> float | None:
@@ -58,8 +83,42 @@ def over_quota_after(usage: pd.DataFrame, new_limits: Mapping[str, int | None]) 
         if _over(float(r.used), after):
             over_now = _over(float(r.used), now)
             rows.append(
-                (r.tenant_id, r.tenant_name, r.metric, float(r.used), now, after,
-                 bool(r.has_override), over_now)
-            )  # fmt: skip
-    found = pd.DataFrame(rows, columns=OVER_COLUMNS)
+                (
+                    r.tenant_id,
+                    r.tenant_name,
+                    r.metric,
+                    float(r.used),
+                    now,
+                    after,
+                    bool(r.has_override),
+                    over_now,
+                )
+            )
+    found = pd.DataFrame(rows, columns=OVER_COLUMNS).astype(
+        {"used": float, "has_override": bool, "already_over": bool}
+    )
     return found.sort_values(["already_over", "tenant_name", "metric"], ignore_index=True)
+
+
+def quota_status(usage: pd.DataFrame) -> pd.DataFrame:
+    """One tenant's usage against its limits, from a queries.admin.quota_usage frame.
+    Columns QUOTA_COLUMNS: limit = the effective limit (override first; NaN = unlimited),
+    used_share = used / limit (NaN when unlimited or the limit is 0), over = used > limit."""
+    rows = []
+    for r in usage.itertuples(index=False):
+        limit = effective_limit(r.plan_limit, bool(r.has_override), r.override_limit)
+        used = float(r.used)
+        share = used / limit if limit else math.nan
+        rows.append(
+            (
+                r.metric,
+                used,
+                _limit(r.plan_limit),
+                bool(r.has_override),
+                _limit(r.override_limit),
+                limit,
+                share,
+                _over(used, limit),
+            )
+        )
+    return pd.DataFrame(rows, columns=QUOTA_COLUMNS)

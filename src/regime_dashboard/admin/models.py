@@ -25,6 +25,7 @@ __all__ = [
     "QuotaOverride",
     "TenantRename",
     "TenantSettings",
+    "errors_of",
     "field_errors",
     "parse",
 ]
@@ -129,3 +130,12 @@ def parse(model: type[M], data: M | Mapping[str, Any]) -> M:
         return model.model_validate(dict(data))
     except ValidationError as exc:
         raise InvalidInputError(field_errors(exc)) from None
+
+
+def errors_of(model: type[BaseModel], data: Mapping[str, Any]) -> dict[str, str]:
+    """The broken rules of `data` as `model` (empty when valid); for live form feedback."""
+    try:
+        parse(model, data)
+    except InvalidInputError as exc:
+        return exc.errors
+    return {}

@@ -54,7 +54,12 @@ class PlanImpact:
 
     @property
     def newly_over(self) -> pd.DataFrame:
-        return self.over_quota[~self.over_quota["already_over"]]
+        """Rows over quota only because of the new limits."""
+        return self.over_quota.loc[~self.over_quota["already_over"].astype(bool)]
+
+    @property
+    def tenants_newly_over(self) -> int:
+        return len(set(self.newly_over["tenant_id"]))
 
 
 def list_plans(*, viewer: Viewer) -> pd.DataFrame:

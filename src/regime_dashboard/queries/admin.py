@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
+from typing import cast as as_type
 
 import pandas as pd
 from sqlalchemy import (
@@ -35,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..db.models import (
@@ -61,35 +63,40 @@ __all__ = [
     "OVERRIDE_COLUMNS",
     "PLAN_COLUMNS",
     "SUBSCRIPTION_COLUMNS",
-    "SUBSCRIPTION_TOTAL_COLUMNS",
     "TABLES",
     "TENANT_COLUMNS",
     "USAGE_COLUMNS",
     "audit_entries",
+    "audit_entry",
     "audit_filter_options",
+    "current_subscription",
+    "delete_row",
+    "get_row",
+    "insert_audit",
+    "insert_row",
+    "jsonable",
+    "key_columns",
+    "last_event_at",
+    "live_subscriptions",
+    "owner_count",
     "plan_mrr_change",
-    "plan_subscription_totals",
     "plans_overview",
     "quota_usage",
+    "row_key",
     "tenant_members",
+    "tenant_name_taken",
     "tenant_overrides",
     "tenant_subscription",
     "tenants_overview",
+    "update_matching",
+    "update_versioned",
+    "user_id_by_email",
 ]
 
 LIVE_STATUSES = ("trialing", "active", "past_due")
 METRICS = ("api_calls", "backtests", "tokens", "seats")
-TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (
-        Plan.__table__,
-        Tenant.__table__,
-        Subscription.__table__,
-        SubscriptionEvent.__table__,
-        TenantQuotaOverride.__table__,
-        TenantUser.__table__,
-    )
-}
+_EDITABLE = (Plan, Tenant, Subscription, SubscriptionEvent, TenantQuotaOverride, TenantUser)
+TABLES: dict[str, Table] = {m.__tablename__: as_type(Table, m.__table__) for m in _EDITABLE}
 
 # ---------------------------------------------------------------- rows as JSON
 
@@ -104,7 +111,7 @@ def _to_json(value: Any) -> Any:
     return value
 
 
-def jsonable(row: Mapping[str, Any]) -> dict[str, Any]:
+def jsonable(row: Mapping[str, Any] | RowMapping) -> dict[str, Any]:
     """A result row as JSON-ready values (UTC ISO timestamps, uuid strings)."""
     return {str(k): _to_json(v) for k, v in row.items()}
 
@@ -352,34 +359,6 @@ def plans_overview(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     return frame(conn, stmt, PLAN_COLUMNS)
 
 
-SUBSCRIPTION_TOTAL_COLUMNS = [
-    "currency",
-    "billing_cycle",
-    "status",
-    "subscriptions",
-    "price_cents_total",
-]
-
-
-def plan_subscription_totals(conn: Connection, *, scope: TenantScope, plan_id: str) -> pd.DataFrame:
-    """Live subscriptions on a plan grouped by currency, billing cycle and status. Columns
-    SUBSCRIPTION_TOTAL_COLUMNS; price_cents_total sums price_cents (per billing cycle)."""
-    s = Subscription
-    stmt = (
-        select(
-            s.currency,
-            s.billing_cycle,
-            s.status,
-            func.count().label("subscriptions"),
-            func.sum(s.price_cents).label("price_cents_total"),
-        )
-        .where(s.plan_id == plan_id, s.status.in_(LIVE_STATUSES), scope.clause(s.tenant_id))
-        .group_by(s.currency, s.billing_cycle, s.status)
-        .order_by(s.currency, s.billing_cycle, s.status)
-    )
-    return frame(conn, stmt, SUBSCRIPTION_TOTAL_COLUMNS)
-
-
 MRR_COLUMNS = [
     "currency",
     "subscriptions",
@@ -387,6 +366,7 @@ MRR_COLUMNS = [
     "repriced",
     "mrr_now_cents",
     "mrr_if_moved_cents",
+    "mrr_change_cents",
 ]
 
 
@@ -403,7 +383,7 @@ def plan_mrr_change(
     past_due (the ones MRR counts); repriced = live ones whose price differs from the new
     price of their billing cycle; mrr_now_cents = sum over paying of price_cents per month
     (annual / 12); mrr_if_moved_cents = the same at the new prices (the annual price when
-    set, else 12 x the monthly one)."""
+    set, else 12 x the monthly one); mrr_change_cents = moved - now."""
     s = Subscription
     annual = s.billing_cycle == "annual"
     months = case((annual, literal(12.0)), else_=literal(1.0))
@@ -422,6 +402,7 @@ def plan_mrr_change(
             func.count().filter(s.price_cents != new_price).label("repriced"),
             monthly_sum(s.price_cents).label("mrr_now_cents"),
             monthly_sum(new_price).label("mrr_if_moved_cents"),
+            (monthly_sum(new_price) - monthly_sum(s.price_cents)).label("mrr_change_cents"),
         )
         .where(s.plan_id == plan_id, s.status.in_(LIVE_STATUSES), scope.clause(s.tenant_id))
         .group_by(s.currency)
@@ -497,6 +478,7 @@ def quota_usage(
         (o.tenant_id == live.c.tenant_id)
         & (o.metric == metrics.c.metric)
         & (o.expires_at.is_(None) | (o.expires_at > at))
+        & scope.clause(o.tenant_id)
     )
     stmt = (
         select(
@@ -551,7 +533,11 @@ def tenants_overview(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     and updated_at for optimistic locking, the plan and status of its subscription (live
     first, else the latest; None without one) and the number of members."""
     latest = _latest_subscription(scope)
-    members = select(func.count()).where(TenantUser.tenant_id == Tenant.id).scalar_subquery()
+    members = (
+        select(func.count())
+        .where(TenantUser.tenant_id == Tenant.id, scope.clause(TenantUser.tenant_id))
+        .scalar_subquery()
+    )
     stmt = (
         select(
             Tenant.id.label("tenant_id"),
@@ -591,7 +577,11 @@ def tenant_subscription(conn: Connection, *, scope: TenantScope, tenant_id: str)
     e = SubscriptionEvent
     last = (
         select(func.max(e.occurred_at))
-        .where(e.tenant_id == latest.c.tenant_id, e.subscription_id == latest.c.id)
+        .where(
+            e.tenant_id == latest.c.tenant_id,
+            e.subscription_id == latest.c.id,
+            scope.clause(e.tenant_id),
+        )
         .scalar_subquery()
     )
     stmt = select(

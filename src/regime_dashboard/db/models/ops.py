@@ -131,6 +131,8 @@ class AuditLog(Base):
         CheckConstraint("action IN ('insert','update','delete','revert')", name="action_known"),
         Index("ix_audit_log_table_time", "table_name", "occurred_at"),
         Index("ix_audit_log_tenant_time", "tenant_id", "occurred_at"),
+        Index("ix_audit_log_actor_time", "actor_email", "occurred_at"),
+        Index("ix_audit_log_reverts", "reverts_audit_id"),
     )
 
 

@@ -1,0 +1,88 @@
+"""Validated, audited, conflict-safe admin edits of plans, tenants and quotas.
+
+Every service takes the acting viewer as a keyword argument and refuses anyone but an admin
+(PermissionDeniedError); writes go through `cache.write_transaction`, so an edit, its audit
+rows and the data-version bump commit together or not at all."""
+
+from .audit import audit_filters, change_diff, list_changes, revert_change
+from .changes import Saved
+from .errors import (
+    AdminError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RevertRefusedError,
+)
+from .models import (
+    MemberAdd,
+    MemberRole,
+    PlanChange,
+    PlanCreate,
+    PlanUpdate,
+    PricePolicy,
+    QuotaOverride,
+    TenantRename,
+    TenantSettings,
+)
+from .plans import (
+    PlanImpact,
+    create_plan,
+    list_plans,
+    plan_impact,
+    restore_plan,
+    retire_plan,
+    update_plan,
+)
+from .tenants import (
+    TenantDetail,
+    add_member,
+    change_member_role,
+    change_tenant_plan,
+    clear_quota_override,
+    list_tenants,
+    remove_member,
+    rename_tenant,
+    set_quota_override,
+    tenant_detail,
+    update_tenant_settings,
+)
+
+__all__ = [
+    "AdminError",
+    "ConflictError",
+    "InvalidInputError",
+    "MemberAdd",
+    "MemberRole",
+    "NotFoundError",
+    "PlanChange",
+    "PlanCreate",
+    "PlanImpact",
+    "PlanUpdate",
+    "PricePolicy",
+    "QuotaOverride",
+    "RevertRefusedError",
+    "Saved",
+    "TenantDetail",
+    "TenantRename",
+    "TenantSettings",
+    "add_member",
+    "audit_filters",
+    "change_diff",
+    "change_member_role",
+    "change_tenant_plan",
+    "clear_quota_override",
+    "create_plan",
+    "list_changes",
+    "list_plans",
+    "list_tenants",
+    "plan_impact",
+    "remove_member",
+    "rename_tenant",
+    "restore_plan",
+    "retire_plan",
+    "revert_change",
+    "set_quota_override",
+    "tenant_detail",
+    "update_plan",
+    "update_tenant_settings",
+]
