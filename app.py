@@ -8,18 +8,23 @@ from sqlalchemy.exc import DBAPIError
 
 from regime_dashboard.auth.gate import CookieKeyError, signed_in_viewer
 from regime_dashboard.config import get_settings
-from regime_dashboard.navigation import pages_for
+from regime_dashboard.navigation import PAGES, PageSpec, pages_for
 from regime_dashboard.ui import show_database_error
 from regime_dashboard.viewer import Viewer
 
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
 
 
+def _page(spec: PageSpec) -> st.Page:
+    if spec.default:
+        return st.Page(spec.path, title=spec.title, icon=spec.icon, default=True)
+    return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.slug)
+
+
 def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
     sections: dict[str, list[st.Page]] = {}
     for spec in pages_for(viewer.roles):
-        page = st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.slug)
-        sections.setdefault(spec.section, []).append(page)
+        sections.setdefault(spec.section, []).append(_page(spec))
     return sections
 
 
@@ -32,6 +37,9 @@ except DBAPIError as exc:
     show_database_error(exc)
     st.stop()
 if viewer is None:
+    # Register every page, hidden and never run, so that the requested URL (a shared link)
+    # survives the sign-in and opens once the viewer is known.
+    st.navigation([_page(spec) for spec in PAGES], position="hidden")
     st.stop()
 
 page = st.navigation(navigation_for(viewer))

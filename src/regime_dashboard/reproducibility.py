@@ -7,7 +7,7 @@ One line per bar, in ascending date order, fields separated by commas, lines end
 `date` is ISO 8601 (YYYY-MM-DD); each number is Python's `repr(float(x))` (the shortest
 text that reads back to the same double, e.g. `101.25`, `1e-05`, `12000.0`); a missing
 `adj_close` or `volume` is the empty string. The bytes are UTF-8. The hash covers every
-bar of the asset from the release's first output date to its release date, both included.
+bar of the asset from the release's first output date to its last output date, both included.
 """
 
 from __future__ import annotations

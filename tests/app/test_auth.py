@@ -35,6 +35,8 @@ def test_nobody_signed_in_sees_only_the_form(fresh: AppTest) -> None:
 def test_signing_in_with_the_form_opens_the_analyst_pages(fresh: AppTest) -> None:
     at = _sign_in(fresh.run(), "analyst@demo.local", "analyst-demo-pass")
     assert not at.exception
+    assert at.title[0].value == "Welcome, Ana Analyst"
+    at.switch_page("views/regimes.py").run()
     assert at.title[0].value == "Regimes"
     assert "Ana Analyst" in at.sidebar.caption[0].value
 
@@ -53,7 +55,7 @@ def test_injection_strings_in_the_form_are_harmless(fresh: AppTest, attack: str)
     assert not at.exception
     assert at.error[0].value == "Email or password is incorrect."
     at2 = _sign_in(at, "analyst@demo.local", "analyst-demo-pass")
-    assert at2.title[0].value == "Regimes"
+    assert at2.title[0].value == "Welcome, Ana Analyst"
 
 
 def test_leadership_cannot_open_an_analyst_page(fresh: AppTest) -> None:
@@ -70,6 +72,7 @@ def test_the_analyst_sees_only_their_tenants(fresh: AppTest, app_env_copy: str) 
     from regime_dashboard.db.engine import libpq_dsn
 
     at = signed_in(fresh, "analyst").run()
+    at.switch_page("views/regimes.py").run()
     with psycopg.connect(libpq_dsn(make_url(app_env_copy))) as conn:
         mine = {n for (n,) in conn.execute(
             "SELECT t.name FROM tenants t JOIN tenant_users m ON m.tenant_id = t.id "
@@ -77,7 +80,7 @@ def test_the_analyst_sees_only_their_tenants(fresh: AppTest, app_env_copy: str) 
         others = {n for (n,) in conn.execute("SELECT name FROM tenants")} - mine
     assert set(at.selectbox[0].options) <= mine
     at.query_params["tenant"] = sorted(others)[0]
-    at = at.run()
+    at = at.switch_page("views/regimes.py").run()
     assert at.selectbox[0].value in mine
 
 

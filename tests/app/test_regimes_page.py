@@ -1,9 +1,12 @@
-"""The Regimes page in AppTest, on the seeded database."""
+"""The Regimes page in AppTest, on the seeded database (and a long hand-made history)."""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
+import itertools
 import json
+import math
 
 import numpy as np
 import psycopg
@@ -12,12 +15,30 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.viewer import Viewer
+from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
+PAGE = str(ROOT / "views/regimes.py")
+ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
+LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
 
-def _spec(at: AppTest) -> dict:
-    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+def _page(viewer: Viewer) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["_viewer"] = viewer
+    return at
+
+
+@pytest.fixture
+def app(app_env: str) -> AppTest:
+    """The page, not yet run, as an admin (every tenant)."""
+    return _page(ADMIN)
+
+
+def _spec(at: AppTest, i: int = 0) -> dict:
+    return json.loads(at.get("plotly_chart")[i].proto.spec)
 
 
 def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -30,6 +51,38 @@ def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
 def _sql(url: str, query: str, *params: object) -> list[tuple]:
     with psycopg.connect(libpq_dsn(make_url(url))) as conn:
         return conn.execute(query, params).fetchall()
+
+
+def _demo_analyst(url: str) -> Viewer:
+    (user_id,) = _sql(url, "SELECT id FROM users WHERE email = 'analyst@demo.local'")[0]
+    tenants = _sql(url, "SELECT tenant_id FROM tenant_users WHERE user_id = %s", user_id)
+    return Viewer(
+        str(user_id),
+        "analyst@demo.local",
+        "Ana Analyst",
+        frozenset({"analyst"}),
+        tuple(str(t) for (t,) in tenants),
+    )
+
+
+def _outputs(url: str, tenant: str, asset: str, version: str, start: object, end: object):  # type: ignore[no-untyped-def]
+    return _sql(
+        url,
+        """
+        SELECT o.date, o.regime, o.confidence, o.risk_level, o.escalation_v2, o.realized_vol,
+               o.vrs, o.iix, o.dsr, o.ss, o.mb, o.lq, b.close
+        FROM engine_outputs_daily o
+        JOIN engine_releases r ON r.tenant_id = o.tenant_id AND r.id = o.release_id
+        JOIN tenants t ON t.id = r.tenant_id
+        LEFT JOIN price_bars b ON b.asset_id = r.asset_id AND b.date = o.date
+        WHERE t.name = %s AND r.asset_id = %s AND r.version = %s AND o.date BETWEEN %s AND %s
+        ORDER BY o.date""",
+        tenant,
+        asset,
+        version,
+        start,
+        end,
+    )
 
 
 def test_renders_the_default_release_with_candles_and_bands(app: AppTest, app_env: str) -> None:
@@ -56,24 +109,11 @@ def test_headline_metrics_match_the_latest_output(app: AppTest, app_env: str) ->
     at = app.run()
     tenant, asset, version = (at.selectbox[i].value for i in range(3))
     start, end = at.date_input[0].value
-    rows = _sql(
-        app_env,
-        """
-        SELECT o.date, o.regime, o.confidence FROM engine_outputs_daily o
-        JOIN engine_releases r ON r.tenant_id = o.tenant_id AND r.id = o.release_id
-        JOIN tenants t ON t.id = r.tenant_id
-        WHERE t.name = %s AND r.asset_id = %s AND r.version = %s AND o.date BETWEEN %s AND %s
-        ORDER BY o.date""",
-        tenant,
-        asset,
-        version,
-        start,
-        end,
-    )
+    rows = _outputs(app_env, tenant, asset, version, start, end)
     last_regime = rows[-1][1]
     streak = 0
-    for _, regime, _ in reversed(rows):
-        if regime != last_regime:
+    for row in reversed(rows):
+        if row[1] != last_regime:
             break
         streak += 1
     metrics = {m.label: m.value for m in at.metric}
@@ -98,9 +138,8 @@ def test_changing_the_asset_changes_the_chart(app: AppTest) -> None:
 def test_a_url_with_parameters_reopens_the_same_view(app: AppTest, app_env: str) -> None:
     tenant, asset = _sql(
         app_env,
-        "SELECT t.name, r.asset_id FROM engine_releases r JOIN tenants t ON t.id = r.tenant_id "
-        "JOIN tenant_users m ON m.tenant_id = t.id JOIN users u ON u.id = m.user_id "
-        "WHERE u.email = 'analyst@demo.local' ORDER BY t.name DESC, r.asset_id DESC LIMIT 1",
+        "SELECT t.name, r.asset_id FROM engine_releases r JOIN tenants t "
+        "ON t.id = r.tenant_id ORDER BY t.name DESC, r.asset_id DESC LIMIT 1",
     )[0]
     app.query_params.update(
         {
@@ -122,15 +161,245 @@ def test_a_url_with_parameters_reopens_the_same_view(app: AppTest, app_env: str)
 
 
 def test_an_empty_database_says_what_to_do(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from regime_dashboard.viewer import Viewer
     from tests.app.conftest import _reset_caches
-    from tests.conftest import ROOT
 
     monkeypatch.setenv("DATABASE_URL", empty_db)
     _reset_caches()
-    at = AppTest.from_file(str(ROOT / "views" / "regimes.py"), default_timeout=30)
-    at.session_state["_viewer"] = Viewer(None, "a@x.io", "A", frozenset({"admin"}))
-    at.run()
+    at = _page(ADMIN).run()
     assert not at.exception
     assert "regime-dashboard seed" in at.info[0].value
+    _reset_caches()
+
+
+# ------------------------------------------------------------------ panels and statistics
+
+URL_VIEW = {
+    "tenant": "Aster Capital",
+    "asset": "SPY",
+    "release": "v2",
+    "start": "2025-06-02",
+    "end": "2026-03-31",
+}
+
+
+def test_risk_and_component_panels_show_the_stored_outputs(app: AppTest, app_env: str) -> None:
+    app.query_params.update(URL_VIEW)
+    at = app.run()
+    rows = _outputs(app_env, "Aster Capital", "SPY", "v2", "2025-06-02", "2026-03-31")
+    risk, components = _spec(at, 1), _spec(at, 2)
+    assert len(risk["data"]) == 3 and len(components["data"]) == 6
+    for trace, column in zip(risk["data"] + components["data"], range(3, 12), strict=True):
+        expected = [r[column] for r in rows if r[column] is not None]
+        np.testing.assert_allclose(_values(trace["y"]), expected, rtol=1e-12)
+    hover = _values(_spec(at)["data"][0]["text"])
+    first = rows[0]
+    assert hover[0] == f"regime {first[1]} · confidence {first[2]:.0%} · conviction " + str(
+        _sql(
+            app_env,
+            "SELECT conviction FROM engine_outputs_daily o JOIN engine_releases r "
+            "ON r.id = o.release_id JOIN tenants t ON t.id = r.tenant_id WHERE t.name = %s "
+            "AND r.asset_id = 'SPY' AND r.version = 'v2' AND o.date = %s",
+            "Aster Capital",
+            first[0],
+        )[0][0]
+    )
+
+
+def _spells(regimes: list[str]) -> list[tuple[str, int]]:
+    spells: list[tuple[str, int]] = []
+    for regime in regimes:
+        if spells and spells[-1][0] == regime:
+            spells[-1] = (regime, spells[-1][1] + 1)
+        else:
+            spells.append((regime, 1))
+    return spells
+
+
+def test_regime_statistics_match_a_hand_count(app: AppTest, app_env: str) -> None:
+    app.query_params.update(URL_VIEW)
+    at = app.run()
+    rows = _outputs(app_env, "Aster Capital", "SPY", "v2", "2025-06-02", "2026-03-31")
+    regimes = [r[1] for r in rows]
+    summary = at.dataframe[0].value.set_index("Regime")
+    spells = _spells(regimes)
+    for regime in set(regimes):
+        lengths = [n for r, n in spells if r == regime]
+        assert summary.loc[regime, "Days"] == regimes.count(regime)
+        assert summary.loc[regime, "Share"] == pytest.approx(regimes.count(regime) / len(rows))
+        assert summary.loc[regime, "Average spell (days)"] == pytest.approx(np.mean(lengths))
+        assert summary.loc[regime, "Longest spell (days)"] == max(lengths)
+    matrix = at.dataframe[1].value.set_index("From")
+    for a in set(regimes):
+        followers = [b for x, b in itertools.pairwise(regimes) if x == a]
+        for b in set(regimes):
+            expected = followers.count(b) / len(followers) if followers else math.nan
+            assert matrix.loc[a, b] == pytest.approx(expected, nan_ok=True)
+
+
+def test_forward_returns_match_a_hand_computation(app: AppTest, app_env: str) -> None:
+    app.query_params.update(URL_VIEW)
+    at = app.run()
+    rows = _outputs(app_env, "Aster Capital", "SPY", "v2", "2025-06-02", "2026-03-31")
+    table = at.dataframe[2].value
+    assert set(table["Horizon (days)"]) == {1, 5, 20}
+    for row in table.itertuples(index=False):
+        regime, horizon, count, mean, median, hit = row
+        returns = [
+            rows[i + horizon][12] / rows[i][12] - 1
+            for i in range(len(rows) - horizon)
+            if rows[i][1] == regime
+        ]
+        assert count == len(returns)
+        assert mean == pytest.approx(np.mean(returns), rel=1e-12)
+        assert median == pytest.approx(np.median(returns), rel=1e-12)
+        assert hit == pytest.approx(sum(r > 0 for r in returns) / len(returns))
+
+
+# ------------------------------------------------------------------ viewers and watchlists
+
+
+def test_the_demo_analyst_sees_their_tenants_and_watchlist_cards(app_env: str) -> None:
+    viewer = _demo_analyst(app_env)
+    at = _page(viewer).run()
+    assert not at.exception
+    names = {
+        n
+        for (n,) in _sql(
+            app_env,
+            "SELECT name FROM tenants WHERE id = ANY(%s::uuid[])",
+            list(viewer.member_tenant_ids),
+        )
+    }
+    assert set(at.selectbox[0].options) == names and len(names) == 3
+    tenant = at.selectbox[0].value
+    watch = _sql(
+        app_env,
+        "SELECT s.asset_id FROM user_asset_settings s JOIN tenants t ON t.id = s.tenant_id "
+        "WHERE t.name = %s AND s.user_id = %s AND s.settings_json->>'watchlist' = 'true' "
+        "ORDER BY 1",
+        tenant,
+        viewer.user_id,
+    )
+    cards = {m.label: m for m in at.metric if m.label in {a for (a,) in watch}}
+    assert sorted(cards) == [a for (a,) in watch]
+    for asset, card in cards.items():
+        rows = _outputs(app_env, tenant, asset, "v2", dt.date(2000, 1, 1), dt.date(2100, 1, 1))
+        regime, days = _spells([r[1] for r in rows])[-1]
+        assert card.value == f"{regime.title()} · {days:,} d"
+        tail = rows[-20:]
+        x = np.array([(r[0] - tail[0][0]).days for r in tail], dtype=float)
+        slope = np.polyfit(x, [r[2] for r in tail], 1)[0]
+        assert card.delta == f"{slope * 100:+.2f} pp/day confidence"
+
+
+def test_watchlist_assets_come_first(app_env_copy: str) -> None:
+    viewer = _demo_analyst(app_env_copy)
+    with psycopg.connect(libpq_dsn(make_url(app_env_copy))) as conn:
+        conn.execute(
+            "UPDATE user_asset_settings SET settings_json = '{\"watchlist\": false}' "
+            "WHERE user_id = %s AND asset_id = 'BTCUSD'",
+            (viewer.user_id,),
+        )
+        conn.execute("UPDATE data_versions SET version = version + 1")
+    at = _page(viewer).run()
+    assert not at.exception
+    assert at.selectbox[1].options == ["EURUSD", "SPY", "XAUUSD", "BTCUSD"]
+    assert "BTCUSD" not in {m.label for m in at.metric}
+
+
+def test_an_analyst_of_one_tenant_sees_only_that_tenant(app_env: str) -> None:
+    tenant_id, name = _sql(app_env, "SELECT id, name FROM tenants ORDER BY name DESC LIMIT 1")[0]
+    viewer = Viewer(None, "one@x.test", "One", frozenset({"analyst"}), (str(tenant_id),))
+    at = _page(viewer)
+    at.query_params.update({"tenant": "Aster Capital"})
+    at.run()
+    assert not at.exception
+    assert at.selectbox[0].options == [name]
+    assert at.selectbox[0].value == name
+    assert name in _spec(at)["layout"]["title"]["text"]
+
+
+def test_a_leadership_viewer_is_refused(app_env: str) -> None:
+    at = _page(LEADER).run()
+    assert "does not give access" in at.error[0].value
+    assert not at.get("plotly_chart") and not at.dataframe
+
+
+# ------------------------------------------------------------------ a long history
+
+LONG_DAYS = 12_000
+
+
+def _seed_long_history(url: str) -> None:
+    """One tenant following LONG (calendar_365) with 12,000 daily bars and outputs."""
+    days = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(LONG_DAYS)]
+    close = 100 * np.exp(np.cumsum(np.random.default_rng(1).normal(0, 0.01, LONG_DAYS)))
+    regimes = ["bull", "neutral", "bear", "crisis"]
+    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
+        conn.execute(
+            "INSERT INTO tenants (id, name) VALUES ('11111111-1111-1111-1111-111111111111', 'Longview')"
+        )
+        conn.execute(
+            "INSERT INTO assets (id, name, asset_class, calendar) VALUES ('LONG', 'Long history', 'crypto', 'calendar_365')"
+        )
+        conn.execute(
+            "INSERT INTO engine_releases (tenant_id, id, asset_id, release_date, version) VALUES "
+            "('11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222', 'LONG', %s, 'v1')",
+            (days[-1],),
+        )
+        with conn.cursor().copy(
+            "COPY price_bars (asset_id, date, open, high, low, close, volume) FROM STDIN"
+        ) as copy:
+            for d, c in zip(days, close, strict=True):
+                copy.write_row(("LONG", d, c, c * 1.01, c * 0.99, c, 1000.0))
+        with conn.cursor().copy(
+            "COPY engine_outputs_daily (tenant_id, release_id, date, regime, confidence, conviction, "
+            "escalation_v2, risk_level, realized_vol, vrs, iix, dsr, ss, mb, lq) FROM STDIN"
+        ) as copy:
+            for i, d in enumerate(days):
+                v = (i % 97) / 97
+                copy.write_row(
+                    (
+                        "11111111-1111-1111-1111-111111111111",
+                        "22222222-2222-2222-2222-222222222222",
+                        d,
+                        regimes[(i // 40) % 4],
+                        v,
+                        "low",
+                        v,
+                        v,
+                        v,
+                        v,
+                        v,
+                        v,
+                        v,
+                        v,
+                        v,
+                    )
+                )
+
+
+def test_a_long_range_sends_no_trace_over_5000_points(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.app.conftest import _reset_caches
+
+    _seed_long_history(empty_db)
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    _reset_caches()
+    at = _page(ADMIN)
+    at.query_params.update({"start": "1990-01-01", "end": "2030-01-01"})
+    at.run()
+    assert not at.exception
+    assert at.date_input[0].value[0] == dt.date(1990, 1, 1)
+    sizes = []
+    for chart in at.get("plotly_chart"):
+        for trace in json.loads(chart.proto.spec)["data"]:
+            for key in ("x", "y", "close"):
+                if trace.get(key) is not None:
+                    sizes.append(len(_values(trace[key])))
+    assert max(sizes) <= 5000
+    assert max(sizes) >= 1000, "the long range is really drawn"
+    assert any("Long range" in c.value for c in at.caption)
+    assert at.dataframe[0].value["Days"].sum() == LONG_DAYS
     _reset_caches()

@@ -34,7 +34,9 @@ def _run(monkeypatch: pytest.MonkeyPatch, password: str, *argv: str) -> int:
     return main(list(argv))
 
 
-def test_create_user_hashes_the_password_and_adds_memberships(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_create_user_hashes_the_password_and_adds_memberships(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tenant = _one(db, "SELECT name FROM tenants ORDER BY name LIMIT 1")[0]
     code = _run(monkeypatch, "a-long-enough-secret", "create-user", "New.Analyst@Example.com",
                 "--role", "analyst", "--tenant", tenant)  # fmt: skip
@@ -52,7 +54,11 @@ def test_create_user_hashes_the_password_and_adds_memberships(db: str, monkeypat
     [
         ("short", ["--role", "admin"], "at least 10 characters"),
         ("x" * 73, ["--role", "admin"], "at most 72 bytes"),
-        ("a-long-enough-secret", ["--role", "admin", "--tenant", "No Such Tenant"], "unknown tenant"),
+        (
+            "a-long-enough-secret",
+            ["--role", "admin", "--tenant", "No Such Tenant"],
+            "unknown tenant",
+        ),
     ],
 )
 def test_bad_input_writes_nothing(db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
@@ -63,7 +69,9 @@ def test_bad_input_writes_nothing(db: str, monkeypatch: pytest.MonkeyPatch, caps
     assert _one(db, "SELECT count(*) FROM users")[0] == before
 
 
-def test_reset_password_replaces_the_hash_and_unlocks(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reset_password_replaces_the_hash_and_unlocks(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with psycopg.connect(libpq_dsn(make_url(db))) as conn:
         conn.execute("UPDATE users SET locked_until = now() + interval '1 hour', failed_logins = 3 "
                      "WHERE email = 'admin@demo.local'")  # fmt: skip

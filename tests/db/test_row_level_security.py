@@ -17,7 +17,9 @@ from regime_dashboard.queries import regimes
 from regime_dashboard.scope import TenantScope
 
 pytestmark = pytest.mark.db
-TENANT_TABLES = sorted(t.name for t in Base.metadata.tables.values() if "tenant_id" in t.c and t.name != "audit_log")
+TENANT_TABLES = sorted(
+    t.name for t in Base.metadata.tables.values() if "tenant_id" in t.c and t.name != "audit_log"
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,9 @@ def test_an_unscoped_query_still_returns_only_the_viewers_tenants(
     assert seen[0] == expected
 
 
-def test_tenant_names_of_other_tenants_are_hidden(engine: Engine, analyst_scope: TenantScope) -> None:
+def test_tenant_names_of_other_tenants_are_hidden(
+    engine: Engine, analyst_scope: TenantScope
+) -> None:
     with read_only(engine, analyst_scope, rls=True) as conn:
         ids = set(conn.execute(text("SELECT id::text FROM tenants")).scalars())
     assert ids == set(analyst_scope.tenant_ids)
@@ -100,6 +104,9 @@ def test_allowed_viewers_get_the_same_answers_with_rls_on_and_off(
 
 def test_a_statement_over_the_timeout_is_cancelled(seeded_url: str) -> None:
     quick = make_engine(seeded_url, statement_timeout_ms=200)
-    with pytest.raises(sqlalchemy.exc.OperationalError, match="statement timeout"), read_only(quick) as conn:
+    with (
+        pytest.raises(sqlalchemy.exc.OperationalError, match="statement timeout"),
+        read_only(quick) as conn,
+    ):
         conn.execute(text("SELECT pg_sleep(2)"))
     quick.dispose()

@@ -54,12 +54,17 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(engine: Engine) -> N
     locked = attempt_sign_in(engine, Settings(), EMAIL, PASSWORD)
     assert not locked.ok and "locked" in locked.message
     with engine.begin() as conn:
-        conn.execute(text("UPDATE users SET locked_until = now() - interval '1 second' WHERE email = :e"), {"e": EMAIL})
+        conn.execute(
+            text("UPDATE users SET locked_until = now() - interval '1 second' WHERE email = :e"),
+            {"e": EMAIL},
+        )
     assert attempt_sign_in(engine, Settings(), EMAIL, PASSWORD).ok
     assert _account(engine)["locked_until"] is None
 
 
-@pytest.mark.parametrize("attack", ["' OR '1'='1", "analyst@demo.local'--", "x\"; DROP TABLE users; --"])
+@pytest.mark.parametrize(
+    "attack", ["' OR '1'='1", "analyst@demo.local'--", 'x"; DROP TABLE users; --']
+)
 def test_injection_strings_are_just_wrong_credentials(engine: Engine, attack: str) -> None:
     assert attempt_sign_in(engine, Settings(), attack, attack).message == WRONG
     with engine.connect() as conn:

@@ -17,6 +17,8 @@ PASSWORDS = {
 
 def sign_in(page: Any, base_url: str, role: str, path: str = "") -> None:
     page.goto(f"{base_url}/{path}")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
     page.get_by_role("textbox", name="Email").fill(f"{role}@demo.local")
     page.get_by_role("textbox", name="Password").fill(PASSWORDS[role])
     page.get_by_role("button", name="Sign in").click()

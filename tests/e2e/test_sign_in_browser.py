@@ -13,7 +13,7 @@ from .conftest import TIMEOUT_MS
 from .helpers import assert_no_error, screenshot, settle, sign_in, wait_for_cookie
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
-PAGE_PATHS = ["", *(p.slug for p in PAGES)]
+PAGE_PATHS = [p.url for p in PAGES]
 
 
 @pytest.mark.parametrize("path", PAGE_PATHS)
@@ -29,8 +29,8 @@ def test_every_url_shows_only_the_sign_in_form_before_sign_in(
     assert_no_error(page)
 
 
-def test_analyst_signs_in_and_sees_the_regimes_chart(page: Any, server: str) -> None:
-    sign_in(page, server, "analyst")
+def test_a_shared_link_opens_after_sign_in(page: Any, server: str) -> None:
+    sign_in(page, server, "analyst", "regimes")
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     assert_no_error(page)

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pandas as pd
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Double,
     Select,
@@ -17,6 +16,7 @@ from sqlalchemy import (
     func,
     select,
 )
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from ..db.models import (
     BacktestEquityDaily,
@@ -64,7 +64,9 @@ PAPER_COLUMNS = [
 
 
 def _with_strategy(
-    stmt: Select, version_id_column: ColumnElement, tenant_column: ColumnElement
+    stmt: Select,
+    version_id_column: _ColumnExpressionArgument,
+    tenant_column: _ColumnExpressionArgument,
 ) -> Select:
     """Join strategy_versions, strategies and tenants to a statement over a run table."""
     sv, st = StrategyVersion, Strategy
@@ -94,10 +96,11 @@ def list_runs(
     run, eq, sv, st = BacktestRun, BacktestEquityDaily, StrategyVersion, Strategy
     days = (
         select(func.count())
-        .where(eq.tenant_id == run.tenant_id, eq.backtest_run_id == run.id)
+        .where(scope.clause(eq.tenant_id), eq.tenant_id == run.tenant_id)
+        .where(eq.backtest_run_id == run.id)
         .scalar_subquery()
     )
-    stmt = select(
+    stmt: Select = select(
         run.id.label("run_id"),
         run.tenant_id,
         Tenant.name.label("tenant_name"),
@@ -164,7 +167,7 @@ def paper_runs(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     as_of (text), equity and return_pct (percent), open_positions its open positions."""
     paper, sv = PaperTradeRun, StrategyVersion
     snap = paper.performance_snapshot
-    stmt = select(
+    stmt: Select = select(
         paper.id.label("run_id"),
         Tenant.name.label("tenant_name"),
         Strategy.title.label("strategy"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -41,8 +42,9 @@ from sqlalchemy import (
     true,
     values,
 )
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.selectable import Lateral
+from sqlalchemy.orm import InstrumentedAttribute, aliased
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.selectable import LateralFromClause, Values
 
 from ..db.models import Payment, Subscription, SubscriptionEvent, Tenant
 from ..scope import TenantScope
@@ -73,7 +75,8 @@ __all__ = [
 ]
 
 Rates = tuple[tuple[str, float], ...]
-MONTH = literal_column("interval '1 month'")
+Col = ColumnElement[Any] | InstrumentedAttribute[Any]
+MONTH: ColumnClause[Any] = literal_column("interval '1 month'")
 PAYING = ("active", "past_due")
 E = SubscriptionEvent
 
@@ -154,7 +157,7 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _rates(rates: Rates) -> ColumnElement:
+def _rates(rates: Rates) -> Values:
     """The rate table as a VALUES list (currency, rate), rates exact as numeric."""
     rows = [(code, Decimal(str(rate))) for code, rate in rates]
     return values(column("currency", Text), column("rate", Numeric), name="rates").data(rows)
@@ -164,7 +167,7 @@ def _months(scope: TenantScope, first_month: dt.date, as_of: dt.date, *, from_hi
     """Month grid: month (date), at (the month's closing instant), coverage (share of the
     month up to `as_of`). From `first_month`, or from the ledger's first month when earlier
     and `from_history` (MRR movements need every earlier month end)."""
-    begin = cast(first_month, DateTime)
+    begin: ColumnElement[Any] = cast(first_month, DateTime)
     if from_history:
         first_event = select(func.min(E.occurred_at)).where(scope.clause(E.tenant_id))
         history = func.date_trunc("month", func.timezone("UTC", first_event.scalar_subquery()))
@@ -182,7 +185,7 @@ def _months(scope: TenantScope, first_month: dt.date, as_of: dt.date, *, from_hi
     ).cte("months")
 
 
-def _last_event_before(scope: TenantScope, at: ColumnElement, *cols: ColumnElement) -> Lateral:
+def _last_event_before(scope: TenantScope, at: Col | dt.datetime, *cols: Col) -> LateralFromClause:
     """LATERAL: the subscription's last ledger row before `at` (correlates to Subscription)."""
     return (
         select(*cols)
@@ -194,7 +197,7 @@ def _last_event_before(scope: TenantScope, at: ColumnElement, *cols: ColumnEleme
     )
 
 
-def _mrr_cents(state: ColumnElement, rate: ColumnElement | None = None) -> ColumnElement:
+def _mrr_cents(state: LateralFromClause, rate: Col | None = None) -> ColumnElement[Any]:
     """Whole cents of monthly recurring revenue of a ledger state (`state` is the lateral)."""
     per_month = case((state.c.billing_cycle == "annual", 12), else_=1)
     amount = cast(state.c.price_cents, Numeric) * (1 if rate is None else rate)
@@ -207,9 +210,15 @@ def _states(scope: TenantScope, months: CTE, rates: Rates) -> CTE:
     plan_id, status, billing_cycle, currency, occurred_at (of the state's event),
     mrr_native_cents, mrr_cents (USD)."""
     e = _last_event_before(
-        scope, months.c.at, E.plan_id, E.status, E.billing_cycle, E.price_cents, E.currency,
+        scope,
+        months.c.at,
+        E.plan_id,
+        E.status,
+        E.billing_cycle,
+        E.price_cents,
+        E.currency,
         E.occurred_at,
-    )  # fmt: skip
+    )
     r = _rates(rates)
     return (
         select(
@@ -247,24 +256,29 @@ def _tenant_months(states: CTE) -> CTE:
         .group_by(states.c.tenant_id, states.c.month, states.c.coverage)
         .cte("tenant_mrr")
     )
-    window = {"partition_by": per_tenant.c.tenant_id, "order_by": per_tenant.c.month}
+    who, when = per_tenant.c.tenant_id, per_tenant.c.month
     return select(
         per_tenant.c.tenant_id,
         per_tenant.c.month,
         per_tenant.c.coverage,
         per_tenant.c.mrr,
-        func.coalesce(func.lag(per_tenant.c.mrr).over(**window), 0).label("opening"),
+        func.coalesce(func.lag(per_tenant.c.mrr).over(partition_by=who, order_by=when), 0).label(
+            "opening"
+        ),
         func.coalesce(
-            func.bool_or(per_tenant.c.mrr > 0).over(**window, rows=(None, -1)), false()
+            func.bool_or(per_tenant.c.mrr > 0).over(
+                partition_by=who, order_by=when, rows=(None, -1)
+            ),
+            false(),
         ).label("had_mrr"),
     ).cte("tenant_months")
 
 
-def _sum_if(condition: ColumnElement, amount: ColumnElement) -> ColumnElement:
+def _sum_if(condition: ColumnElement[bool], amount: Col) -> ColumnElement[Any]:
     return cast(func.coalesce(func.sum(amount).filter(condition), 0), BigInteger)
 
 
-def _count_if(condition: ColumnElement) -> ColumnElement:
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.count().filter(condition)
 
 
@@ -481,7 +495,7 @@ def past_due_subscriptions(
     return frame(conn, stmt, PAST_DUE_COLUMNS)
 
 
-def _latest_past_due(scope: TenantScope, end: dt.datetime) -> Lateral:
+def _latest_past_due(scope: TenantScope, end: dt.datetime) -> LateralFromClause:
     return (
         select(E.occurred_at.label("at"))
         .where(scope.clause(E.tenant_id), E.tenant_id == Subscription.tenant_id)
@@ -493,7 +507,7 @@ def _latest_past_due(scope: TenantScope, end: dt.datetime) -> Lateral:
     )
 
 
-def _latest_failed_payment(scope: TenantScope, end: dt.datetime) -> Lateral:
+def _latest_failed_payment(scope: TenantScope, end: dt.datetime) -> LateralFromClause:
     return (
         select(Payment.total_cents)
         .where(scope.clause(Payment.tenant_id), Payment.tenant_id == Subscription.tenant_id)
@@ -540,7 +554,7 @@ def upcoming_period_ends(
     return frame(conn, stmt, UPCOMING_COLUMNS)
 
 
-def _usd(amount: ColumnElement, rate: ColumnElement) -> ColumnElement:
+def _usd(amount: Col, rate: Col) -> ColumnElement[Any]:
     return func.coalesce(func.round(cast(amount, Numeric) * rate), 0)
 
 
@@ -583,15 +597,18 @@ def failed_payments(
 ) -> pd.DataFrame:
     """The latest `limit` failed payments billed from `first_month` to the end of `as_of`:
     amount (excluding tax) and total in the payment's currency, amount in USD (cents), and
-    paid_later (a later payment of the same subscription succeeded). Columns
-    FAILED_PAYMENT_COLUMNS, newest first."""
+    paid_later (a later payment of the same subscription, billed by the end of `as_of`,
+    succeeded). Columns FAILED_PAYMENT_COLUMNS, newest first."""
     p, later = Payment, aliased(Payment, name="later")
     r = _rates(_rates_or_usd(rates))
     paid_later = exists().where(
-        scope.clause(later.tenant_id), later.tenant_id == p.tenant_id,
-        later.subscription_id == p.subscription_id, later.status == "succeeded",
+        scope.clause(later.tenant_id),
+        later.tenant_id == p.tenant_id,
+        later.subscription_id == p.subscription_id,
+        later.status == "succeeded",
         later.billed_at > p.billed_at,
-    )  # fmt: skip
+        later.billed_at < _end_of(as_of),
+    )
     stmt = (
         select(
             p.tenant_id,

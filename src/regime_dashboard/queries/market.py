@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 from sqlalchemy import Connection, func, select, text
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from ..db.models import Asset, PriceBar
 from ..scope import TenantScope
@@ -187,7 +188,7 @@ def last_closes(
     stmt = (
         select(PriceBar.date, PriceBar.asset_id, PriceBar.close)
         .where(PriceBar.asset_id.in_(asset_ids), PriceBar.date <= on_or_before)
-        .distinct(PriceBar.asset_id)
+        .ext(distinct_on(PriceBar.asset_id))
         .order_by(PriceBar.asset_id, PriceBar.date.desc())
     )
     return frame(conn, stmt, CLOSE_COLUMNS)

@@ -10,6 +10,7 @@ interpolation). The failure rate is failed / finished (succeeded, failed or canc
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -22,7 +23,9 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    tuple_,
 )
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..db.models import Payment, Run, SubscriptionEvent, Tenant, UsageDaily
 from ..scope import TenantScope
@@ -41,9 +44,10 @@ __all__ = [
     "runs_per_day",
 ]
 
+Col = ColumnElement[Any] | InstrumentedAttribute[Any]
 FINISHED = ("succeeded", "failed", "canceled")
 BOUNDS_COLUMNS = ["first_day", "last_day"]
-DAILY_COLUMNS = ["day", "kind", "status", "runs"]
+DAILY_COLUMNS = ["day", "kind", "status", "runs", "finished", "failed"]
 TIMING_COLUMNS = [
     "kind",
     "runs",
@@ -74,7 +78,7 @@ def _day_range(start: dt.date, end: dt.date) -> ColumnElement[bool]:
     return (Run.queued_at >= low) & (Run.queued_at < high)
 
 
-def _utc_day(column: ColumnElement) -> ColumnElement:
+def _utc_day(column: Col) -> ColumnElement[Any]:
     return cast(func.timezone("UTC", column), Date)
 
 
@@ -83,11 +87,14 @@ def activity_bounds(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     run (null, null on an empty database). Each bound is one index probe. Columns
     BOUNDS_COLUMNS."""
     probes = [
-        (func.min(SubscriptionEvent.occurred_at), func.max(SubscriptionEvent.occurred_at),
-         SubscriptionEvent.tenant_id),
+        (
+            func.min(SubscriptionEvent.occurred_at),
+            func.max(SubscriptionEvent.occurred_at),
+            SubscriptionEvent.tenant_id,
+        ),
         (func.min(Payment.billed_at), func.max(Payment.billed_at), Payment.tenant_id),
         (func.min(Run.queued_at), func.max(Run.queued_at), Run.tenant_id),
-    ]  # fmt: skip
+    ]
     firsts = [select(_utc_day(lo)).where(scope.clause(t)).scalar_subquery() for lo, _, t in probes]
     lasts = [select(_utc_day(hi)).where(scope.clause(t)).scalar_subquery() for _, hi, t in probes]
     usage = UsageDaily
@@ -102,23 +109,33 @@ def activity_bounds(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
 def runs_per_day(
     conn: Connection, *, scope: TenantScope, start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    """Runs queued per UTC day, kind and status. Columns DAILY_COLUMNS, by day, kind,
-    status; combinations without runs are absent."""
+    """Runs queued per UTC day in three groupings: per (day, kind) rows have status null,
+    per (day, status) rows have kind null, the per-day total has both null. runs, finished
+    (succeeded, failed or canceled) and failed counts. Columns DAILY_COLUMNS, by day; days
+    and combinations without runs are absent."""
     day = _utc_day(Run.queued_at)
+    sets = func.grouping_sets(tuple_(day, Run.kind), tuple_(day, Run.status), tuple_(day))
     stmt = (
-        select(day.label("day"), Run.kind, Run.status, func.count().label("runs"))
+        select(
+            day.label("day"),
+            Run.kind,
+            Run.status,
+            func.count().label("runs"),
+            func.count().filter(Run.status.in_(FINISHED)).label("finished"),
+            func.count().filter(Run.status == "failed").label("failed"),
+        )
         .where(scope.clause(Run.tenant_id), _day_range(start, end))
-        .group_by(day, Run.kind, Run.status)
+        .group_by(sets)
         .order_by(day, Run.kind, Run.status)
     )
     return frame(conn, stmt, DAILY_COLUMNS)
 
 
-def _seconds(later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+def _seconds(later: Col, earlier: Col) -> ColumnElement[Any]:
     return func.extract("epoch", later - earlier)
 
 
-def _percentile(fraction: float, seconds: ColumnElement) -> ColumnElement:
+def _percentile(fraction: float, seconds: ColumnElement[Any]) -> ColumnElement[Any]:
     return cast(func.percentile_cont(fraction).within_group(seconds), Float)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from ..db.models import Fill, Order, Portfolio, PriceBar, Signal, Tenant, User
 from ..scope import TenantScope
@@ -69,7 +70,7 @@ ORDER_COLUMNS = [
 BAND_COLUMNS = ["band_low", "band_high", "signals", "scored", "wins", "hit_rate", "mean_outcome"]
 
 
-def _utc_day(column: ColumnElement) -> ColumnElement:
+def _utc_day(column: _ColumnExpressionArgument) -> ColumnElement:
     """The UTC calendar date of a timestamptz column."""
     return func.date(func.timezone("UTC", column))
 
@@ -79,7 +80,7 @@ def list_portfolios(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     owner is the owner's display name (else e-mail), fills the number of fills,
     first_fill/last_fill the UTC dates of the first and last fill (None without fills)."""
     p, f = Portfolio, Fill
-    mine = and_(f.tenant_id == p.tenant_id, f.portfolio_id == p.id)
+    mine = and_(scope.clause(f.tenant_id), f.tenant_id == p.tenant_id, f.portfolio_id == p.id)
     stats = [
         select(agg).where(mine).scalar_subquery()
         for agg in (func.count(), func.min(_utc_day(f.filled_at)), func.max(_utc_day(f.filled_at)))

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pandas as pd
 from sqlalchemy import CTE, Connection, Select, and_, func, or_, select
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from ..db.models import Asset, EngineOutputDaily, EngineRelease, PriceBar, Tenant, UserAssetSetting
 from ..scope import TenantScope
@@ -65,7 +66,11 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     the release's first and last output dates (None when it has no outputs); env_json is
     the release's environment (a dict)."""
     out = EngineOutputDaily
-    same_release = (out.tenant_id == EngineRelease.tenant_id) & (out.release_id == EngineRelease.id)
+    same_release = and_(
+        scope.clause(out.tenant_id),
+        out.tenant_id == EngineRelease.tenant_id,
+        out.release_id == EngineRelease.id,
+    )
     first = select(func.min(out.date)).where(same_release).scalar_subquery()
     last = select(func.max(out.date)).where(same_release).scalar_subquery()
     stmt = (
@@ -147,7 +152,7 @@ def _latest_watched_releases(scope: TenantScope, tenant_id: str, user_id: str) -
             watched, and_(watched.c.tenant_id == rel.tenant_id, watched.c.asset_id == rel.asset_id)
         )
         .where(scope.clause(rel.tenant_id))
-        .distinct(rel.tenant_id, rel.asset_id)
+        .ext(distinct_on(rel.tenant_id, rel.asset_id))
         .order_by(
             rel.tenant_id,
             rel.asset_id,
@@ -166,7 +171,6 @@ def watchlist_tails(
     last regime spell, plus the last `window` rows (for a confidence trend), by asset_id
     then date. Columns CARD_COLUMNS."""
     out, latest = EngineOutputDaily, _latest_watched_releases(scope, tenant_id, user_id)
-    back = {"partition_by": out.release_id, "order_by": out.date.desc()}
     ranked = (
         select(
             latest.c.asset_id,
@@ -175,8 +179,12 @@ def watchlist_tails(
             out.date,
             out.regime,
             out.confidence,
-            func.row_number().over(**back).label("back"),
-            func.first_value(out.regime).over(**back).label("last_regime"),
+            func.row_number()
+            .over(partition_by=out.release_id, order_by=out.date.desc())
+            .label("back"),
+            func.first_value(out.regime)
+            .over(partition_by=out.release_id, order_by=out.date.desc())
+            .label("last_regime"),
         )
         .join(
             latest, and_(out.tenant_id == latest.c.tenant_id, out.release_id == latest.c.release_id)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     true,
     values,
 )
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from ..db.models import (
     Plan,
@@ -86,7 +87,7 @@ def _tenant_plans(scope: TenantScope, as_of: dt.date) -> CTE:
         select(Subscription.tenant_id, last.c.plan_id, last.c.status)
         .join(last, true())
         .where(scope.clause(Subscription.tenant_id))
-        .distinct(Subscription.tenant_id)
+        .ext(distinct_on(Subscription.tenant_id))
         .order_by(Subscription.tenant_id, last.c.occurred_at.desc())
         .cte("tenant_plans")
     )
@@ -146,8 +147,9 @@ def usage_against_limits(
     """Per tenant and metric, usage in the calendar month of `as_of` up to `as_of`: used,
     limit_value (null = unlimited) and its limit_source, reached_on (the first day the
     running total reached the limit, null if not), the month_start, elapsed_days (1st to
-    `as_of`, inclusive) and days_in_month. Tenants with a live subscription (trialing,
-    active, past_due) or with usage this month. Columns LIMIT_COLUMNS, by tenant, metric."""
+    `as_of`, inclusive) and days_in_month. Every metric of the tenants with a live
+    subscription (trialing, active, past_due); for other tenants, the metrics they used this
+    month. Columns LIMIT_COLUMNS, by tenant, metric."""
     month_start = as_of.replace(day=1)
     lim = _limits(scope, as_of, metrics)
     d = _month_daily(scope, month_start, as_of)

@@ -1,5 +1,6 @@
 """The leadership pages' period: whole calendar months ending on an "as of" day, kept in
-the URL (`period`, `as_of`; the Usage page keeps a `month`).
+the URL (`period`, `as_of`; the Usage page keeps a `month`); and the small display helpers
+those pages share (money and share formats, a table with its CSV export).
 
 "As of" defaults to the last day with any platform activity (subscription event, payment,
 usage or run) in the viewer's scope, so a database that is loaded daily shows today and the
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from ..cache import run_query
@@ -23,10 +26,17 @@ __all__ = [
     "Period",
     "activity_span",
     "add_months",
+    "format_seconds",
+    "format_share",
+    "format_usd",
     "month_as_of",
+    "month_column",
     "month_picker",
     "period_picker",
     "resolve_period",
+    "share_column",
+    "table_with_download",
+    "usd_column",
 ]
 
 PERIOD_CHOICES = {
@@ -121,3 +131,49 @@ def month_picker(viewer: Viewer, months: int = 24) -> dt.date | None:
     label = st.selectbox("Month", options, index=pick_param("month", options))
     st.query_params.update({"month": label})
     return month_as_of(dt.date.fromisoformat(f"{label}-01"), last)
+
+
+def format_usd(amount: float | None, decimals: int = 0) -> str:
+    """'$1,234' (or '—' when there is no amount)."""
+    if amount is None or pd.isna(amount):
+        return "—"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.{decimals}f}"
+
+
+def format_share(share: float | None) -> str:
+    """'12.3 %' (or '—' when undefined)."""
+    return "—" if share is None or pd.isna(share) else f"{share:.1%}".replace("%", " %")
+
+
+def format_seconds(seconds: float | None) -> str:
+    """'12.3 s' (or '—' when undefined)."""
+    return "—" if seconds is None or pd.isna(seconds) else f"{seconds:,.1f} s"
+
+
+def table_with_download(
+    frame: pd.DataFrame, file_name: str, column_config: dict | None = None
+) -> None:
+    """A table and, under it, its CSV export."""
+    st.dataframe(frame, hide_index=True, column_config=column_config)
+    st.download_button(
+        "Download CSV",
+        frame.to_csv(index=False).encode(),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"csv_{file_name}",
+    )
+
+
+def usd_column(label: str) -> Any:
+    """A table column of US dollars ($1,234.57)."""
+    return st.column_config.NumberColumn(label, format="dollar")
+
+
+def share_column(label: str) -> Any:
+    """A table column of shares shown as percentages."""
+    return st.column_config.NumberColumn(label, format="percent")
+
+
+def month_column(label: str = "Month") -> Any:
+    return st.column_config.DateColumn(label, format="MMM YYYY")

@@ -1,0 +1,75 @@
+"""Price charts: candles with volume, and the histogram of daily returns."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+__all__ = ["price_figure", "returns_histogram_figure"]
+
+
+def price_figure(candles: pd.DataFrame, title: str, *, log_scale: bool) -> go.Figure:
+    """candles: date, open, high, low, close, volume (already merged for long ranges)."""
+    fig = make_subplots(
+        rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.03
+    )
+    fig.add_trace(
+        go.Candlestick(
+            x=candles["date"],
+            open=candles["open"],
+            high=candles["high"],
+            low=candles["low"],
+            close=candles["close"],
+            name="Price",
+            showlegend=False,
+        ),
+        row=1,
+        col=1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=candles["date"],
+            y=candles["volume"],
+            name="Volume",
+            showlegend=False,
+            marker_color="#90a4ae",
+        ),
+        row=2,
+        col=1,
+    )
+    fig.update_layout(
+        title=title,
+        height=560,
+        xaxis_rangeslider_visible=False,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    fig.update_yaxes(title_text="Price", type="log" if log_scale else "linear", row=1, col=1)
+    fig.update_yaxes(title_text="Volume", row=2, col=1)
+    return fig
+
+
+def returns_histogram_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
+    """histogram: bin_start, bin_end, count (returns as fractions)."""
+    centers = (histogram["bin_start"] + histogram["bin_end"]) / 2
+    fig = go.Figure(
+        go.Bar(
+            x=centers,
+            y=histogram["count"],
+            width=histogram["bin_end"] - histogram["bin_start"],
+            customdata=histogram[["bin_start", "bin_end"]].to_numpy(),
+            hovertemplate="%{customdata[0]:.2%} to %{customdata[1]:.2%}: %{y:,} days"
+            "<extra></extra>",
+            marker_color="#1e88e5",
+            name="Days",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=360,
+        xaxis={"title": "Daily return", "tickformat": ".1%"},
+        yaxis={"title": "Days"},
+        bargap=0.02,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return fig

@@ -1,0 +1,107 @@
+"""Usage-against-limit figures: the share of the limit used per tenant and metric, and one
+tenant's running totals against its limits with the month-end projection."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+__all__ = ["STATE_COLORS", "tenant_usage_figure", "usage_share_figure"]
+
+STATE_COLORS = {"over": "#c62828", "near": "#ffa000", "ok": "#2e7d32", "unlimited": "#90a4ae"}
+
+
+def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
+    """rows: tenant_name, metric, pct_used, state (worst first; unlimited rows are skipped).
+    Horizontal bars of the `top` highest shares, with the 80 % and 100 % lines."""
+    limited = rows[rows["pct_used"].notna()].head(top)
+    labels = limited["tenant_name"] + " · " + limited["metric"]
+    shares = limited["pct_used"].clip(upper=5.0)  # a zero limit would be infinite
+    fig = go.Figure(
+        go.Bar(
+            x=shares,
+            y=labels,
+            orientation="h",
+            marker_color=[STATE_COLORS[s] for s in limited["state"]],
+            hovertemplate="%{y}: %{x:.0%} of the limit<extra></extra>",
+        )
+    )
+    for share, dash in ((0.8, "dot"), (1.0, "dash")):
+        fig.add_vline(x=share, line={"color": "#616161", "dash": dash})
+    fig.update_xaxes(tickformat=".0%", title_text="Share of the monthly limit used")
+    fig.update_yaxes(autorange="reversed")
+    fig.update_layout(
+        title=f"Highest usage against limits (top {len(limited)})",
+        height=max(300, 22 * len(limited) + 120),
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    return fig
+
+
+def tenant_usage_figure(
+    daily: pd.DataFrame, limits: pd.DataFrame, projection: pd.DataFrame, title: str
+) -> go.Figure:
+    """daily: day, metric, quantity, cumulative; limits: metric, limit_value (NaN =
+    unlimited); projection: metric, day, projected. One row per metric: daily bars, the
+    running total, the limit and the straight-line projection to the month end."""
+    metrics = list(limits["metric"])
+    fig = make_subplots(
+        rows=max(len(metrics), 1),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=metrics,
+        vertical_spacing=0.08,
+    )
+    for i, metric in enumerate(metrics, start=1):
+        days = daily[daily["metric"] == metric]
+        line = projection[projection["metric"] == metric]
+        limit = limits.loc[limits["metric"] == metric, "limit_value"].iloc[0]
+        first = i == 1
+        fig.add_bar(
+            x=days["day"],
+            y=days["quantity"],
+            name="Daily",
+            marker_color="#b0bec5",
+            showlegend=first,
+            legendgroup="daily",
+            row=i,
+            col=1,
+        )
+        fig.add_scatter(
+            x=days["day"],
+            y=days["cumulative"],
+            name="Month to date",
+            mode="lines+markers",
+            line={"color": "#1e88e5"},
+            showlegend=first,
+            legendgroup="cum",
+            row=i,
+            col=1,
+        )
+        fig.add_scatter(
+            x=line["day"],
+            y=line["projected"],
+            name="Projection",
+            mode="lines",
+            line={"color": "#1e88e5", "dash": "dot"},
+            showlegend=first,
+            legendgroup="proj",
+            row=i,
+            col=1,
+        )
+        if pd.notna(limit):
+            fig.add_hline(
+                y=float(limit),
+                line={"color": "#c62828", "dash": "dash"},
+                annotation_text=f"limit {limit:,.0f}",
+                row=i,
+                col=1,
+            )
+    fig.update_layout(
+        title=title,
+        height=260 * max(len(metrics), 1) + 80,
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        legend={"orientation": "h"},
+    )
+    return fig

@@ -1,0 +1,137 @@
+"""The Prices page's data: one asset's bars (merged into candles for long ranges), the
+histogram of its daily returns, and the data-quality checks of its bars."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..cache import run_query
+from ..metrics.data_quality import (
+    GAP_KINDS,
+    GapKind,
+    high_below_low,
+    missing_sessions,
+    non_positive_prices,
+    price_gaps,
+    stale_runs,
+)
+from ..queries import market
+from ..scope import TenantScope
+
+__all__ = [
+    "CANDLE_POINTS",
+    "GAP_KINDS",
+    "HISTOGRAM_BINS",
+    "PriceView",
+    "QualityChecks",
+    "load_price_view",
+    "quality_checks",
+    "visible_assets",
+]
+
+CANDLE_POINTS = 2_000
+HISTOGRAM_BINS = 60
+
+
+@dataclass(frozen=True)
+class QualityChecks:
+    missing: pd.DataFrame  # date, weekday
+    non_positive: pd.DataFrame  # date, field, value
+    high_below_low: pd.DataFrame  # date, high, low
+    stale: pd.DataFrame  # start, end, bars, close
+    gaps: pd.DataFrame  # date, previous_close, price, gap
+    summary: pd.DataFrame  # check, issues
+
+    @property
+    def total(self) -> int:
+        """Issues found by every check together."""
+        return int(self.summary["issues"].sum())
+
+
+@dataclass(frozen=True)
+class PriceView:
+    candles: pd.DataFrame  # market.BUCKET_COLUMNS, dates as datetime64
+    candles_merged: bool
+    bars: int  # bars in the range
+    histogram: pd.DataFrame  # bin_start, bin_end, count
+    quality: QualityChecks
+
+
+def visible_assets(scope: TenantScope) -> pd.DataFrame:
+    """Every asset (market.ASSET_COLUMNS): market data is shared by all tenants."""
+    return run_query(market.list_assets, scope=scope)
+
+
+def quality_checks(
+    bars: pd.DataFrame,
+    *,
+    calendar: str,
+    start: dt.date,
+    end: dt.date,
+    stale_min: int,
+    gap_threshold: float,
+    gap_kind: GapKind,
+) -> QualityChecks:
+    """Every data-quality check of `bars` (market.BAR_COLUMNS) over [start, end]."""
+    checks = QualityChecks(
+        missing=missing_sessions(bars["date"], calendar, start, end),
+        non_positive=non_positive_prices(bars),
+        high_below_low=high_below_low(bars),
+        stale=stale_runs(bars, stale_min),
+        gaps=price_gaps(bars, gap_threshold, gap_kind),
+        summary=pd.DataFrame(),
+    )
+    names = [
+        "Missing sessions",
+        "Non-positive prices",
+        "High below low",
+        f"Stale closes (≥ {stale_min} identical)",
+        f"Gaps over {gap_threshold:.1%} ({gap_kind.replace('_', '-')})",
+    ]
+    found = [checks.missing, checks.non_positive, checks.high_below_low, checks.stale, checks.gaps]
+    summary = pd.DataFrame({"check": names, "issues": [len(f) for f in found]})
+    return dataclasses.replace(checks, summary=summary)
+
+
+def load_price_view(
+    scope: TenantScope,
+    *,
+    asset_id: str,
+    calendar: str,
+    start: dt.date,
+    end: dt.date,
+    adjusted: bool,
+    stale_min: int,
+    gap_threshold: float,
+    gap_kind: GapKind,
+) -> PriceView:
+    """Candles (adjusted or raw), return histogram and quality checks of one asset's bars
+    from `start` to `end`. Quality checks always look at the raw prices."""
+    window = {"asset_id": asset_id, "start": start, "end": end}
+    candles = run_query(
+        market.bars_bucketed, scope=scope, **window, max_points=CANDLE_POINTS, adjusted=adjusted
+    )
+    bars = run_query(market.bars, scope=scope, **window)
+    histogram = run_query(
+        market.return_histogram, scope=scope, **window, adjusted=adjusted, bins=HISTOGRAM_BINS
+    )
+    checks = quality_checks(
+        bars,
+        calendar=calendar,
+        start=start,
+        end=end,
+        stale_min=stale_min,
+        gap_threshold=gap_threshold,
+        gap_kind=gap_kind,
+    )
+    return PriceView(
+        candles=candles.assign(date=pd.to_datetime(candles["date"])),
+        candles_merged=bool((candles["bars_in_bucket"] > 1).any()),
+        bars=len(bars),
+        histogram=histogram,
+        quality=checks,
+    )

@@ -1,0 +1,284 @@
+"""The Backtests page in AppTest: the tearsheet's numbers against QuantStats on the same
+stored equity series, the stale-metric warning, filters, URL state and scoping."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import warnings
+from types import ModuleType
+
+import numpy as np
+import pandas as pd
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
+
+from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.viewer import Viewer
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.app, pytest.mark.db]
+
+PAGE = str(ROOT / "views/backtests.py")
+ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
+LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
+RTOL = 1e-9
+QS_NAMES = {  # page metric -> quantstats.stats function
+    "total_return": "comp",
+    "cagr": "cagr",
+    "annual_volatility": "volatility",
+    "sharpe": "sharpe",
+    "sortino": "sortino",
+    "max_drawdown": "max_drawdown",
+    "calmar": "calmar",
+    "win_rate": "win_rate",
+    "exposure": "exposure",
+}
+
+
+@pytest.fixture(scope="module")
+def qs() -> ModuleType:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import quantstats
+
+    return quantstats.stats
+
+
+def _quiet(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+def _page(viewer: Viewer = ADMIN, **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["_viewer"] = viewer
+    at.query_params.update(params)
+    return at
+
+
+def _sql(url: str, query: str, *params: object) -> list[tuple]:
+    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
+    if isinstance(field, dict) and "bdata" in field:
+        flat = np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+        shape = field.get("shape")
+        return flat.reshape([int(n) for n in str(shape).split(",")]) if shape else flat
+    return np.asarray(field, dtype=object)
+
+
+def _specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _returns(url: str, run_id: str) -> pd.Series:
+    """The run's simple daily returns, computed here with pandas from the stored equity."""
+    rows = _sql(
+        url,
+        "SELECT date, equity FROM backtest_equity_daily WHERE backtest_run_id = %s ORDER BY date",
+        run_id,
+    )
+    equity = pd.Series([e for _, e in rows], index=pd.DatetimeIndex([d for d, _ in rows]))
+    return equity.pct_change().iloc[1:]
+
+
+def _runs_by_sharpe_check(url: str, qs: ModuleType) -> tuple[str, str]:
+    """(a run whose stored Sharpe matches QuantStats, one whose stored Sharpe is stale)."""
+    good = stale = None
+    for run_id, stored in _sql(
+        url,
+        "SELECT id, (metrics->>'sharpe')::float8 FROM backtest_runs WHERE status = 'succeeded' ORDER BY created_at DESC, id",
+    ):
+        ok = math.isclose(
+            float(_quiet(qs.sharpe, _returns(url, str(run_id)))), stored, rel_tol=1e-6
+        )
+        good, stale = (good or str(run_id), stale) if ok else (good, stale or str(run_id))
+        if good and stale:
+            return good, stale
+    raise AssertionError("the seeded data has no stale Sharpe")
+
+
+def test_runs_table_lists_every_run(app_env: str) -> None:
+    at = _page().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    expected = _sql(app_env, "SELECT count(*) FROM backtest_runs")[0][0]
+    assert len(table) == expected
+    names = {n for (n,) in _sql(app_env, "SELECT coalesce(display_name, email) FROM users")}
+    assert set(table["requested_by"].dropna()) <= names
+    hashes = {
+        h
+        for (h,) in _sql(app_env, "SELECT password_hash FROM users WHERE password_hash IS NOT NULL")
+    }
+    assert not hashes & {str(v) for v in table.to_numpy().ravel()}
+    assert f"{expected:,} of {expected:,} runs" == at.caption[0].value
+
+
+def test_tearsheet_metrics_are_quantstats_values(app_env: str, qs: ModuleType) -> None:
+    good, _ = _runs_by_sharpe_check(app_env, qs)
+    at = _page(run=good).run()
+    assert not at.exception
+    returns = _returns(app_env, good)
+    table = at.dataframe[1].value.set_index("metric")
+    for ours, theirs in QS_NAMES.items():
+        expected = float(_quiet(getattr(qs, theirs), returns))
+        assert table.loc[ours, "computed"] == pytest.approx(expected, rel=RTOL), ours
+    (trades,) = _sql(
+        app_env, "SELECT (metrics->>'trades')::float8 FROM backtest_runs WHERE id = %s", good
+    )[0]
+    assert table.loc["trades", "computed"] == trades
+    assert table["agrees"].all()
+    assert not at.warning
+    equity_fig, monthly_fig, rolling_fig, _ = _specs(at)
+    drawdown = _quiet(qs.to_drawdown_series, returns)
+    np.testing.assert_allclose(
+        _values(equity_fig["data"][1]["y"])[1:].astype(float),
+        drawdown.to_numpy(),
+        rtol=RTOL,
+        atol=1e-15,
+    )
+    monthly = _quiet(qs.monthly_returns, returns, eoy=False)
+    z = np.nan_to_num(_values(monthly_fig["data"][0]["z"]).astype(float))
+    np.testing.assert_allclose(z, monthly.to_numpy(), rtol=RTOL, atol=1e-15)
+    rolling = _quiet(qs.rolling_sharpe, returns, rolling_period=63).dropna()
+    np.testing.assert_allclose(
+        _values(rolling_fig["data"][0]["y"]).astype(float), rolling.to_numpy(), rtol=RTOL
+    )
+
+
+def test_a_stale_stored_sharpe_is_flagged(app_env: str, qs: ModuleType) -> None:
+    _, stale = _runs_by_sharpe_check(app_env, qs)
+    at = _page(run=stale).run()
+    table = at.dataframe[1].value.set_index("metric")
+    expected = float(_quiet(qs.sharpe, _returns(app_env, stale)))
+    assert table.loc["sharpe", "computed"] == pytest.approx(expected, rel=RTOL)
+    assert not table.loc["sharpe", "agrees"]
+    assert table.drop(index="sharpe")["agrees"].all()
+    assert len(at.warning) == 1 and "Stored Sharpe" in at.warning[0].value
+
+
+def test_filters_change_the_runs_table(app_env: str) -> None:
+    at = _page().run()
+    at.multiselect[2].set_value(["failed"]).run()
+    table = at.dataframe[0].value
+    assert set(table["status"]) == {"failed"}
+    assert (
+        len(table)
+        == _sql(app_env, "SELECT count(*) FROM backtest_runs WHERE status = 'failed'")[0][0]
+    )
+    assert at.query_params["status"] in ("failed", ["failed"])
+    assert "No finished run" in at.info[0].value
+    at.multiselect[2].set_value([]).run()
+    at.multiselect[0].set_value(["Aster Capital"]).run()
+    assert set(at.dataframe[0].value["tenant_name"]) == {"Aster Capital"}
+
+
+def test_a_url_with_parameters_reopens_the_same_view(app_env: str, qs: ModuleType) -> None:
+    ids = [
+        str(r)
+        for (r,) in _sql(
+            app_env, "SELECT id FROM backtest_runs WHERE status = 'succeeded' ORDER BY id LIMIT 3"
+        )
+    ]
+    at = _page(status=["succeeded"], run=ids[1], compare=ids).run()
+    assert not at.exception
+    assert at.multiselect[2].value == ["succeeded"]
+    assert at.selectbox[0].value == ids[1]
+    assert at.multiselect[3].value == ids
+    compared = at.dataframe[2].value.set_index("metric")
+    assert len(compared.columns) == 1 + 3
+    for column, run_id in zip(compared.columns[1:], ids, strict=True):
+        assert run_id[:8] in column
+        expected = float(_quiet(qs.sharpe, _returns(app_env, run_id)))
+        assert compared.loc["sharpe", column] == pytest.approx(expected, rel=RTOL)
+    growth = _specs(at)[3]["data"]
+    assert len(growth) == 3
+
+
+def test_paper_trade_runs_show_their_snapshot(app_env: str) -> None:
+    at = _page().run()
+    paper = at.dataframe[3].value
+    rows = _sql(
+        app_env,
+        "SELECT status, (performance_snapshot->>'equity')::float8, (performance_snapshot->>'open_positions')::int FROM paper_trade_runs",
+    )
+    assert sorted(
+        zip(paper["status"], paper["snapshot_equity"], paper["open_positions"], strict=True)
+    ) == sorted(rows)
+
+
+def test_an_analyst_of_one_tenant_sees_only_that_tenant(app_env: str) -> None:
+    tenant_id, name = _sql(app_env, "SELECT id, name FROM tenants WHERE name = 'Harbor Capital'")[0]
+    viewer = Viewer(None, "one@x.test", "One", frozenset({"analyst"}), (str(tenant_id),))
+    at = _page(viewer, tenant=["Aster Capital"]).run()
+    assert not at.exception
+    assert at.multiselect[0].options == [name]
+    assert set(at.dataframe[0].value["tenant_name"]) == {name}
+    assert (
+        len(at.dataframe[0].value)
+        == _sql(app_env, "SELECT count(*) FROM backtest_runs WHERE tenant_id = %s", tenant_id)[0][0]
+    )
+    assert set(at.dataframe[3].value["tenant_name"]) <= {name}
+
+
+def test_a_leadership_viewer_is_refused(app_env: str) -> None:
+    at = _page(LEADER).run()
+    assert "does not give access" in at.error[0].value
+    assert not at.dataframe
+
+
+def test_a_long_equity_series_is_thinned(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch, qs: ModuleType
+) -> None:
+    from tests.app.conftest import _reset_caches
+
+    days = pd.bdate_range("1980-01-01", periods=12_000)
+    equity = 100_000 * np.cumprod(1 + np.random.default_rng(3).normal(0.0003, 0.01, len(days)))
+    with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
+        conn.execute(
+            "INSERT INTO tenants (id, name) VALUES ('11111111-1111-1111-1111-111111111111', 'Longview')"
+        )
+        conn.execute(
+            "INSERT INTO strategies (tenant_id, id, title, slug) VALUES ('11111111-1111-1111-1111-111111111111', '22222222-2222-2222-2222-222222222222', 'Long', 'long')"
+        )
+        conn.execute(
+            "INSERT INTO strategy_versions (tenant_id, id, strategy_id, version, graph_json) VALUES ('11111111-1111-1111-1111-111111111111', '33333333-3333-3333-3333-333333333333', '22222222-2222-2222-2222-222222222222', 1, '{}')"
+        )
+        conn.execute(
+            "INSERT INTO backtest_runs (tenant_id, id, strategy_version_id, status, metrics) VALUES ('11111111-1111-1111-1111-111111111111', '44444444-4444-4444-4444-444444444444', '33333333-3333-3333-3333-333333333333', 'succeeded', '{\"trades\": 10}')"
+        )
+        with conn.cursor().copy(
+            "COPY backtest_equity_daily (tenant_id, backtest_run_id, date, equity) FROM STDIN"
+        ) as copy:
+            for d, e in zip(days.date, equity, strict=True):
+                copy.write_row(
+                    (
+                        "11111111-1111-1111-1111-111111111111",
+                        "44444444-4444-4444-4444-444444444444",
+                        d,
+                        float(e),
+                    )
+                )
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    _reset_caches()
+    at = _page().run()
+    assert not at.exception
+    sizes = [
+        len(_values(t[k])) for s in _specs(at) for t in s["data"] for k in ("x", "y") if k in t
+    ]
+    assert max(sizes) <= 5000
+    assert any("12,000 equity points" in c.value for c in at.caption)
+    returns = pd.Series(equity, index=days).pct_change().iloc[1:]
+    table = at.dataframe[1].value.set_index("metric")
+    assert table.loc["sharpe", "computed"] == pytest.approx(
+        float(_quiet(qs.sharpe, returns)), rel=RTOL
+    )
+    assert pd.isna(table.loc["sharpe", "agrees"])  # nothing stored to compare with
+    _reset_caches()

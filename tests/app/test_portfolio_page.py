@@ -1,0 +1,298 @@
+"""The Portfolio P&L page in AppTest: a hand-worked FIFO book, the seeded book against a
+second FIFO implementation written here, filters, URL state and scoping."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections import defaultdict, deque
+from collections.abc import Iterator
+
+import numpy as np
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
+
+from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.viewer import Viewer
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.app, pytest.mark.db]
+
+PAGE = str(ROOT / "views/portfolio.py")
+ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
+LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
+T1, T2 = "aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002"
+P1, P2 = "cccccccc-0000-0000-0000-000000000001", "cccccccc-0000-0000-0000-000000000002"
+D0 = dt.date(2025, 1, 1)
+CLOSES = [100.0, 110.0, 115.0, 120.0, 130.0, 130.0, 130.0, 130.0, 130.0, 130.0]
+
+
+def _page(viewer: Viewer = ADMIN, **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["_viewer"] = viewer
+    at.query_params.update(params)
+    return at
+
+
+def _sql(url: str, query: str, *params: object) -> list[tuple]:
+    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
+    if isinstance(field, dict) and "bdata" in field:
+        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+    return np.asarray(field)
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _at(day: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(D0 + dt.timedelta(days=day), dt.time(19, minute), tzinfo=dt.UTC)
+
+
+def _seed_book(conn: psycopg.Connection) -> None:
+    """Buy 10 @ 100 (fee 1), buy 5 @ 110, sell 12 @ 120 (fee 1.2); a cancelled fourth order."""
+    conn.execute("INSERT INTO tenants (id, name) VALUES (%s, 'Solo'), (%s, 'Other')", (T1, T2))
+    conn.execute(
+        "INSERT INTO assets (id, name, asset_class, calendar) VALUES ('AAA', 'A', 'crypto', 'calendar_365')"
+    )
+    for i, c in enumerate(CLOSES):
+        conn.execute(
+            "INSERT INTO price_bars (asset_id, date, open, high, low, close) VALUES ('AAA', %s, %s, %s, %s, %s)",
+            (D0 + dt.timedelta(days=i), c, c, c, c),
+        )
+    conn.execute(
+        "INSERT INTO portfolios (tenant_id, id, name, starting_cash) VALUES (%s, %s, 'Book', 1000), (%s, %s, 'Hidden', 5)",
+        (T1, P1, T2, P2),
+    )
+    trades = [  # day, side, qty, price, fee, confidence, status
+        (0, "BUY", 10, 100.0, 1.0, 0.9, "COMPLETE"),
+        (1, "BUY", 5, 110.0, 0.0, 0.6, "COMPLETE"),
+        (3, "SELL", 12, 120.0, 1.2, 0.7, "COMPLETE"),
+        (4, "BUY", 1, 130.0, 0.0, 0.2, "CANCELLED"),
+    ]
+    for k, (day, side, qty, price, fee, conf, status) in enumerate(trades):
+        signal, order = (
+            f"dddddddd-0000-0000-0000-00000000000{k}",
+            f"eeeeeeee-0000-0000-0000-00000000000{k}",
+        )
+        conn.execute(
+            "INSERT INTO signals (tenant_id, id, portfolio_id, asset_id, signal_type, confidence_score, entry_price, generated_at) VALUES (%s, %s, %s, 'AAA', %s, %s, %s, %s)",
+            (T1, signal, P1, side, conf, price, _at(day)),
+        )
+        conn.execute(
+            "INSERT INTO orders (tenant_id, id, portfolio_id, signal_id, asset_id, order_type, transaction_type, quantity, status, order_timestamp) VALUES (%s, %s, %s, %s, 'AAA', 'MARKET', %s, %s, %s, %s)",
+            (T1, order, P1, signal, side, qty, status, _at(day, 30)),
+        )
+        if status == "COMPLETE":
+            conn.execute(
+                "INSERT INTO fills (id, tenant_id, order_id, portfolio_id, asset_id, side, quantity, price, fees, filled_at) VALUES (gen_random_uuid(), %s, %s, %s, 'AAA', %s, %s, %s, %s, %s)",
+                (T1, order, P1, side, qty, price, fee, _at(day, 31)),
+            )
+
+
+@pytest.fixture
+def book_env(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    from tests.app.conftest import _reset_caches
+
+    with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
+        _seed_book(conn)
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    _reset_caches()
+    yield empty_db
+    _reset_caches()
+
+
+WHOLE = {"tenant": "Solo", "portfolio": P1, "start": "2025-01-01", "end": "2025-01-10"}
+
+
+def test_a_hand_worked_fifo_book(book_env: str) -> None:
+    at = _page(**WHOLE).run()
+    assert not at.exception
+    # FIFO: the sale of 12 @ 120 (net 119.9 a unit after its 1.2 fee) closes the 10 units
+    # bought at 100.1 (price + fee per unit) and 2 of the 5 bought at 110:
+    # realized = 10 * (119.9 - 100.1) + 2 * (119.9 - 110) = 198 + 19.8 = 217.8.
+    # Left: 3 units at 110, marked at 130: value 390, unrealized 3 * 20 = 60.
+    # Cash: 1000 - 1001 - 550 + (1440 - 1.2) = 887.8; equity 1277.8 = 1000 + 217.8 + 60.
+    assert _metrics(at) == {
+        "Equity": "$1,277.80",
+        "Cash": "$887.80",
+        "Market value": "$390.00",
+        "Realized P&L (FIFO)": "$217.80",
+        "Unrealized P&L": "$60.00",
+        "Total P&L": "$277.80",
+    }
+    assert "FIFO" in at.caption[0].value
+    holdings = at.dataframe[0].value
+    assert holdings.values.tolist() == [["AAA", 3.0, 110.0, 130.0, 390.0, 60.0]]
+    curve = at.dataframe[1].value
+    # day 0: cash -1, 10 x 100; day 1: cash -551, 15 x 110; day 2: 15 x 115;
+    # day 3: cash 887.8, 3 x 120; day 4 on: 3 x 130
+    assert curve["equity"].tolist() == pytest.approx([999, 1099, 1174, 1247.8] + [1277.8] * 6)
+    assert curve["daily_pnl"].tolist() == pytest.approx([-1, 100, 75, 73.8, 30, 0, 0, 0, 0, 0])
+    realized = at.dataframe[2].value
+    assert realized["realized_pnl"].tolist() == pytest.approx([198.0, 19.8])
+    orders = at.dataframe[3].value.sort_values("order_timestamp")
+    # outcome 5 bars after each signal's day: BUY 100 -> 130, BUY 110 -> 130,
+    # SELL 120 -> 130 (loses), BUY 130 -> 130 (flat, not a win)
+    assert orders["outcome_return"].tolist() == pytest.approx(
+        [0.3, 130 / 110 - 1, 120 / 130 - 1, 0.0]
+    )
+    assert orders["win"].tolist() == [True, True, False, False]
+    bands = at.dataframe[4].value
+    # bands of 0.2: [0.2, 0.4) holds 0.2 (flat), [0.6, 0.8) 0.6 (win) and 0.7 (loss),
+    # [0.8, 1] 0.9 (win)
+    assert bands[["From", "Signals", "Wins"]].values.tolist() == [
+        [0.2, 1, 0],
+        [0.6, 2, 1],
+        [0.8, 1, 1],
+    ]
+
+
+def test_the_end_date_moves_the_as_of_and_the_status_filter_the_orders(book_env: str) -> None:
+    at = _page(**{**WHOLE, "end": "2025-01-03"}).run()
+    # before the sale: 15 units costing 1001 + 550 = 1551 (103.4 each), marked at 115
+    assert _metrics(at)["Unrealized P&L"] == "$174.00"
+    assert _metrics(at)["Realized P&L (FIFO)"] == "$0.00"
+    assert at.dataframe[0].value["Average cost"].tolist() == pytest.approx([1551 / 15])
+    assert len(at.dataframe[3].value) == 2
+    at.date_input[0].set_value((D0, dt.date(2025, 1, 10))).run()
+    assert _metrics(at)["Realized P&L (FIFO)"] == "$217.80"
+    at.multiselect[0].set_value(["CANCELLED"]).run()
+    assert at.dataframe[3].value["status"].tolist() == ["CANCELLED"]
+    assert at.query_params["status"] in ("CANCELLED", ["CANCELLED"])
+
+
+def test_a_url_with_parameters_reopens_the_same_view(book_env: str) -> None:
+    at = _page(
+        **{**WHOLE, "start": "2025-01-02", "end": "2025-01-05", "status": ["COMPLETE"]}
+    ).run()
+    assert not at.exception
+    assert (at.selectbox[0].value, at.selectbox[1].value) == ("Solo", P1)
+    assert at.date_input[0].value == (dt.date(2025, 1, 2), dt.date(2025, 1, 5))
+    assert at.multiselect[0].value == ["COMPLETE"]
+    assert [d.date() for d in at.dataframe[1].value["date"]] == [
+        dt.date(2025, 1, d) for d in range(2, 6)
+    ]
+    assert at.dataframe[3].value["status"].tolist() == ["COMPLETE", "COMPLETE"]  # days 1 and 3
+
+
+def test_an_analyst_of_one_tenant_sees_only_that_tenant(book_env: str) -> None:
+    viewer = Viewer(None, "one@x.test", "One", frozenset({"analyst"}), (T2,))
+    at = _page(viewer, **WHOLE).run()
+    assert not at.exception
+    assert at.selectbox[0].options == ["Other"]
+    assert at.selectbox[1].value == P2
+    assert _metrics(at)["Equity"] == "$5.00"
+    assert at.dataframe[3].value.empty
+
+
+def test_a_leadership_viewer_is_refused(book_env: str) -> None:
+    at = _page(LEADER).run()
+    assert "does not give access" in at.error[0].value
+    assert not at.dataframe
+
+
+def _fifo(fills: list[tuple]) -> tuple[float, dict[str, tuple[float, float]]]:
+    """A second FIFO: (realized P&L, asset -> (open quantity, open cost incl. buy fees))."""
+    lots: dict[str, deque] = defaultdict(deque)
+    realized = 0.0
+    for asset, side, qty, price, fees in fills:
+        if side == "BUY":
+            lots[asset].append([qty, price + fees / qty])
+            continue
+        left, net = qty, price - fees / qty
+        while left > 1e-9:
+            lot = lots[asset][0]
+            take = min(lot[0], left)
+            realized += take * (net - lot[1])
+            lot[0] -= take
+            left -= take
+            if lot[0] <= 1e-9:
+                lots[asset].popleft()
+    return realized, {
+        a: (sum(q for q, _ in ls), sum(q * c for q, c in ls)) for a, ls in lots.items() if ls
+    }
+
+
+def test_the_seeded_book_matches_a_second_fifo(app_env: str) -> None:
+    at = _page().run()
+    assert not at.exception
+    portfolio_id = at.selectbox[1].value
+    fills = _sql(
+        app_env,
+        "SELECT asset_id, side, quantity, price, fees FROM fills WHERE portfolio_id = %s ORDER BY filled_at, id",
+        portfolio_id,
+    )
+    realized, open_lots = _fifo(fills)
+    last = dict(
+        _sql(
+            app_env,
+            "SELECT DISTINCT ON (asset_id) asset_id, close FROM price_bars ORDER BY asset_id, date DESC",
+        )
+    )
+    (cash,) = _sql(
+        app_env,
+        "SELECT p.starting_cash + coalesce(sum(CASE WHEN f.side = 'SELL' THEN f.quantity * f.price ELSE -f.quantity * f.price END - f.fees), 0) "
+        "FROM portfolios p LEFT JOIN fills f ON f.portfolio_id = p.id WHERE p.id = %s GROUP BY p.starting_cash",
+        portfolio_id,
+    )[0]
+    value = sum(q * last[a] for a, (q, _) in open_lots.items())
+    unrealized = sum(q * last[a] - cost for a, (q, cost) in open_lots.items())
+    metrics = _metrics(at)
+    money = lambda v: f"{'-' if v < 0 else ''}${abs(v):,.2f}"  # noqa: E731
+    assert metrics["Realized P&L (FIFO)"] == money(realized)
+    assert metrics["Unrealized P&L"] == money(unrealized)
+    assert metrics["Cash"] == money(cash)
+    assert metrics["Equity"] == money(cash + value)
+    holdings = at.dataframe[0].value.set_index("Asset")
+    assert sorted(holdings.index) == sorted(open_lots)
+    for asset, (qty, cost) in open_lots.items():
+        assert holdings.loc[asset, "Quantity"] == pytest.approx(qty, rel=1e-9)
+        assert holdings.loc[asset, "Average cost"] == pytest.approx(cost / qty, rel=1e-9)
+        assert holdings.loc[asset, "Market value"] == pytest.approx(qty * last[asset], rel=1e-9)
+
+
+def test_a_long_history_is_thinned(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.app.conftest import _reset_caches
+
+    days = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(12_000)]
+    with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
+        conn.execute("INSERT INTO tenants (id, name) VALUES (%s, 'Longview')", (T1,))
+        conn.execute(
+            "INSERT INTO assets (id, name, asset_class, calendar) VALUES ('LONG', 'Long', 'crypto', 'calendar_365')"
+        )
+        with conn.cursor().copy(
+            "COPY price_bars (asset_id, date, open, high, low, close) FROM STDIN"
+        ) as copy:
+            for i, d in enumerate(days):
+                c = 100 + 20 * np.sin(i / 50)
+                copy.write_row(("LONG", d, c, c, c, c))
+        conn.execute(
+            "INSERT INTO portfolios (tenant_id, id, name, starting_cash) VALUES (%s, %s, 'Long book', 100000)",
+            (T1, P1),
+        )
+        conn.execute(
+            "INSERT INTO orders (tenant_id, id, portfolio_id, asset_id, order_type, transaction_type, quantity, status, order_timestamp) VALUES (%s, 'eeeeeeee-0000-0000-0000-000000000001', %s, 'LONG', 'MARKET', 'BUY', 100, 'COMPLETE', '1990-01-01 20:00+00')",
+            (T1, P1),
+        )
+        conn.execute(
+            "INSERT INTO fills (id, tenant_id, order_id, portfolio_id, asset_id, side, quantity, price, fees, filled_at) VALUES (gen_random_uuid(), %s, 'eeeeeeee-0000-0000-0000-000000000001', %s, 'LONG', 'BUY', 100, 100, 0, '1990-01-01 20:00+00')",
+            (T1, P1),
+        )
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    _reset_caches()
+    at = _page(end=days[-1].isoformat()).run()
+    assert not at.exception
+    assert len(at.dataframe[1].value) == 12_000
+    equity = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
+    sizes = [len(_values(t[k])) for t in equity for k in ("x", "y")]
+    assert max(sizes) <= 5000 and min(sizes) > 1000
+    assert any("thinned" in c.value for c in at.caption)
+    _reset_caches()

@@ -1,0 +1,196 @@
+"""The Prices page in AppTest, on the seeded database (and hand-made bars)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+
+import numpy as np
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
+
+from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.viewer import Viewer
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.app, pytest.mark.db]
+
+PAGE = str(ROOT / "views/prices.py")
+ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
+LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
+
+
+def _page(viewer: Viewer = ADMIN, **params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.session_state["_viewer"] = viewer
+    at.query_params.update(params)
+    return at
+
+
+def _sql(url: str, query: str, *params: object) -> list[tuple]:
+    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
+        return conn.execute(query, params).fetchall()
+
+
+def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
+    if isinstance(field, dict) and "bdata" in field:
+        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+    return np.asarray(field)
+
+
+def _specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _issues(at: AppTest) -> dict[str, int]:
+    return dict(at.dataframe[0].value.itertuples(index=False, name=None))
+
+
+def _bars(url: str, asset: str, start: object, end: object) -> list[tuple]:
+    return _sql(
+        url,
+        "SELECT date, open, close, adj_close FROM price_bars WHERE asset_id = %s "
+        "AND date BETWEEN %s AND %s ORDER BY date",
+        asset,
+        start,
+        end,
+    )
+
+
+def test_renders_candles_histogram_and_a_clean_bill_of_health(app_env: str) -> None:
+    at = _page().run()
+    assert not at.exception
+    asset = at.selectbox[0].value
+    start, end = at.date_input[0].value
+    bars = _bars(app_env, asset, start, end)
+    candles, histogram = _specs(at)
+    np.testing.assert_allclose(_values(candles["data"][0]["close"]), [b[2] for b in bars])
+    closes = np.array([b[2] for b in bars])
+    counts, edges = np.histogram(closes[1:] / closes[:-1] - 1, bins=60)
+    assert _values(histogram["data"][0]["y"]).tolist() == counts.tolist()
+    np.testing.assert_allclose(
+        _values(histogram["data"][0]["x"]), (edges[1:] + edges[:-1]) / 2, rtol=1e-9, atol=1e-15
+    )
+    assert set(_issues(at).values()) == {0}
+    assert "0 issue(s)" in at.success[0].value
+
+
+def test_adjusted_and_log_scale(app_env: str) -> None:
+    at = _page(asset="SPY").run()
+    at.toggle[0].set_value(True)
+    at.toggle[1].set_value(True)
+    at.run()
+    start, end = at.date_input[0].value
+    bars = _bars(app_env, "SPY", start, end)
+    candles = _specs(at)[0]
+    assert candles["layout"]["yaxis"]["type"] == "log"
+    np.testing.assert_allclose(
+        _values(candles["data"][0]["close"]), [b[3] for b in bars], rtol=1e-12
+    )
+    np.testing.assert_allclose(
+        _values(candles["data"][0]["open"]), [b[1] * b[3] / b[2] for b in bars], rtol=1e-12
+    )
+    assert at.query_params["adjusted"] in ("1", ["1"]) and at.query_params["log"] in ("1", ["1"])
+
+
+def test_data_quality_flags_find_planted_problems(app_env_copy: str) -> None:
+    with psycopg.connect(libpq_dsn(make_url(app_env_copy))) as conn:
+        # a missing session (Tuesday 2026-03-03), four identical closes, a 30 % opening gap
+        conn.execute("DELETE FROM price_bars WHERE asset_id = 'SPY' AND date = '2026-03-03'")
+        conn.execute(
+            "UPDATE price_bars SET open = 400, high = 400, low = 400, close = 400 WHERE asset_id = 'SPY' AND date BETWEEN '2026-04-06' AND '2026-04-09'"
+        )
+        conn.execute(
+            "UPDATE price_bars SET open = 520, high = greatest(high, 520) WHERE asset_id = 'SPY' AND date = '2026-04-10'"
+        )
+        conn.execute("UPDATE data_versions SET version = version + 1")
+    at = _page(asset="SPY", start="2026-01-02", end="2026-06-30", gap="20.0").run()
+    assert not at.exception
+    issues = _issues(at)
+    assert issues["Missing sessions"] == 1
+    assert issues["Stale closes (≥ 3 identical)"] == 1
+    assert issues["Gaps over 20.0% (close-to-open)"] == 1
+    assert "3 issue(s)" in at.warning[0].value
+    missing, stale, gaps = (df.value for df in at.dataframe[1:4])
+    assert [d.date() for d in missing["date"]] == [dt.date(2026, 3, 3)]
+    assert stale.iloc[0]["bars"] == 4 and stale.iloc[0]["close"] == 400.0
+    assert gaps.iloc[0]["date"].date() == dt.date(2026, 4, 10)
+    assert gaps.iloc[0]["gap"] == pytest.approx(520 / 400 - 1)
+    at.selectbox[1].set_value(5).run()  # stale runs of at least 5: none
+    assert _issues(at)["Stale closes (≥ 5 identical)"] == 0
+
+
+def test_a_url_with_parameters_reopens_the_same_view(app_env: str) -> None:
+    params = {
+        "asset": "EURUSD",
+        "start": "2025-02-03",
+        "end": "2025-05-30",
+        "adjusted": "1",
+        "log": "1",
+        "stale": "6",
+        "gap": "1.0",
+        "gap_kind": "close_to_close",
+    }
+    at = _page(**params).run()
+    assert not at.exception
+    assert at.selectbox[0].value == "EURUSD"
+    assert at.date_input[0].value == (dt.date(2025, 2, 3), dt.date(2025, 5, 30))
+    assert [t.value for t in at.toggle] == [True, True]
+    assert [s.value for s in at.selectbox[1:]] == [6, 1.0, "close_to_close"]
+    bars = _bars(app_env, "EURUSD", "2025-02-03", "2025-05-30")
+    closes = np.array([b[2] for b in bars])
+    jumps = np.abs(closes[1:] / closes[:-1] - 1) > 0.01
+    assert _issues(at)["Gaps over 1.0% (close-to-close)"] == int(jumps.sum())
+    x = _values(_specs(at)[0]["data"][0]["x"])
+    assert str(x[0])[:10] == "2025-02-03" and str(x[-1])[:10] == "2025-05-30"
+
+
+def test_an_analyst_of_one_tenant_sees_shared_market_data(app_env: str) -> None:
+    (tenant_id,) = _sql(app_env, "SELECT id FROM tenants ORDER BY name LIMIT 1")[0]
+    viewer = Viewer(None, "one@x.test", "One", frozenset({"analyst"}), (str(tenant_id),))
+    at = _page(viewer).run()
+    assert not at.exception
+    # price bars are shared market data (no tenant_id): every asset is listed
+    assert at.selectbox[0].options == [
+        a for (a,) in _sql(app_env, "SELECT id FROM assets ORDER BY id")
+    ]
+
+
+def test_a_leadership_viewer_is_refused(app_env: str) -> None:
+    at = _page(LEADER).run()
+    assert "does not give access" in at.error[0].value
+    assert not at.get("plotly_chart")
+
+
+def test_a_long_range_is_merged_into_candles(
+    empty_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.app.conftest import _reset_caches
+
+    days = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(12_000)]
+    with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
+        conn.execute(
+            "INSERT INTO assets (id, name, asset_class, calendar) VALUES ('LONG', 'Long', 'crypto', 'calendar_365')"
+        )
+        with conn.cursor().copy(
+            "COPY price_bars (asset_id, date, open, high, low, close, volume) FROM STDIN"
+        ) as copy:
+            for i, d in enumerate(days):
+                c = 100 + (i % 500) / 10
+                copy.write_row(("LONG", d, c, c + 1, c - 1, c, 10.0))
+    monkeypatch.setenv("DATABASE_URL", empty_db)
+    _reset_caches()
+    at = _page(start="1990-01-01", end=days[-1].isoformat()).run()
+    assert not at.exception
+    sizes = [
+        len(_values(t[k])) for s in _specs(at) for t in s["data"] for k in ("x", "close") if k in t
+    ]
+    assert max(sizes) <= 5000
+    candles = _specs(at)[0]["data"][0]
+    assert len(_values(candles["close"])) == 2000
+    assert "12,000 bars merged" in at.caption[0].value
+    assert sum(_values(_specs(at)[1]["data"][0]["y"])) == 11_999
+    _reset_caches()

@@ -1,0 +1,73 @@
+"""Run operations: runs per day by kind and status, the failure rate, queue and run time
+percentiles, and the most frequent errors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from regime_dashboard.charts.ops import runs_figure, timings_figure
+from regime_dashboard.services.operations import TOP_ERRORS, load_operations_view
+from regime_dashboard.services.periods import (
+    format_seconds,
+    format_share,
+    period_picker,
+    share_column,
+    table_with_download,
+)
+from regime_dashboard.session import page_viewer
+
+st.title("Run operations")
+viewer = page_viewer("leadership")
+period = period_picker(viewer, default="3m")
+if period is None:
+    st.info("No runs yet: run `regime-dashboard seed --scale small` for demo data.")
+    st.stop()
+with st.spinner("Aggregating runs…"):
+    view = load_operations_view(viewer, period)
+if view.daily.empty:
+    st.info("No runs were queued in this period: choose a longer period.")
+    st.stop()
+
+total = view.timings.iloc[-1]
+st.caption(f"{period.label} · runs by the day they were queued (UTC)")
+cols = st.columns(4)
+cols[0].metric("Runs", f"{int(total['runs']):,}")
+cols[1].metric("Failure rate", format_share(total["failure_rate"]))
+for col, name in ((cols[2], "queue"), (cols[3], "run")):
+    p50, p95 = format_seconds(total[f"{name}_p50_s"]), format_seconds(total[f"{name}_p95_s"])
+    col.metric(f"{name.title()} time p50 / p95", f"{p50} / {p95}")
+
+st.plotly_chart(runs_figure(view.by_kind, view.by_status, view.daily))
+st.plotly_chart(timings_figure(view.timings))
+seconds = st.column_config.NumberColumn(format="%.1f s")
+table_with_download(
+    view.timings,
+    "run_timings.csv",
+    {
+        "kind": "Kind",
+        "failure_rate": share_column("Failure rate"),
+        **{c: seconds for c in ("queue_p50_s", "queue_p95_s", "run_p50_s", "run_p95_s")},
+    },
+)
+
+st.subheader(f"Most frequent errors (top {TOP_ERRORS})")
+if view.errors.empty:
+    st.success("No failed runs in this period.")
+else:
+    table_with_download(
+        view.errors,
+        "frequent_errors.csv",
+        {"error": st.column_config.TextColumn("Error", width="large"), "last_seen": "Last seen"},
+    )
+
+with st.expander("What these numbers mean"):
+    st.markdown(
+        "- **Runs**: jobs of every kind (backtests, paper trading, engine releases, "
+        "agents, training, imports), counted on the UTC day they were queued.\n"
+        "- **Failure rate** = failed ÷ finished runs (succeeded, failed or canceled); runs "
+        "still queued or processing are not counted.\n"
+        "- **Queue time** = started − queued; **run time** = finished − started, in "
+        "seconds. **p50 / p95**: the median and 95th percentile, interpolated linearly "
+        "between runs (PostgreSQL `percentile_cont`).\n"
+        "- **Most frequent errors**: failed runs grouped by their error message."
+    )

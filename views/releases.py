@@ -1,0 +1,152 @@
+"""Releases: two engine releases of one asset compared, and every release's inputs re-hashed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from regime_dashboard.charts.releases import release_lanes_figure
+from regime_dashboard.services import releases as svc
+from regime_dashboard.session import page_viewer
+from regime_dashboard.ui import date_param, pick_param
+
+PCT = st.column_config.NumberColumn(format="percent")
+NUM = st.column_config.NumberColumn(format="%.6g")
+
+
+def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
+    st.dataframe(frame, hide_index=True, column_config=config)
+    st.download_button(
+        "Download CSV", frame.to_csv(index=False), f"{name}.csv", "text/csv", key=f"csv_{name}"
+    )
+
+
+st.title("Releases")
+viewer = page_viewer("analyst")
+scope = viewer.scope
+releases = svc.visible_releases(scope)
+if releases.empty:
+    st.info(
+        "No engine releases to compare yet. Run `regime-dashboard seed --scale small` for demo "
+        "data, or `regime-dashboard import-outputs FILE.csv ...` to load a release."
+    )
+    st.stop()
+
+left, right = st.columns(2)
+tenants = sorted(releases["tenant_name"].unique())
+tenant = left.selectbox("Tenant", tenants, index=pick_param("tenant", tenants), key="tenant")
+of_tenant = releases[releases["tenant_name"] == tenant]
+tenant_id = str(of_tenant["tenant_id"].iloc[0])
+assets = sorted(of_tenant["asset_id"].unique())
+asset = right.selectbox("Asset", assets, index=pick_param("asset", assets), key="asset")
+of_asset = of_tenant[(of_tenant["asset_id"] == asset) & of_tenant["first_date"].notna()]
+versions = list(of_asset["version"])
+params = {"tenant": tenant, "asset": asset}
+
+st.subheader("Compare two releases")
+if not versions:
+    st.info(f"No release of {asset} has daily outputs yet: import some to compare.")
+else:
+    col_a, col_b = st.columns(2)
+    version_a = col_a.selectbox("Release A", versions, index=pick_param("a", versions, 0), key="a")
+    version_b = col_b.selectbox("Release B", versions, index=pick_param("b", versions, 1), key="b")
+    rel_a, rel_b = (of_asset[of_asset["version"] == v].iloc[0] for v in (version_a, version_b))
+    low = min(rel_a["first_date"], rel_b["first_date"])
+    high = max(rel_a["last_date"], rel_b["last_date"])
+    chosen = st.date_input(
+        "Date range",
+        value=(date_param("start", low, low, high), date_param("end", high, low, high)),
+        min_value=low,
+        max_value=high,
+        key=f"range_{low}_{high}",  # new bounds: a new widget, clamped defaults
+    )
+    start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) else (chosen, chosen)
+    params |= {"a": version_a, "b": version_b, "start": str(start), "end": str(end)}
+    with st.spinner("Comparing releases…"):
+        diff = svc.compare_releases(
+            scope,
+            tenant_id=tenant_id,
+            release_a=str(rel_a["release_id"]),
+            release_b=str(rel_b["release_id"]),
+            start=start,
+            end=end,
+        )
+    agree = diff.agreement
+    cols = st.columns(4)
+    share = agree["share_agreeing"]
+    cols[0].metric("Days that agree", "–" if pd.isna(share) else f"{share:.1%}")
+    cols[1].metric("Days compared", f"{agree['common_days']:,}")
+    cols[2].metric("Days whose regime differs", f"{len(diff.differences):,}")
+    cols[3].metric("Only in A / only in B", f"{agree['only_a']:,} / {agree['only_b']:,}")
+    st.plotly_chart(
+        release_lanes_figure(
+            diff.spells_a, diff.spells_b, diff.differing_spells, version_a, version_b
+        )
+    )
+    st.markdown("**Days whose regime differs**")
+    differences = diff.differences.set_axis(
+        [
+            "Date",
+            f"Regime A ({version_a})",
+            f"Regime B ({version_b})",
+            f"Confidence A ({version_a})",
+            f"Confidence B ({version_b})",
+        ],
+        axis=1,
+    )
+    _table(differences, "regime_differences", **{c: PCT for c in differences.columns[3:]})
+    st.markdown("**Field-level differences** (common days)")
+    fields = diff.fields.set_axis(
+        [
+            "Field",
+            "Days compared",
+            "Days differing",
+            "Share differing",
+            "Largest |A − B|",
+            "Mean |A − B|",
+        ],
+        axis=1,
+    )
+    _table(
+        fields,
+        "field_differences",
+        **{"Share differing": PCT, "Largest |A − B|": NUM, "Mean |A − B|": NUM},
+    )
+st.query_params.update(params)
+
+st.subheader(f"Reproducibility · {tenant}")
+with st.spinner("Re-hashing every release's input bars…"):
+    repro = svc.reproducibility(scope, tenant_id=tenant_id)
+changed = repro[repro["status"] == "changed since release"]
+if changed.empty:
+    st.success("Every release's input bars still hash to its stored data_sha256.", icon="✅")
+else:
+    names = ", ".join(f"{r.asset_id} {r.version}" for r in changed.itertuples())
+    st.warning(
+        f"{len(changed)} release(s) no longer match their stored data_sha256 — their input "
+        f"bars changed after release: {names}.",
+        icon="⚠️",
+    )
+labels = ["Asset", "Version", "Release date", "Git commit", "Env", "First output", "Last output"]
+_table(
+    repro,
+    "reproducibility",
+    **{c: st.column_config.Column(label) for c, label in zip(repro.columns, labels, strict=False)},
+    bars=st.column_config.NumberColumn("Bars", format="localized"),
+    stored_sha256=st.column_config.TextColumn("Stored SHA-256"),
+    recomputed_sha256=st.column_config.TextColumn("Recomputed SHA-256"),
+    status=st.column_config.TextColumn("Status"),
+)
+with st.expander("What these numbers mean"):
+    st.markdown(
+        "- **Days that agree**: share of the days both releases have an output (in the range) "
+        "on which they give the same regime.\n"
+        "- **Field-level differences**: per output field, the common days whose values "
+        "differ (numbers by more than 1e-9 relative), and the largest and mean absolute "
+        "difference where both have a value.\n"
+        "- **Reproducibility**: the asset's bars from the release's first to its last output "
+        "date, one `date,open,high,low,close,adj_close,volume` line each (Python `repr` "
+        "numbers, empty when missing), hashed with SHA-256 and compared with the release's "
+        "stored `data_sha256`. *Changed since release* means a bar was restated after the "
+        "release was built, so its outputs can no longer be reproduced from today's data."
+    )
