@@ -19,6 +19,8 @@ if viewer.scope.is_all:
 else:
     count = len(viewer.scope.tenant_ids or ())
     st.write(f"You are signed in as **{roles}** and see **{count}** tenant{'s' * (count != 1)}.")
-st.write("Use the pages in the sidebar. Every page keeps its filters in the address bar, so a "
-         "view can be shared as a link.")
+st.write(
+    "Use the pages in the sidebar. Every page keeps its filters in the address bar, so a "
+    "view can be shared as a link."
+)
 st.caption(database_line())

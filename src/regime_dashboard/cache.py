@@ -24,9 +24,9 @@ from .viewer import Viewer
 
 __all__ = [
     "CACHE_TTL_SECONDS",
-    "database_description",
     "clear",
     "data_version",
+    "database_description",
     "dispose",
     "get_engine",
     "get_read_engine",

@@ -48,13 +48,18 @@ def _checksums(url: str) -> dict[str, str]:
 def two_dbs(pg_server, migrated_template) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
     """Two fresh databases (the shared seeded one may carry other tests' sign-ins)."""
     template = make_url(migrated_template).database
-    urls = (pg_server.create("first", template=template), pg_server.create("second", template=template))
+    urls = (
+        pg_server.create("first", template=template),
+        pg_server.create("second", template=template),
+    )
     yield urls
     for url in urls:
         pg_server.drop(url)
 
 
-def test_the_same_seed_gives_the_same_tables_and_another_seed_does_not(two_dbs: tuple[str, str]) -> None:
+def test_the_same_seed_gives_the_same_tables_and_another_seed_does_not(
+    two_dbs: tuple[str, str],
+) -> None:
     first_db, second_db = two_dbs
     seed_database(first_db, scale="small", seed=SEED, as_of=AS_OF)
     seed_database(second_db, scale="small", seed=SEED, as_of=AS_OF)

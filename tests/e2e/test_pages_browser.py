@@ -26,7 +26,9 @@ def test_each_page_of_the_role_renders_without_errors(page: Any, server: str, ro
         settle(page)
         plots = page.locator(".js-plotly-plot").count()
         if plots:  # every chart drawn by Plotly (charts in hidden tabs included)
-            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {plots}")
+            page.wait_for_function(
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {plots}"
+            )
         assert_no_error(page)
         assert page.locator("[data-testid='stAlertContentError']").count() == 0, spec.slug
         screenshot(page, f"{role}-{spec.slug}")
