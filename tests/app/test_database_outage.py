@@ -39,7 +39,7 @@ def test_an_outage_shows_a_message_and_the_app_recovers(
     at.session_state["authentication_status"] = True
     at.session_state["username"] = "ops@example.com"
     try:
-        at.run()
+        at.run().switch_page("views/regimes.py").run()
         assert not at.exception and "regime-dashboard seed" in at.info[0].value
         server.stop()
         at.run()
