@@ -21,11 +21,31 @@ def _page(spec: PageSpec) -> st.Page:
     return st.Page(spec.path, title=spec.title, icon=spec.icon, url_path=spec.slug)
 
 
-def navigation_for(viewer: Viewer) -> dict[str, list[st.Page]]:
-    sections: dict[str, list[st.Page]] = {}
-    for spec in pages_for(viewer.roles):
-        sections.setdefault(spec.section, []).append(_page(spec))
-    return sections
+def _locked(spec: PageSpec) -> st.Page:
+    """Stands in for a page the viewer's role may not open: a clear message, and the real
+    page file is never registered for them."""
+
+    def locked() -> None:
+        st.error(
+            f"Your role does not give access to {spec.title}. Ask an admin if you need it.",
+            icon="🔒",
+        )
+
+    return st.Page(locked, title=spec.title, icon=":material/lock:", url_path=spec.slug)
+
+
+def navigate(viewer: Viewer) -> st.Page:
+    """Register the viewer's pages (and locked stand-ins for the rest); draw the menu."""
+    allowed = pages_for(viewer.roles)
+    pages = {spec: _page(spec) for spec in allowed}
+    locked = [_locked(spec) for spec in PAGES if spec not in pages and not spec.default]
+    current = st.navigation([*pages.values(), *locked], position="hidden")
+    with st.sidebar:
+        for section in dict.fromkeys(spec.section for spec in allowed):
+            st.caption(section)
+            for spec in (s for s in allowed if s.section == section):
+                st.page_link(pages[spec])
+    return current
 
 
 try:
@@ -42,7 +62,7 @@ if viewer is None:
     st.navigation([_page(spec) for spec in PAGES], position="hidden")
     st.stop()
 
-page = st.navigation(navigation_for(viewer))
+page = navigate(viewer)
 try:
     page.run()
 except DBAPIError as exc:

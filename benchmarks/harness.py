@@ -6,7 +6,7 @@ import base64
 import json
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ class PageResult:
     max_points: int
     naive_ms: float | None = None
     errors: int = 0
-    statements_seen: tuple = ()
+    statements_seen: tuple = field(default=(), repr=False)
 
 
 def new_session(email: str = ADMIN) -> AppTest:

@@ -16,7 +16,9 @@ def _table(engine: Engine, name: str, columns: str = "*") -> pd.DataFrame:
 def naive_revenue(engine: Engine) -> pd.DataFrame:
     """Month-end MRR per tenant from the whole event ledger, then movements per month."""
     events = _table(engine, "subscription_events").sort_values("occurred_at")
-    events["mrr"] = events["price_cents"].where(events["status"].isin(["active", "past_due"]), 0)
+    events["mrr"] = (
+        events["price_cents"].where(events["status"].isin(["active", "past_due"]), 0).astype(float)
+    )
     events.loc[events["billing_cycle"] == "annual", "mrr"] /= 12
     events["month"] = events["occurred_at"].dt.tz_convert("UTC").dt.to_period("M")
     month_end = (

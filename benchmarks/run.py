@@ -55,17 +55,21 @@ def _row_counts(engine: Engine) -> dict[str, int]:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}  # noqa: S608
 
 
-def run_benchmark(scale: str, output: Path, runs: int = 5, sessions: int = 20) -> None:
+def run_benchmark(
+    scale: str, output: Path, runs: int = 5, sessions: int = 20, only: tuple[str, ...] = ()
+) -> None:
     engine = cache.get_engine()
     results = []
-    for spec in PAGES:
+    specs = [p for p in PAGES if not only or p.slug in only]
+    for spec in specs:
         print(f"measuring {spec.slug} ...", flush=True)
         result = measure_page(spec, engine, runs)
         result.naive_ms = _naive_ms(engine, spec.slug, NAIVE_RUNS)
         results.append(result)
+        print(f"  {result}", flush=True)
     rss_mb = psutil.Process().memory_info().rss / 2**20
     print("concurrency ...", flush=True)
     cache.clear()
-    load = simulate_sessions(list(PAGES), sessions=sessions)
+    load = simulate_sessions(specs, sessions=sessions)
     plans = _explain_slowest(engine, results)
     write_report(output, scale, _row_counts(engine), results, load, rss_mb, plans, runs)

@@ -8,9 +8,10 @@ process sees it on its next rerun; rows written by other services appear within 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -27,6 +28,7 @@ __all__ = [
     "clear",
     "data_version",
     "database_description",
+    "derived",
     "dispose",
     "get_engine",
     "get_read_engine",
@@ -124,9 +126,35 @@ def write_transaction(viewer: Viewer) -> Iterator[Connection]:
         conn.execute(BUMP_VERSION)
 
 
+_DERIVED: dict[str, Callable[..., Any]] = {}
+R = TypeVar("R")
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=500)
+def _derived(name: str, scope_key: str, version: int, params: tuple, _scope: TenantScope) -> Any:
+    return _DERIVED[name](_scope, **dict(params))
+
+
+def derived(fn: Callable[..., R]) -> Callable[..., R]:
+    """Cache a service's computation over cached queries (metrics, P&L, statistics) under
+    the same key as a query: its name, the viewer's scope, the data version and its keyword
+    parameters. A rerun that changes nothing then costs a lookup, not the computation."""
+    name = _name(fn)
+    _DERIVED[name] = fn
+
+    @functools.wraps(fn)
+    def wrapper(scope: TenantScope, **params: Any) -> R:
+        return _derived(
+            name, scope.cache_key(), data_version(), tuple(sorted(params.items())), scope
+        )
+
+    return wrapper
+
+
 def clear() -> None:
     """Drop every cached result (tests; the data version makes this unnecessary in use)."""
     _cached.clear()
+    _derived.clear()
 
 
 def dispose() -> None:

@@ -249,7 +249,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 2
     from benchmarks.run import run_benchmark
 
-    run_benchmark(args.scale, Path(args.output), runs=args.runs, sessions=args.sessions)
+    only = tuple(filter(None, args.pages.split(","))) if args.pages else ()
+    run_benchmark(args.scale, Path(args.output), runs=args.runs, sessions=args.sessions, only=only)
     print(f"wrote {args.output}")
     return 0
 
@@ -310,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--runs", type=int, default=5)
     bench.add_argument("--sessions", type=int, default=20)
     bench.add_argument("--output", default="docs/benchmarks.md")
+    bench.add_argument("--pages", default="", help="comma-separated page slugs (default: all)")
     bench.set_defaults(func=cmd_bench)
     for name, func, help_text in (
         ("demo", cmd_demo, "embedded database + demo data + app"),

@@ -61,8 +61,10 @@ def test_injection_strings_in_the_form_are_harmless(fresh: AppTest, attack: str)
 def test_leadership_cannot_open_an_analyst_page(fresh: AppTest) -> None:
     at = signed_in(fresh, "leadership").run()
     assert not at.exception
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError):  # the page file is not even registered for the role
         at.switch_page("views/regimes.py")
+    links = [link.proto.label for link in at.sidebar.get("page_link")]
+    assert "Revenue" in links and "Regimes" not in links
 
 
 def test_the_analyst_sees_only_their_tenants(fresh: AppTest, app_env_copy: str) -> None:

@@ -57,3 +57,23 @@ def test_an_admin_rename_reaches_an_open_analyst_session(browser: Any, server: s
     finally:
         analyst_ctx.close()
         admin_ctx.close()
+
+
+def test_pages_read_well_in_the_dark_theme(browser: Any, server: str) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, color_scheme="dark")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        sign_in(page, server, "admin", "regimes")
+        for slug in ("regimes", "revenue", "admin-plans"):
+            page.goto(f"{server}/{slug}")
+            expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=TIMEOUT_MS)
+            settle(page)
+            background = page.evaluate(
+                "getComputedStyle(document.querySelector('.stApp')).backgroundColor"
+            )
+            assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
+            assert_no_error(page)
+            screenshot(page, f"dark-{slug}")
+    finally:
+        context.close()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..db.models.market import ENGINE_OUTPUT_FIELDS
+
 __all__ = ["ENGINE_VERSIONS", "WARMUP_BARS", "engine_outputs"]
 
 WARMUP_BARS = 252
@@ -54,19 +56,5 @@ def engine_outputs(bars: pd.DataFrame, version: str, periods: int) -> pd.DataFra
     escalation_v2, risk_level, realized_vol, vrs, iix, dsr, ss, mb, lq (NaN → NULL)."""
     params = ENGINE_VERSIONS[version]
     out = _classify(_components(bars, periods), **params).iloc[WARMUP_BARS:]
-    columns = [
-        "date",
-        "regime",
-        "confidence",
-        "conviction",
-        "escalation_v2",
-        "risk_level",
-        "realized_vol",
-        "vrs",
-        "iix",
-        "dsr",
-        "ss",
-        "mb",
-        "lq",
-    ]
+    columns = ["date", *ENGINE_OUTPUT_FIELDS]
     return out[columns].replace([np.inf, -np.inf], np.nan).reset_index(drop=True)

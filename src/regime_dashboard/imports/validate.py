@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..db.models.market import OPTIONAL_OUTPUT_FIELDS
+
 __all__ = ["BAR_SPEC", "OUTPUT_SPEC", "FileSpec", "Problem", "ValidatedFile", "validate_csv"]
 
 Row = dict[str, Any]
@@ -100,17 +102,7 @@ def _output_rules(row: Row) -> str | None:
     return None
 
 
-OUTPUT_FIELDS = (
-    "escalation_v2",
-    "risk_level",
-    "realized_vol",
-    "vrs",
-    "iix",
-    "dsr",
-    "ss",
-    "mb",
-    "lq",
-)
+OUTPUT_FIELDS = OPTIONAL_OUTPUT_FIELDS
 BAR_SPEC = FileSpec(
     ("date", "open", "high", "low", "close"),
     ("adj_close", "volume"),

@@ -16,6 +16,8 @@ from typing import TypedDict
 import numpy as np
 import pandas as pd
 
+from ..db.models.market import ENGINE_OUTPUT_FIELDS
+
 __all__ = [
     "DIFFERENCE_COLUMNS",
     "FIELD_COLUMNS",
@@ -29,20 +31,7 @@ __all__ = [
 ]
 
 TEXT_FIELDS: tuple[str, ...] = ("regime", "conviction")
-OUTPUT_FIELDS: tuple[str, ...] = (
-    "regime",
-    "confidence",
-    "conviction",
-    "escalation_v2",
-    "risk_level",
-    "realized_vol",
-    "vrs",
-    "iix",
-    "dsr",
-    "ss",
-    "mb",
-    "lq",
-)
+OUTPUT_FIELDS: tuple[str, ...] = ENGINE_OUTPUT_FIELDS
 DIFFERENCE_COLUMNS = {
     "date": "datetime64[ns]",
     "regime_a": "str",

@@ -10,6 +10,7 @@ from sqlalchemy import CTE, Connection, Select, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from ..db.models import Asset, EngineOutputDaily, EngineRelease, PriceBar, Tenant, UserAssetSetting
+from ..db.models.market import ENGINE_OUTPUT_FIELDS
 from ..scope import TenantScope
 from ._frames import frame
 
@@ -41,21 +42,7 @@ RELEASE_COLUMNS = [
     "first_date",
     "last_date",
 ]
-OUTPUT_COLUMNS = [
-    "date",
-    "regime",
-    "confidence",
-    "conviction",
-    "escalation_v2",
-    "risk_level",
-    "realized_vol",
-    "vrs",
-    "iix",
-    "dsr",
-    "ss",
-    "mb",
-    "lq",
-]
+OUTPUT_COLUMNS = ["date", *ENGINE_OUTPUT_FIELDS]
 SERIES_COLUMNS = [*OUTPUT_COLUMNS, "close"]
 WATCHLIST_COLUMNS = ["asset_id"]
 CARD_COLUMNS = ["asset_id", "asset_name", "version", "date", "regime", "confidence"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..cache import run_query
+from ..cache import derived, run_query
 from ..metrics import performance as perf
 from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
 from ..queries import backtests
@@ -157,6 +157,7 @@ def metrics_table(equity: pd.Series, stored: dict | None) -> pd.DataFrame:
     return table
 
 
+@derived
 def load_tearsheet(
     scope: TenantScope, *, tenant_id: str, run_id: str, stored: dict | None
 ) -> Tearsheet:

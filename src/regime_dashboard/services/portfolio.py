@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..cache import run_query
+from ..cache import derived, run_query
 from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
 from ..metrics.pnl import daily_equity, fifo_realized, holdings, signal_outcomes
 from ..queries import market, portfolio
@@ -127,6 +127,7 @@ def _thin(frame: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, bool]:
     return thinned, was_thinned
 
 
+@derived
 def load_portfolio_view(
     scope: TenantScope,
     *,

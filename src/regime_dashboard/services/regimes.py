@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..cache import run_query
+from ..cache import derived, run_query
 from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
 from ..metrics.regimes import (
     CONFIDENCE_WINDOW,
@@ -118,6 +118,7 @@ def _empty_statistics() -> dict[str, pd.DataFrame]:
     }
 
 
+@derived
 def load_regime_view(
     scope: TenantScope,
     *,
@@ -158,6 +159,7 @@ def load_regime_view(
     )
 
 
+@derived
 def watchlist_cards(scope: TenantScope, *, tenant_id: str, user_id: str | None) -> pd.DataFrame:
     """One card per asset on the viewer's watchlist in `tenant_id`, from the asset's latest
     release: current regime, days in it (output days of the last spell), since, the last

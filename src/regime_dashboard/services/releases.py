@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..cache import run_query
+from ..cache import derived, run_query
 from ..metrics.regimes import regime_spells
 from ..metrics.release_diff import (
     Agreement,
@@ -82,6 +82,7 @@ def _differing_spells(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return spells[spells["regime"] == "differs"].drop(columns="regime").reset_index(drop=True)
 
 
+@derived
 def compare_releases(
     scope: TenantScope,
     *,
@@ -129,6 +130,7 @@ def _status(stored: object, recomputed: str | None) -> str:
     return "matches" if stored == recomputed else "changed since release"
 
 
+@derived
 def reproducibility(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
     """Every release of `tenant_id` with its input bars re-hashed: REPRO_COLUMNS, by asset
     then version. env is env_json as compact JSON; status is 'matches', 'changed since

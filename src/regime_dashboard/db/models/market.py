@@ -25,10 +25,35 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, CreatedAt, TenantOwned, new_id
 
-__all__ = ["ASSET_CLASSES", "CALENDARS", "Asset", "EngineOutputDaily", "EngineRelease", "PriceBar"]
+__all__ = [
+    "ASSET_CLASSES",
+    "CALENDARS",
+    "ENGINE_OUTPUT_FIELDS",
+    "OPTIONAL_OUTPUT_FIELDS",
+    "Asset",
+    "EngineOutputDaily",
+    "EngineRelease",
+    "PriceBar",
+]
 
 ASSET_CLASSES = ("equity", "crypto", "fx", "commodity")
 CALENDARS = ("trading_252", "calendar_365")
+# the twelve daily output fields of the engine, in seed 000's order; the last nine are optional
+ENGINE_OUTPUT_FIELDS = (
+    "regime",
+    "confidence",
+    "conviction",
+    "escalation_v2",
+    "risk_level",
+    "realized_vol",
+    "vrs",
+    "iix",
+    "dsr",
+    "ss",
+    "mb",
+    "lq",
+)
+OPTIONAL_OUTPUT_FIELDS = ENGINE_OUTPUT_FIELDS[3:]
 
 
 class Asset(Base):
