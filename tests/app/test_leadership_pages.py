@@ -4,22 +4,20 @@ refused, and headline numbers match independent calculations from the raw tables
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.services.periods import resolve_period
 from regime_dashboard.services.revenue import RATES_TO_USD, load_revenue_view
 from regime_dashboard.viewer import PermissionDeniedError, Viewer
 from tests.conftest import ROOT
+from tests.helpers import plotly_values as _values
+from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
@@ -37,23 +35,12 @@ def _page(name: str, viewer: Viewer = LEADER, **params: str) -> AppTest:
     return at.run()
 
 
-def _sql(url: str, query: str, *params: object) -> list[tuple]:
-    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
-        return conn.execute(query, params).fetchall()
-
-
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
 def _spec(at: AppTest, i: int) -> dict:
     return json.loads(at.get("plotly_chart")[i].proto.spec)
-
-
-def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
-    if isinstance(field, dict) and "bdata" in field:
-        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
-    return np.asarray(field)
 
 
 def _ledger_states(url: str, at: dt.datetime) -> list[tuple]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 
@@ -15,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
 from tests.conftest import ROOT
+from tests.helpers import plotly_values as _values
+from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
@@ -28,17 +29,6 @@ def _page(viewer: Viewer = ADMIN, **params: str) -> AppTest:
     at.session_state["_viewer"] = viewer
     at.query_params.update(params)
     return at
-
-
-def _sql(url: str, query: str, *params: object) -> list[tuple]:
-    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
-        return conn.execute(query, params).fetchall()
-
-
-def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
-    if isinstance(field, dict) and "bdata" in field:
-        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
-    return np.asarray(field)
 
 
 def _specs(at: AppTest) -> list[dict]:

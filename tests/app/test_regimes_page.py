@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import itertools
 import json
@@ -17,6 +16,8 @@ from streamlit.testing.v1 import AppTest
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
 from tests.conftest import ROOT
+from tests.helpers import plotly_values as _values
+from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
@@ -39,18 +40,6 @@ def app(app_env: str) -> AppTest:
 
 def _spec(at: AppTest, i: int = 0) -> dict:
     return json.loads(at.get("plotly_chart")[i].proto.spec)
-
-
-def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]
-    """Plotly JSON arrays: plain lists or {"dtype", "bdata"} base64 numpy buffers."""
-    if isinstance(field, dict) and "bdata" in field:
-        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
-    return np.asarray(field)
-
-
-def _sql(url: str, query: str, *params: object) -> list[tuple]:
-    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
-        return conn.execute(query, params).fetchall()
 
 
 def _demo_analyst(url: str) -> Viewer:

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
 from tests.conftest import ROOT
+from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
@@ -27,11 +28,6 @@ def _page(viewer: Viewer = ADMIN, **params: str) -> AppTest:
     at.session_state["_viewer"] = viewer
     at.query_params.update(params)
     return at
-
-
-def _sql(url: str, query: str, *params: object) -> list[tuple]:
-    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
-        return conn.execute(query, params).fetchall()
 
 
 def _canonical_sha(url: str, asset: str, first: dt.date, last: dt.date) -> str:
