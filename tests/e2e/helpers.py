@@ -27,6 +27,7 @@ def sign_in(page: Any, base_url: str, role: str, path: str = "") -> None:
     except AssertionError:
         screenshot(page, f"sign-in-failed-{role}")
         raise
+    wait_for_cookie(page, present=True)  # later page.goto() calls open new sessions
 
 
 COOKIE = "regime_dashboard_session"
