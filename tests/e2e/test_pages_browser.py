@@ -47,7 +47,11 @@ def test_an_admin_rename_reaches_an_open_analyst_session(browser: Any, server: s
         new_name = old_name + " Renamed"
         sign_in(admin, server, "admin", f"admin-tenants?tenant={old_name.replace(' ', '+')}")
         settle(admin)
-        admin.get_by_role("textbox", name="Tenant name").fill(new_name)
+        name_box = admin.get_by_role("textbox", name="Tenant name")
+        expect(name_box).to_have_count(1, timeout=TIMEOUT_MS)  # no stale copy from a rerun
+        settle(admin)
+        name_box.fill(new_name)
+        expect(admin.get_by_role("button", name="Rename")).to_have_count(1, timeout=TIMEOUT_MS)
         admin.get_by_role("button", name="Rename").click()
         expect(admin.get_by_text(f"Saved tenants of {old_name}.")).to_be_visible(timeout=TIMEOUT_MS)
         analyst.get_by_role("heading", name="Regimes").first.click()
