@@ -21,6 +21,7 @@ from ..metrics.release_diff import (
 from ..queries import market, regimes
 from ..reproducibility import bars_sha256
 from ..scope import TenantScope
+from .regimes import visible_releases
 
 __all__ = [
     "REPRO_COLUMNS",
@@ -53,11 +54,6 @@ class ReleaseComparison:
     spells_a: pd.DataFrame  # regime, start, end, days
     spells_b: pd.DataFrame
     differing_spells: pd.DataFrame  # start, end, days: runs of common days that differ
-
-
-def visible_releases(scope: TenantScope) -> pd.DataFrame:
-    """Releases in the viewer's scope (regimes.RELEASE_COLUMNS)."""
-    return run_query(regimes.list_releases, scope=scope)
 
 
 def _series(
