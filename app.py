@@ -7,6 +7,7 @@ import streamlit as st
 from sqlalchemy.exc import DBAPIError
 
 from regime_dashboard.auth.gate import CookieKeyError, signed_in_viewer
+from regime_dashboard.cache import pin_data_version
 from regime_dashboard.config import get_settings
 from regime_dashboard.navigation import PAGES, PageSpec, pages_for
 from regime_dashboard.ui import show_database_error
@@ -49,6 +50,7 @@ def navigate(viewer: Viewer) -> st.Page:
 
 
 try:
+    pin_data_version()  # one read of the data version per run; every cache key uses it
     viewer = signed_in_viewer(get_settings())
 except CookieKeyError as exc:
     st.error(str(exc), icon="🔑")

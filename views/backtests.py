@@ -10,17 +10,11 @@ from regime_dashboard.charts import backtests as charts
 from regime_dashboard.scope import TenantScope
 from regime_dashboard.services import backtests as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import pick_param
+from regime_dashboard.ui import csv_download, pick_param
 
 DOLLARS = st.column_config.NumberColumn("Equity ($)", format="dollar")
 SECONDS = st.column_config.NumberColumn("Duration (s)", format="%.0f")
 AGREES = st.column_config.CheckboxColumn("Agrees")
-
-
-def _csv(frame: pd.DataFrame, name: str) -> None:
-    st.download_button(
-        "Download CSV", frame.to_csv(index=False), f"{name}.csv", "text/csv", key=f"csv_{name}"
-    )
 
 
 def _multi(column: st.delta_generator.DeltaGenerator, label: str, key: str, options: list) -> list:
@@ -44,7 +38,7 @@ def _metrics(table: pd.DataFrame, columns: list[str], name: str) -> None:
         column_order=["label", *columns],
         column_config={"label": "Metric", "agrees": AGREES},
     )
-    _csv(table, name)
+    csv_download(table, name)
 
 
 def _tearsheet(scope: TenantScope, run: pd.Series, title: str) -> None:
@@ -94,7 +88,7 @@ with tab_runs:
     st.caption(f"{len(runs):,} of {len(everything):,} runs")
     table = runs[list(svc.RUN_TABLE)]
     st.dataframe(table, hide_index=True, column_config={**svc.RUN_TABLE, "duration_s": SECONDS})
-    _csv(table.rename(columns=svc.RUN_TABLE), "backtest_runs")
+    csv_download(table.rename(columns=svc.RUN_TABLE), "backtest_runs")
 
 with tab_sheet:
     if not ids:
@@ -118,7 +112,7 @@ with tab_compare:
     )
     params["compare"] = picked
     if picked:
-        comparison = svc.compare_runs(viewer.scope, with_equity.loc[picked])
+        comparison = svc.compare_runs(viewer.scope, runs=svc.compared_runs(with_equity.loc[picked]))
         _metrics(comparison.metrics, [labels[i] for i in picked], "compared_runs")
         st.plotly_chart(charts.growth_figure(comparison.growth))
         if comparison.downsampled:
@@ -135,7 +129,7 @@ with tab_paper:
     st.dataframe(
         table, hide_index=True, column_config={**svc.PAPER_TABLE, "snapshot_equity": DOLLARS}
     )
-    _csv(table.rename(columns=svc.PAPER_TABLE), "paper_trade_runs")
+    csv_download(table.rename(columns=svc.PAPER_TABLE), "paper_trade_runs")
 _sync_url(params)
 
 with st.expander("What these numbers mean"):

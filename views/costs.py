@@ -7,22 +7,16 @@ import streamlit as st
 
 from regime_dashboard.charts.billing import margin_figure
 from regime_dashboard.services.costs import MARGIN_TABLE, load_cost_view
-from regime_dashboard.services.periods import (
+from regime_dashboard.ui import (
     format_share,
     format_usd,
-    period_picker,
     share_column,
     table_with_download,
     usd_column,
 )
-from regime_dashboard.session import page_viewer
+from regime_dashboard.ui.periods import leadership_header
 
-st.title("Cost and margin")
-viewer = page_viewer("leadership")
-period = period_picker(viewer, default="3m")
-if period is None:
-    st.info("No activity yet: run `regime-dashboard seed --scale small` for demo data.")
-    st.stop()
+viewer, period = leadership_header("Cost and margin", "No activity yet", default="3m")
 with st.spinner("Adding up run costs and revenue…"):
     view = load_cost_view(viewer, period)
 if view.tenants.empty:

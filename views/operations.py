@@ -7,21 +7,15 @@ import streamlit as st
 
 from regime_dashboard.charts.ops import runs_figure, timings_figure
 from regime_dashboard.services.operations import TOP_ERRORS, load_operations_view
-from regime_dashboard.services.periods import (
+from regime_dashboard.ui import (
     format_seconds,
     format_share,
-    period_picker,
     share_column,
     table_with_download,
 )
-from regime_dashboard.session import page_viewer
+from regime_dashboard.ui.periods import leadership_header
 
-st.title("Run operations")
-viewer = page_viewer("leadership")
-period = period_picker(viewer, default="3m")
-if period is None:
-    st.info("No runs yet: run `regime-dashboard seed --scale small` for demo data.")
-    st.stop()
+viewer, period = leadership_header("Run operations", "No runs yet", default="3m")
 with st.spinner("Aggregating runs…"):
     view = load_operations_view(viewer, period)
 if view.daily.empty:

@@ -11,7 +11,7 @@ import streamlit as st
 from regime_dashboard.charts.portfolio import confidence_outcome_figure, equity_pnl_figure
 from regime_dashboard.services import portfolio as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param
+from regime_dashboard.ui import date_param, pick_param, table_with_download
 
 MONEY = st.column_config.NumberColumn(format="dollar")
 PCT = st.column_config.NumberColumn(format="percent")
@@ -22,10 +22,7 @@ STATUSES = ["PENDING", "OPEN", "COMPLETE", "CANCELLED", "REJECTED"]
 def _table(
     frame: pd.DataFrame, name: str, order: list[str] | None = None, **config: object
 ) -> None:
-    st.dataframe(frame, hide_index=True, column_order=order, column_config=config)
-    st.download_button(
-        "Download CSV", frame.to_csv(index=False), f"{name}.csv", "text/csv", key=f"csv_{name}"
-    )
+    table_with_download(frame, name, config, order)
 
 
 def _usd(value: float) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 from regime_dashboard.charts.prices import price_figure, returns_histogram_figure
 from regime_dashboard.services import prices as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param
+from regime_dashboard.ui import date_param, pick_param, table_with_download
 
 STALE_RUNS = list(range(2, 21))
 GAP_PERCENTS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 50.0]
@@ -19,10 +19,7 @@ YES_NO = ["0", "1"]
 
 
 def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
-    st.dataframe(frame, hide_index=True, column_config=config)
-    st.download_button(
-        "Download CSV", frame.to_csv(index=False), f"{name}.csv", "text/csv", key=f"csv_{name}"
-    )
+    table_with_download(frame, name, config)
 
 
 st.title("Prices")

@@ -10,16 +10,13 @@ import streamlit as st
 from regime_dashboard.charts.regimes import panels_figure, regime_price_figure, transition_figure
 from regime_dashboard.services import regimes as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param
+from regime_dashboard.ui import date_param, pick_param, table_with_download
 
 PCT = st.column_config.NumberColumn(format="percent")
 
 
 def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
-    st.dataframe(frame, hide_index=True, column_config=config)
-    st.download_button(
-        "Download CSV", frame.to_csv(index=False), f"{name}.csv", "text/csv", key=f"csv_{name}"
-    )
+    table_with_download(frame, name, config)
 
 
 def _cards(cards: pd.DataFrame) -> None:

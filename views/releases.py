@@ -8,17 +8,14 @@ import streamlit as st
 from regime_dashboard.charts.releases import release_lanes_figure
 from regime_dashboard.services import releases as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param
+from regime_dashboard.ui import date_param, pick_param, table_with_download
 
 PCT = st.column_config.NumberColumn(format="percent")
 NUM = st.column_config.NumberColumn(format="%.6g")
 
 
 def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
-    st.dataframe(frame, hide_index=True, column_config=config)
-    st.download_button(
-        "Download CSV", frame.to_csv(index=False), f"{name}.csv", "text/csv", key=f"csv_{name}"
-    )
+    table_with_download(frame, name, config)
 
 
 st.title("Releases")

@@ -13,29 +13,23 @@ from regime_dashboard.charts.billing import (
     waterfall_figure,
 )
 from regime_dashboard.metrics.saas import MOVEMENTS
-from regime_dashboard.services.periods import (
-    format_share,
-    format_usd,
-    month_column,
-    period_picker,
-    share_column,
-    table_with_download,
-    usd_column,
-)
 from regime_dashboard.services.revenue import (
     FAILED_TABLE,
     MOVEMENT_TABLE,
     PAYMENT_TABLE,
     load_revenue_view,
 )
-from regime_dashboard.session import page_viewer
+from regime_dashboard.ui import (
+    format_share,
+    format_usd,
+    month_column,
+    share_column,
+    table_with_download,
+    usd_column,
+)
+from regime_dashboard.ui.periods import leadership_header
 
-st.title("Revenue")
-viewer = page_viewer("leadership")
-period = period_picker(viewer)
-if period is None:
-    st.info("No billing data yet: run `regime-dashboard seed --scale small` for demo data.")
-    st.stop()
+viewer, period = leadership_header("Revenue", "No billing data yet")
 with st.spinner("Computing MRR from the subscription ledger…"):
     view = load_revenue_view(viewer, period)
 s = view.summary

@@ -6,28 +6,22 @@ from __future__ import annotations
 import streamlit as st
 
 from regime_dashboard.charts.billing import plan_counts_figure, status_figure
-from regime_dashboard.services.periods import (
-    format_share,
-    format_usd,
-    month_column,
-    period_picker,
-    table_with_download,
-    usd_column,
-)
 from regime_dashboard.services.subscriptions import (
     PAST_DUE_TABLE,
     UPCOMING_DAYS,
     UPCOMING_TABLE,
     load_subscriptions_view,
 )
-from regime_dashboard.session import page_viewer
+from regime_dashboard.ui import (
+    format_share,
+    format_usd,
+    month_column,
+    table_with_download,
+    usd_column,
+)
+from regime_dashboard.ui.periods import leadership_header
 
-st.title("Subscriptions")
-viewer = page_viewer("leadership")
-period = period_picker(viewer)
-if period is None:
-    st.info("No subscriptions yet: run `regime-dashboard seed --scale small` for demo data.")
-    st.stop()
+viewer, period = leadership_header("Subscriptions", "No subscriptions yet")
 with st.spinner("Reading the subscription ledger…"):
     view = load_subscriptions_view(viewer, period)
 

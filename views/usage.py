@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from regime_dashboard.charts.usage import tenant_usage_figure, usage_share_figure
-from regime_dashboard.services.periods import month_picker, share_column, table_with_download
 from regime_dashboard.services.usage import USAGE_TABLE, load_tenant_usage, load_usage_view
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import pick_param
+from regime_dashboard.ui import pick_param, share_column, table_with_download
+from regime_dashboard.ui.periods import month_picker
 
 st.title("Usage against limits")
 viewer = page_viewer("leadership")

@@ -15,11 +15,14 @@ from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from . import memo
 from .config import get_settings
 from .db.engine import make_engine, read_only, rls_available
 from .db.resolve import resolve_database
+from .queries.versions import bump_data_version, read_data_version
 from .scope import TenantScope
 from .viewer import Viewer
 
@@ -32,6 +35,7 @@ __all__ = [
     "dispose",
     "get_engine",
     "get_read_engine",
+    "pin_data_version",
     "run_query",
 ]
 
@@ -39,6 +43,7 @@ CACHE_TTL_SECONDS = 60
 QueryFn = Callable[..., pd.DataFrame]
 _REGISTRY: dict[str, QueryFn] = {}
 _ENGINES: list[Engine] = []
+_PINNED_VERSION = "_data_version_of_this_run"
 
 
 @st.cache_resource(show_spinner=False)
@@ -81,13 +86,30 @@ def _read_url() -> str:
     return get_settings().database_read_url or _database().url
 
 
-def data_version() -> int:
-    """The current dashboard data version (one indexed row)."""
+def _read_data_version() -> int:
     with read_only(get_read_engine()) as conn:
-        row = conn.execute(
-            text("SELECT version FROM data_versions WHERE scope = 'dashboard'")
-        ).first()
-    return int(row[0]) if row else 0
+        return read_data_version(conn)
+
+
+def pin_data_version() -> int:
+    """Read the data version once for this script run (app.py does, before anything else):
+    every cached query of the run then uses that version instead of reading the row again,
+    and the whole page is drawn from one version of the data."""
+    version = _read_data_version()
+    st.session_state[_PINNED_VERSION] = version
+    return version
+
+
+def _pinned_version() -> int | None:
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return None
+    return st.session_state.get(_PINNED_VERSION)
+
+
+def data_version() -> int:
+    """The data version this run pinned, else the current one (one indexed row)."""
+    pinned = _pinned_version()
+    return _read_data_version() if pinned is None else pinned
 
 
 def _name(fn: QueryFn) -> str:
@@ -110,11 +132,6 @@ def run_query(fn: QueryFn, *, scope: TenantScope, **params: Any) -> pd.DataFrame
     return _cached(name, scope.cache_key(), data_version(), tuple(sorted(params.items())), scope)
 
 
-BUMP_VERSION = text(
-    "UPDATE data_versions SET version = version + 1, updated_at = now() WHERE scope = 'dashboard'"
-)
-
-
 @contextmanager
 def write_transaction(viewer: Viewer) -> Iterator[Connection]:
     """The one way dashboard edits reach the database: admins only, on the primary, in one
@@ -123,7 +140,9 @@ def write_transaction(viewer: Viewer) -> Iterator[Connection]:
     viewer.require("admin")
     with get_engine().begin() as conn:
         yield conn
-        conn.execute(BUMP_VERSION)
+        bump_data_version(conn)
+    if _pinned_version() is not None:  # the rest of this run reads what was just written
+        del st.session_state[_PINNED_VERSION]
 
 
 _DERIVED: dict[str, Callable[..., Any]] = {}
@@ -155,6 +174,7 @@ def clear() -> None:
     """Drop every cached result (tests; the data version makes this unnecessary in use)."""
     _cached.clear()
     _derived.clear()
+    memo.clear_all()
 
 
 def dispose() -> None:

@@ -18,14 +18,8 @@ from regime_dashboard.metrics.saas import (
     trial_summary,
     usage_projection,
 )
-from regime_dashboard.services.periods import (
-    Period,
-    add_months,
-    format_share,
-    format_usd,
-    month_as_of,
-    resolve_period,
-)
+from regime_dashboard.services.periods import Period, add_months, month_as_of, resolve_period
+from regime_dashboard.ui import format_share, format_usd
 
 MOVES = pd.DataFrame(
     {

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from ..ui import csv_download
 from .diff import diff_frame
 from .errors import ConflictError, InvalidInputError, RevertRefusedError
 
@@ -134,10 +135,5 @@ def show_flash() -> None:
 
 
 def csv_button(frame: pd.DataFrame, name: str) -> None:
-    st.download_button(
-        f"Download {name} (CSV)",
-        frame.to_csv(index=False).encode(),
-        file_name=f"{name.replace(' ', '_')}.csv",
-        mime="text/csv",
-        key=f"csv-{name}",
-    )
+    """Download `frame` as `name`.csv (written only when pressed)."""
+    csv_download(frame, name, label=f"Download {name} (CSV)")

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
-from ..cache import BUMP_VERSION
+from ..queries.versions import bump_data_version
 from ..queries import auth as q
 from ..viewer import AREAS
 from .passwords import check_password_rules, hash_password
@@ -65,7 +65,7 @@ def create_user(
         if missing:
             conn.rollback()
             raise AccountError(f"unknown tenant(s): {', '.join(missing)}")
-        conn.execute(BUMP_VERSION)
+        bump_data_version(conn)
 
 
 def reset_password(engine: Engine, *, email: str, password: str) -> None:
@@ -73,4 +73,4 @@ def reset_password(engine: Engine, *, email: str, password: str) -> None:
     with engine.begin() as conn:
         if not q.set_password(conn, email=_email(email), password_hash=hash_password(password)):
             raise AccountError(f"no account with email {email!r}")
-        conn.execute(BUMP_VERSION)
+        bump_data_version(conn)

@@ -10,6 +10,8 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 from plotly.subplots import make_subplots
 
+from ..memo import by_content
+
 __all__ = [
     "PERCENT_METRICS",
     "equity_figure",
@@ -31,6 +33,7 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 
 
+@by_content
 def equity_figure(equity: pd.DataFrame, drawdown: pd.DataFrame, title: str) -> go.Figure:
     """equity: date, equity; drawdown: date, drawdown (fractions <= 0). Equity curve above,
     underwater chart below."""
@@ -58,6 +61,7 @@ def equity_figure(equity: pd.DataFrame, drawdown: pd.DataFrame, title: str) -> g
     return fig
 
 
+@by_content
 def monthly_heatmap(monthly: pd.DataFrame) -> go.Figure:
     """monthly: index year, columns 1..12, compounded returns (NaN: no bar that month)."""
     values = monthly.reindex(columns=range(1, 13)).to_numpy(dtype="float64")
@@ -86,6 +90,7 @@ def monthly_heatmap(monthly: pd.DataFrame) -> go.Figure:
     return fig
 
 
+@by_content
 def rolling_sharpe_figure(rolling: pd.DataFrame, window: int) -> go.Figure:
     """rolling: date, rolling_sharpe."""
     fig = go.Figure(
@@ -98,6 +103,7 @@ def rolling_sharpe_figure(rolling: pd.DataFrame, window: int) -> go.Figure:
     return fig
 
 
+@by_content
 def growth_figure(growth: pd.DataFrame) -> go.Figure:
     """growth: date, run, growth (value of 1 invested at each run's first equity point)."""
     fig = go.Figure()

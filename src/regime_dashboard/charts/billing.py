@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..memo import by_content
 from .palette import PLAN_COLORS, plan_color
 
 __all__ = [
@@ -54,6 +55,7 @@ def _per_plan(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
     return [(str(p), frame[frame["plan_id"] == p]) for p in plans]
 
 
+@by_content
 def status_figure(statuses: pd.DataFrame) -> go.Figure:
     """statuses: month, active, past_due, trialing, canceled_in_month. Live subscriptions
     stacked above zero, the month's cancellations below it."""
@@ -74,6 +76,7 @@ def status_figure(statuses: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Subscriptions by status at month end", barmode="relative")
 
 
+@by_content
 def plan_counts_figure(plans: pd.DataFrame) -> go.Figure:
     """plans: month, plan_id, subscriptions (live, at month end)."""
     fig = go.Figure()
@@ -84,6 +87,7 @@ def plan_counts_figure(plans: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Live subscriptions by plan at month end", barmode="stack")
 
 
+@by_content
 def mrr_figure(movements: pd.DataFrame) -> go.Figure:
     """movements: month, closing_mrr, arr (USD)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
@@ -103,6 +107,7 @@ def mrr_figure(movements: pd.DataFrame) -> go.Figure:
     return _layout(fig, "MRR and ARR at month end")
 
 
+@by_content
 def waterfall_figure(movements: pd.DataFrame) -> go.Figure:
     """movements (USD, one row per month): from the first month's opening MRR through the
     period's summed movements to the last month's closing MRR."""
@@ -125,6 +130,7 @@ def waterfall_figure(movements: pd.DataFrame) -> go.Figure:
     return _layout(fig, "MRR waterfall over the period")
 
 
+@by_content
 def movements_figure(movements: pd.DataFrame) -> go.Figure:
     """movements (USD): month, the five movements (contraction and churn negative), net."""
     fig = go.Figure()
@@ -146,6 +152,7 @@ def movements_figure(movements: pd.DataFrame) -> go.Figure:
     return _layout(fig, "MRR movements per month", barmode="relative")
 
 
+@by_content
 def plan_mrr_figure(by_plan: pd.DataFrame) -> go.Figure:
     """by_plan: month, plan_id, mrr (USD)."""
     fig = go.Figure()
@@ -162,6 +169,7 @@ def plan_mrr_figure(by_plan: pd.DataFrame) -> go.Figure:
     return _layout(fig, "MRR by plan at month end")
 
 
+@by_content
 def payments_figure(payments: pd.DataFrame) -> go.Figure:
     """payments: month, billed, collected, failed (USD, excluding tax)."""
     fig = go.Figure()
@@ -172,6 +180,7 @@ def payments_figure(payments: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Payments billed, collected and failed", barmode="group")
 
 
+@by_content
 def margin_figure(tenants: pd.DataFrame) -> go.Figure:
     """tenants: tenant_name, revenue_usd, cost_usd, margin_usd. One point per tenant; below
     the diagonal a tenant costs more than it pays."""

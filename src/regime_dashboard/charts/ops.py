@@ -7,6 +7,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..memo import by_content
+
 __all__ = ["KIND_COLORS", "RUN_STATUS_COLORS", "runs_figure", "timings_figure"]
 
 KIND_COLORS = {
@@ -39,6 +41,7 @@ def _stacked(fig: go.Figure, rows: pd.DataFrame, column: str, colors: dict, row:
         )
 
 
+@by_content
 def runs_figure(by_kind: pd.DataFrame, by_status: pd.DataFrame, daily: pd.DataFrame) -> go.Figure:
     """by_kind: day, kind, runs; by_status: day, status, runs; daily: day, failure_rate.
     Three rows: runs by kind, runs by status, failure rate."""
@@ -66,6 +69,7 @@ def runs_figure(by_kind: pd.DataFrame, by_status: pd.DataFrame, daily: pd.DataFr
     return fig
 
 
+@by_content
 def timings_figure(timings: pd.DataFrame) -> go.Figure:
     """timings: kind, queue_p50_s, queue_p95_s, run_p50_s, run_p95_s (seconds)."""
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Queue time (s)", "Run time (s)"))

@@ -7,12 +7,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..memo import by_content
+
 __all__ = ["LOSS_COLOR", "WIN_COLOR", "confidence_outcome_figure", "equity_pnl_figure"]
 
 WIN_COLOR, LOSS_COLOR = "#2e7d32", "#c62828"
 _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 
 
+@by_content
 def equity_pnl_figure(
     equity: pd.DataFrame, daily_pnl: pd.DataFrame, starting_cash: float, title: str
 ) -> go.Figure:
@@ -46,6 +49,7 @@ def equity_pnl_figure(
     return fig
 
 
+@by_content
 def confidence_outcome_figure(outcomes: pd.DataFrame, horizon: int) -> go.Figure:
     """outcomes: confidence_score, outcome_return, win (True/False)."""
     fig = go.Figure()

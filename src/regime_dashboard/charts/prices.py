@@ -6,9 +6,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..memo import by_content
+
 __all__ = ["price_figure", "returns_histogram_figure"]
 
 
+@by_content
 def price_figure(candles: pd.DataFrame, title: str, *, log_scale: bool) -> go.Figure:
     """candles: date, open, high, low, close, volume (already merged for long ranges)."""
     fig = make_subplots(
@@ -49,6 +52,7 @@ def price_figure(candles: pd.DataFrame, title: str, *, log_scale: bool) -> go.Fi
     return fig
 
 
+@by_content
 def returns_histogram_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
     """histogram: bin_start, bin_end, count (returns as fractions)."""
     centers = (histogram["bin_start"] + histogram["bin_end"]) / 2

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..memo import by_content
 from .palette import REGIME_COLORS, regime_color
 
 __all__ = ["PANEL_TITLES", "panels_figure", "regime_price_figure", "transition_figure"]
@@ -43,6 +44,7 @@ def _bands(spells: pd.DataFrame) -> list[dict]:
     ]
 
 
+@by_content
 def regime_price_figure(
     bars: pd.DataFrame,
     regimes: pd.DataFrame,
@@ -142,6 +144,7 @@ def regime_price_figure(
     return fig
 
 
+@by_content
 def panels_figure(
     panels: dict[str, pd.DataFrame], spells: pd.DataFrame, fields: tuple[str, ...], title: str
 ) -> go.Figure:
@@ -179,6 +182,7 @@ def panels_figure(
     return fig
 
 
+@by_content
 def transition_figure(matrix: pd.DataFrame) -> go.Figure:
     """Heatmap of a transition-probability matrix (index: from, columns: to)."""
     values = matrix.to_numpy(dtype="float64")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..memo import by_content
 from .palette import REGIME_COLORS, regime_color
 
 __all__ = ["DIFFER_COLOR", "release_lanes_figure"]
@@ -45,6 +46,7 @@ def _legend(fig: go.Figure) -> None:
         )
 
 
+@by_content
 def release_lanes_figure(
     spells_a: pd.DataFrame,
     spells_b: pd.DataFrame,

@@ -7,11 +7,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..memo import by_content
+
 __all__ = ["STATE_COLORS", "tenant_usage_figure", "usage_share_figure"]
 
 STATE_COLORS = {"over": "#c62828", "near": "#ffa000", "ok": "#2e7d32", "unlimited": "#90a4ae"}
 
 
+@by_content
 def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
     """rows: tenant_name, metric, pct_used, state (worst first; unlimited rows are skipped).
     Horizontal bars of the `top` highest shares, with the 80 % and 100 % lines."""
@@ -39,6 +42,7 @@ def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
     return fig
 
 
+@by_content
 def tenant_usage_figure(
     daily: pd.DataFrame, limits: pd.DataFrame, projection: pd.DataFrame, title: str
 ) -> go.Figure:

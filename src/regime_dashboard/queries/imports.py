@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert
 
-from ..db.models import Asset, DataVersion, EngineOutputDaily, EngineRelease, PriceBar, Tenant
+from ..db.models import Asset, EngineOutputDaily, EngineRelease, PriceBar, Tenant
+from .versions import bump_data_version
 
 __all__ = [
     "bump_data_version",
@@ -115,15 +116,6 @@ def upsert_outputs(
         for r in rows
     ]
     return _upsert(conn, EngineOutputDaily.__table__, full, ["tenant_id", "release_id", "date"])
-
-
-def bump_data_version(conn: Connection) -> None:
-    """Tell every cached query that the data changed (same transaction as the change)."""
-    conn.execute(
-        update(DataVersion).values(
-            version=DataVersion.version + 1, updated_at=dt.datetime.now(dt.UTC)
-        )
-    )
 
 
 __all__ += ["set_release_hash"]

@@ -22,14 +22,16 @@ __all__ = [
     "PAPER_TABLE",
     "ROLLING_WINDOW",
     "RUN_TABLE",
+    "ComparedRun",
     "RunComparison",
     "Tearsheet",
     "compare_runs",
+    "compared_runs",
     "list_runs",
     "load_tearsheet",
     "metrics_table",
     "paper_runs",
-    "run_label",
+    "run_labels",
 ]
 
 LINE_POINTS = 4_000
@@ -91,12 +93,21 @@ class RunComparison:
     downsampled: bool
 
 
-def run_label(run: pd.Series) -> str:
-    """e.g. 'Crisis hedge overlay v2 · 2026-10-03 · 1a2b3c4d'."""
-    created = pd.Timestamp(run["created_at"]).strftime("%Y-%m-%d")
-    return f"{run['strategy']} v{run['version']} · {created} · {str(run['run_id'])[:8]}"
+def run_labels(runs: pd.DataFrame) -> pd.Series:
+    """One label per run, e.g. 'Crisis hedge overlay v2 · 2026-10-03 · 1a2b3c4d'."""
+    created = pd.to_datetime(runs["created_at"], utc=True).dt.strftime("%Y-%m-%d")
+    return (
+        runs["strategy"].astype(str)
+        + " v"
+        + runs["version"].astype(str)
+        + " · "
+        + created
+        + " · "
+        + runs["run_id"].astype(str).str[:8]
+    )
 
 
+@derived
 def list_runs(
     scope: TenantScope,
     *,
@@ -117,7 +128,7 @@ def list_runs(
         created_from=created_from,
         created_to=created_to,
     )
-    labelled = runs.assign(label=[run_label(r) for _, r in runs.iterrows()])
+    labelled = runs.assign(label=run_labels(runs))
     return labelled.set_axis(pd.Index(runs["run_id"].astype(str), name="key"), axis=0)
 
 
@@ -180,18 +191,37 @@ def load_tearsheet(
     )
 
 
-def compare_runs(scope: TenantScope, runs: pd.DataFrame) -> RunComparison:
-    """Up to MAX_COMPARED runs (rows of list_runs) side by side: computed metrics (trades
-    from each run's stored metrics) and growth of 1 invested."""
-    chosen = runs.head(MAX_COMPARED)
+@dataclass(frozen=True)
+class ComparedRun:
+    """What comparing needs of a run (a row of list_runs): where its equity is, its label
+    and its stored trade count."""
+
+    tenant_id: str
+    run_id: str
+    label: str
+    trades: int | None
+
+
+def compared_runs(runs: pd.DataFrame) -> tuple[ComparedRun, ...]:
+    """The first MAX_COMPARED rows of list_runs, as compare_runs takes them."""
+    return tuple(
+        ComparedRun(str(r.tenant_id), str(r.run_id), str(r.label), _stored_trades(r.metrics))
+        for r in runs.head(MAX_COMPARED).itertuples()
+    )
+
+
+@derived
+def compare_runs(scope: TenantScope, *, runs: tuple[ComparedRun, ...]) -> RunComparison:
+    """Runs side by side: computed metrics (trades from each run's stored metrics) and
+    growth of 1 invested."""
     table = pd.DataFrame({"metric": list(METRIC_LABELS), "label": list(METRIC_LABELS.values())})
     curves, thinned_any = [], False
-    for _, run in chosen.iterrows():
-        equity = _equity(scope, str(run["tenant_id"]), str(run["run_id"]))
-        metrics = perf.summary_metrics(equity, trades=_stored_trades(run["metrics"]))
-        table[run["label"]] = table["metric"].map(metrics)
+    for run in runs:
+        equity = _equity(scope, run.tenant_id, run.run_id)
+        metrics = perf.summary_metrics(equity, trades=run.trades)
+        table[run.label] = table["metric"].map(metrics)
         growth, thinned = _thin(equity / equity.iloc[0] if len(equity) else equity, "growth")
-        curves.append(growth.assign(run=run["label"]))
+        curves.append(growth.assign(run=run.label))
         thinned_any |= thinned
     growth = (
         pd.concat(curves, ignore_index=True)

@@ -1,6 +1,5 @@
-"""The leadership pages' period: whole calendar months ending on an "as of" day, kept in
-the URL (`period`, `as_of`; the Usage page keeps a `month`); and the small display helpers
-those pages share (money and share formats, a table with its CSV export).
+"""The leadership pages' period: whole calendar months ending on an "as of" day (the
+widgets that pick one, kept in the URL, are in ui.periods).
 
 "As of" defaults to the last day with any platform activity (subscription event, payment,
 usage or run) in the viewer's scope, so a database that is loaded daily shows today and the
@@ -11,14 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
-import streamlit as st
 
 from ..cache import run_query
 from ..queries import ops
-from ..ui import date_param, pick_param
 from ..viewer import Viewer
 
 __all__ = [
@@ -26,17 +20,8 @@ __all__ = [
     "Period",
     "activity_span",
     "add_months",
-    "format_seconds",
-    "format_share",
-    "format_usd",
     "month_as_of",
-    "month_column",
-    "month_picker",
-    "period_picker",
     "resolve_period",
-    "share_column",
-    "table_with_download",
-    "usd_column",
 ]
 
 PERIOD_CHOICES = {
@@ -95,85 +80,3 @@ def activity_span(viewer: Viewer) -> tuple[dt.date, dt.date] | None:
     if bounds.empty or bounds.iloc[0].isna().any():
         return None
     return bounds.iloc[0]["first_day"], bounds.iloc[0]["last_day"]
-
-
-def period_picker(viewer: Viewer, default: str = "12m") -> Period | None:
-    """Period and "as of" widgets, read from and written back to the URL; None when there is
-    no activity at all."""
-    span = activity_span(viewer)
-    if span is None:
-        return None
-    first, last = span
-    keys = list(PERIOD_CHOICES)
-    left, right = st.columns(2)
-    choice = left.selectbox(
-        "Period",
-        keys,
-        index=pick_param("period", keys, keys.index(default)),
-        format_func=PERIOD_CHOICES.__getitem__,
-    )
-    as_of = right.date_input(
-        "As of", value=date_param("as_of", last, first, last), min_value=first, max_value=last
-    )
-    st.query_params.update({"period": choice, "as_of": as_of.isoformat()})
-    return resolve_period(choice, as_of)
-
-
-def month_picker(viewer: Viewer, months: int = 24) -> dt.date | None:
-    """A calendar-month selectbox (URL `month`, YYYY-MM, latest first); returns the month's
-    "as of" day (month_as_of). None when there is no activity at all."""
-    span = activity_span(viewer)
-    if span is None:
-        return None
-    first, last = span
-    count = min(months, Period(first.replace(day=1), last).months)
-    options = [f"{add_months(last, -i):%Y-%m}" for i in range(count)]
-    label = st.selectbox("Month", options, index=pick_param("month", options))
-    st.query_params.update({"month": label})
-    return month_as_of(dt.date.fromisoformat(f"{label}-01"), last)
-
-
-def format_usd(amount: float | None, decimals: int = 0) -> str:
-    """'$1,234' (or '—' when there is no amount)."""
-    if amount is None or pd.isna(amount):
-        return "—"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.{decimals}f}"
-
-
-def format_share(share: float | None) -> str:
-    """'12.3 %' (or '—' when undefined)."""
-    return "—" if share is None or pd.isna(share) else f"{share:.1%}".replace("%", " %")
-
-
-def format_seconds(seconds: float | None) -> str:
-    """'12.3 s' (or '—' when undefined)."""
-    return "—" if seconds is None or pd.isna(seconds) else f"{seconds:,.1f} s"
-
-
-def table_with_download(
-    frame: pd.DataFrame, file_name: str, column_config: dict | None = None
-) -> None:
-    """A table and, under it, its CSV export."""
-    st.dataframe(frame, hide_index=True, column_config=column_config)
-    st.download_button(
-        "Download CSV",
-        frame.to_csv(index=False).encode(),
-        file_name=file_name,
-        mime="text/csv",
-        key=f"csv_{file_name}",
-    )
-
-
-def usd_column(label: str) -> Any:
-    """A table column of US dollars ($1,234.57)."""
-    return st.column_config.NumberColumn(label, format="dollar")
-
-
-def share_column(label: str) -> Any:
-    """A table column of shares shown as percentages."""
-    return st.column_config.NumberColumn(label, format="percent")
-
-
-def month_column(label: str = "Month") -> Any:
-    return st.column_config.DateColumn(label, format="MMM YYYY")

@@ -1,0 +1,77 @@
+"""Tables with their CSV export, table column formats, and the number formats of metric
+cards: money in dollars, shares in percent, durations in seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+__all__ = [
+    "csv_download",
+    "format_seconds",
+    "format_share",
+    "format_usd",
+    "month_column",
+    "share_column",
+    "table_with_download",
+    "usd_column",
+]
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
+    """A button that downloads `frame` as CSV. The file is written only when the button is
+    pressed (deferred data), not on every rerun, and pressing it does not rerun the page."""
+    name = (file_name if file_name.endswith(".csv") else f"{file_name}.csv").replace(" ", "_")
+    st.download_button(
+        label,
+        lambda: frame.to_csv(index=False).encode(),
+        file_name=name,
+        mime="text/csv",
+        key=f"csv_{name}",
+        on_click="ignore",
+    )
+
+
+def table_with_download(
+    frame: pd.DataFrame,
+    file_name: str,
+    column_config: dict | None = None,
+    column_order: list[str] | None = None,
+) -> None:
+    """A table and, under it, its CSV export (every column of `frame`, raw values)."""
+    st.dataframe(frame, hide_index=True, column_config=column_config, column_order=column_order)
+    csv_download(frame, file_name)
+
+
+def format_usd(amount: float | None, decimals: int = 0) -> str:
+    """'$1,234' (or '—' when there is no amount)."""
+    if amount is None or pd.isna(amount):
+        return "—"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.{decimals}f}"
+
+
+def format_share(share: float | None) -> str:
+    """'12.3 %' (or '—' when undefined)."""
+    return "—" if share is None or pd.isna(share) else f"{share:.1%}".replace("%", " %")
+
+
+def format_seconds(seconds: float | None) -> str:
+    """'12.3 s' (or '—' when undefined)."""
+    return "—" if seconds is None or pd.isna(seconds) else f"{seconds:,.1f} s"
+
+
+def usd_column(label: str) -> Any:
+    """A table column of US dollars ($1,234.57)."""
+    return st.column_config.NumberColumn(label, format="dollar")
+
+
+def share_column(label: str) -> Any:
+    """A table column of shares shown as percentages."""
+    return st.column_config.NumberColumn(label, format="percent")
+
+
+def month_column(label: str = "Month") -> Any:
+    return st.column_config.DateColumn(label, format="MMM YYYY")
