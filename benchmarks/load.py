@@ -1,70 +1,207 @@
-"""Many sessions at once: threads, each its own AppTest session, visiting pages."""
+"""Many sessions against a real `streamlit run` server: each simulated viewer opens the
+app's websocket (as a browser does, with the sign-in cookie), asks for pages one after
+another and times each from the request to the server's "script finished" message.
+
+The server runs in its own process on 127.0.0.1, the clients in this one (asyncio), so the
+numbers include the server's websocket, session and protobuf work, not only the script.
+Everything stops by itself: the server is terminated when the run ends.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import random
+import socket
 import statistics
-import threading
+import subprocess
+import sys
 import time
-from dataclasses import dataclass
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from regime_dashboard.navigation import PageSpec
+import jwt
+import psutil
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from .harness import new_session
+from regime_dashboard.auth.gate import COOKIE_NAME, DEMO_COOKIE_KEY
 
-__all__ = ["LoadResult", "simulate_sessions"]
+__all__ = ["ServerLoad", "run_server_load", "streamlit_server"]
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_TIMEOUT_S = 120
 
 
 @dataclass
-class LoadResult:
+class ServerLoad:
+    """What the load run saw. times_ms: one entry per page view; errors: page views that
+    ended with an exception element or without finishing; rss_mb: the server's resident
+    memory after every page was visited."""
+
     sessions: int
     page_views: int
     p50_ms: float
     p95_ms: float
+    max_ms: float
     errors: int
     wall_s: float
+    rss_mb: float
+    error_samples: list[str] = field(default_factory=list)
 
 
-def _visitor(
-    pages: list[PageSpec],
-    visits: int,
-    seed: int,
-    times: list[float],
-    errors: list[str],
-    lock: threading.Lock,
-) -> None:
-    rng = random.Random(seed)
-    at = new_session()
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(port: int, process: subprocess.Popen, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not answer its health check")
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[int, int]]:
+    """`streamlit run app.py` on a free loopback port; yields (port, pid); stops it after."""
+    port = _free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
-        at.run()
-        for _ in range(visits):
-            spec = rng.choice(pages)
-            at.switch_page(spec.path)
-            started = time.perf_counter()
-            at.run()
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                times.append(elapsed)
-                errors.extend(str(e.value)[:80] for e in at.exception)
-    except Exception as exc:  # a crashed session counts as an error, the load goes on
-        with lock:
-            errors.append(repr(exc)[:120])
+        _wait_healthy(port, process)
+        yield port, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
-def simulate_sessions(pages: list[PageSpec], sessions: int = 20, visits: int = 5) -> LoadResult:
+def session_cookie(email: str, key: str = DEMO_COOKIE_KEY) -> str:
+    """The sign-in cookie the app sets after a password sign-in (streamlit-authenticator's
+    JWT: username and expiry), for a demo-mode server."""
+    token = jwt.encode({"username": email, "exp_date": time.time() + 3600}, key, algorithm="HS256")
+    return f"{COOKIE_NAME}={token}"
+
+
+def _rerun(page: str) -> bytes:
+    msg = BackMsg()
+    msg.rerun_script.query_string = ""
+    msg.rerun_script.page_name = page
+    msg.rerun_script.page_script_hash = ""
+    return msg.SerializeToString()
+
+
+async def _view(ws: websockets.ClientConnection, page: str) -> tuple[float, str | None]:
+    """Ask for `page`; (milliseconds to "script finished", an error text or None)."""
+    started = time.perf_counter()
+    await ws.send(_rerun(page))
+    error = None
+    while True:
+        raw = await asyncio.wait_for(ws.recv(), timeout=PAGE_TIMEOUT_S)
+        msg = ForwardMsg()
+        msg.ParseFromString(raw)
+        kind = msg.WhichOneof("type")
+        if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "exception":
+            error = error or msg.delta.new_element.exception.message[:120]
+        if kind == "script_finished":
+            status = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+            if status != "FINISHED_SUCCESSFULLY":
+                error = error or status
+            return (time.perf_counter() - started) * 1000, error
+
+
+async def _viewer(
+    port: int, pages: list[str], visits: int, seed: int, cookie: str
+) -> tuple[list[float], list[str]]:
+    rng = random.Random(seed)
     times: list[float] = []
     errors: list[str] = []
-    lock = threading.Lock()
-    threads = [
-        threading.Thread(target=_visitor, args=(pages, visits, i, times, errors, lock))
-        for i in range(sessions)
-    ]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=900)
-    wall = time.perf_counter() - started
-    ordered = sorted(times) or [float("nan")]
-    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-    return LoadResult(sessions, len(times), statistics.median(ordered), p95, len(errors), wall)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    async with websockets.connect(
+        url,
+        subprotocols=["streamlit"],
+        additional_headers={"Cookie": cookie},
+        max_size=None,
+        open_timeout=30,
+    ) as ws:
+        await _view(ws, pages[0])  # the session's first run signs in; not timed
+        for _ in range(visits):
+            elapsed, error = await _view(ws, rng.choice(pages))
+            times.append(elapsed)
+            if error:
+                errors.append(error)
+    return times, errors
+
+
+async def _all_viewers(
+    port: int, pages: list[str], sessions: int, visits: int, cookie: str
+) -> tuple[list[float], list[str]]:
+    results = await asyncio.gather(
+        *(_viewer(port, pages, visits, seed, cookie) for seed in range(sessions)),
+        return_exceptions=True,
+    )
+    times, errors = [], []
+    for result in results:
+        if isinstance(result, BaseException):
+            errors.append(f"session failed: {result!r}"[:160])
+        else:
+            times.extend(result[0])
+            errors.extend(result[1])
+    return times, errors
+
+
+def _percentile(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def run_server_load(
+    pages: list[str],
+    sessions: int = 20,
+    visits: int = 5,
+    email: str = "admin@demo.local",
+    env: dict[str, str] | None = None,
+) -> ServerLoad:
+    """Start the app, visit every page once (so the memory figure covers them all), then
+    let `sessions` viewers visit `visits` random pages each, all at once."""
+    cookie = session_cookie(email)
+    with streamlit_server({"DEMO_MODE": "true", **(env or {})}) as (port, pid):
+        started = time.perf_counter()
+        times, errors = asyncio.run(_all_viewers(port, pages, sessions, visits, cookie))
+        wall = time.perf_counter() - started
+        for page in pages:  # every page at least once before reading memory
+            asyncio.run(_all_viewers(port, [page], 1, 1, cookie))
+        rss_mb = psutil.Process(pid).memory_info().rss / 2**20
+    ordered = sorted(times)
+    return ServerLoad(
+        sessions=sessions,
+        page_views=len(times),
+        p50_ms=statistics.median(ordered) if ordered else float("nan"),
+        p95_ms=_percentile(ordered, 0.95),
+        max_ms=ordered[-1] if ordered else float("nan"),
+        errors=len(errors),
+        wall_s=wall,
+        rss_mb=rss_mb,
+        error_samples=errors[:5],
+    )

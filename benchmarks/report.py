@@ -8,7 +8,7 @@ from pathlib import Path
 import psutil
 
 from .harness import PageResult
-from .load import LoadResult
+from .load import ServerLoad
 
 __all__ = ["write_report"]
 
@@ -36,13 +36,16 @@ def _row(r: PageResult) -> str:
     )
 
 
+def _samples(load: ServerLoad) -> str:
+    return f" ({'; '.join(load.error_samples)})" if load.error_samples else ""
+
+
 def write_report(
     path: Path,
     scale: str,
     rows: dict[str, int],
     results: list[PageResult],
-    load: LoadResult,
-    rss_mb: float,
+    load: ServerLoad,
     plans: str,
     runs: int,
 ) -> None:
@@ -60,12 +63,19 @@ def write_report(
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         *(_row(r) for r in results),
         "",
-        f"Server memory (RSS of the benchmark process) after visiting every page: **{rss_mb:,.0f} MB** (target 600 MB).",
+        "## Concurrency and memory: a real server",
         "",
-        "## Concurrency",
+        "`streamlit run app.py` in its own process on 127.0.0.1; each simulated viewer opens the "
+        "app's websocket with the sign-in cookie, as a browser does, and asks for random pages one "
+        'after another; a page view is timed from the request to the server\'s "script finished" '
+        "message (benchmarks/load.py). The cache starts empty.",
         "",
         f"{load.sessions} sessions at once, {load.page_views} page views in {load.wall_s:,.1f} s: "
-        f"p50 {load.p50_ms:,.0f} ms, p95 {load.p95_ms:,.0f} ms, errors {load.errors}.",
+        f"p50 {load.p50_ms:,.0f} ms, p95 {load.p95_ms:,.0f} ms, slowest {load.max_ms:,.0f} ms, "
+        f"errors {load.errors}{_samples(load)}.",
+        "",
+        f"Server memory (RSS of the `streamlit run` process) after the load and a visit to every "
+        f"page: **{load.rss_mb:,.0f} MB** (target 600 MB).",
         "",
         "## The three slowest queries (EXPLAIN ANALYZE)",
         "",

@@ -6,7 +6,6 @@ import statistics
 import time
 from pathlib import Path
 
-import psutil
 from sqlalchemy import Engine, text
 
 from regime_dashboard import cache
@@ -14,7 +13,7 @@ from regime_dashboard.navigation import PAGES
 
 from .capture import replay_each
 from .harness import PageResult, measure_page
-from .load import simulate_sessions
+from .load import run_server_load
 from .naive import NAIVE
 from .report import write_report
 
@@ -67,9 +66,8 @@ def run_benchmark(
         result.naive_ms = _naive_ms(engine, spec.slug, NAIVE_RUNS)
         results.append(result)
         print(f"  {result}", flush=True)
-    rss_mb = psutil.Process().memory_info().rss / 2**20
-    print("concurrency ...", flush=True)
-    cache.clear()
-    load = simulate_sessions(specs, sessions=sessions)
+    print(f"{sessions} sessions against `streamlit run` ...", flush=True)
+    load = run_server_load([p.slug for p in specs if not p.default], sessions=sessions)
+    print(f"  {load}", flush=True)
     plans = _explain_slowest(engine, results)
-    write_report(output, scale, _row_counts(engine), results, load, rss_mb, plans, runs)
+    write_report(output, scale, _row_counts(engine), results, load, plans, runs)

@@ -8,8 +8,8 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
-from ..queries.versions import bump_data_version
 from ..queries import auth as q
+from ..queries.versions import bump_data_version
 from ..viewer import AREAS
 from .passwords import check_password_rules, hash_password
 

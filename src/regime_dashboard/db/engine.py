@@ -42,8 +42,12 @@ def libpq_dsn(url: URL) -> str:
 
 
 def make_engine(url: str, *, statement_timeout_ms: int = 5000, pool_size: int = 5) -> Engine:
-    """An engine whose every connection carries `statement_timeout` and an application name."""
-    options = f"-c statement_timeout={int(statement_timeout_ms)} -c lock_timeout=3000"
+    """An engine whose every connection carries `statement_timeout` and an application name.
+
+    JIT compilation is off: the planner's cost estimates for the dashboard's lateral and
+    windowed queries cross its thresholds, and compiling then took ~0.5 s for queries that
+    run in ~50 ms (docs/benchmarks.md)."""
+    options = f"-c statement_timeout={int(statement_timeout_ms)} -c lock_timeout=3000 -c jit=off"
     return create_engine(
         normalise_url(url),
         pool_size=pool_size,
