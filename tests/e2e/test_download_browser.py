@@ -1,0 +1,37 @@
+"""CSV exports in Chromium: the file is written only when the button is pressed (deferred),
+so the browser must still receive the table's rows, and pressing it must not rerun the
+page."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers import sql
+
+from .conftest import TIMEOUT_MS
+from .helpers import settle, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.db]
+
+
+def test_the_plans_csv_holds_the_plans_of_the_database(page: Any, server: str, e2e_db: str) -> None:
+    sign_in(page, server, "admin", "admin-plans")
+    settle(page)
+    button = page.get_by_role("button", name="Download plans (CSV)")
+    expect(button).to_be_visible(timeout=TIMEOUT_MS)
+    with page.expect_download(timeout=TIMEOUT_MS) as started:
+        button.click()
+    download = started.value
+    assert download.suggested_filename == "plans.csv"
+    with open(download.path(), newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+
+    plans = sql(e2e_db, "SELECT id, price_monthly_cents, version FROM plans ORDER BY id")
+    assert sorted((r["Plan"], float(r["Monthly price"]), int(r["Version"])) for r in rows) == [
+        (plan, cents / 100, version) for plan, cents, version in plans
+    ]
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible()
