@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
-from plotly.subplots import make_subplots
 
 from ..memo import by_content
+from .stacked import axis_names, stacked_figure
 
 __all__ = [
     "PERCENT_METRICS",
@@ -37,13 +37,11 @@ _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 def equity_figure(equity: pd.DataFrame, drawdown: pd.DataFrame, title: str) -> go.Figure:
     """equity: date, equity; drawdown: date, drawdown (fractions <= 0). Equity curve above,
     underwater chart below."""
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.65, 0.35], vertical_spacing=0.05
-    )
-    fig.add_trace(
-        go.Scatter(x=equity["date"], y=equity["equity"], name="Equity", mode="lines"), row=1, col=1
-    )
-    fig.add_trace(
+    (x1, y1), (x2, y2) = axis_names(1), axis_names(2)
+    traces = [
+        go.Scatter(
+            x=equity["date"], y=equity["equity"], name="Equity", mode="lines", xaxis=x1, yaxis=y1
+        ),
         go.Scatter(
             x=drawdown["date"],
             y=drawdown["drawdown"],
@@ -51,14 +49,20 @@ def equity_figure(equity: pd.DataFrame, drawdown: pd.DataFrame, title: str) -> g
             mode="lines",
             fill="tozeroy",
             line={"color": "#c62828", "width": 1},
+            xaxis=x2,
+            yaxis=y2,
         ),
-        row=2,
-        col=1,
+    ]
+    return stacked_figure(
+        traces,
+        heights=[0.65, 0.35],
+        gap=0.05,
+        y_axes=[
+            {"title": {"text": "Equity"}, "tickformat": ",.0f"},
+            {"title": {"text": "Underwater"}, "tickformat": ".0%"},
+        ],
+        layout={"title": {"text": title}, "height": 520, "showlegend": False, "margin": _MARGIN},
     )
-    fig.update_layout(title=title, height=520, showlegend=False, margin=_MARGIN)
-    fig.update_yaxes(title_text="Equity", tickformat=",.0f", row=1, col=1)
-    fig.update_yaxes(title_text="Underwater", tickformat=".0%", row=2, col=1)
-    return fig
 
 
 @by_content

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..memo import by_content
+from .stacked import axis_names, stacked_figure
 
 __all__ = ["LOSS_COLOR", "WIN_COLOR", "confidence_outcome_figure", "equity_pnl_figure"]
 
@@ -26,40 +26,66 @@ def _win_loss_marker(pnl: pd.Series) -> dict:
     }
 
 
+def _starting_cash_line(cash: float) -> tuple[dict, dict]:
+    """A dotted line across the equity row at the starting cash, and its label."""
+    line = {
+        "type": "line",
+        "xref": "x domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": cash,
+        "y1": cash,
+        "line": {"dash": "dot", "color": "#78909c"},
+    }
+    label = {
+        "text": "starting cash",
+        "xref": "x domain",
+        "x": 1,
+        "xanchor": "right",
+        "yref": "y",
+        "y": cash,
+        "yanchor": "bottom",
+        "showarrow": False,
+    }
+    return line, label
+
+
 @by_content
 def equity_pnl_figure(
     equity: pd.DataFrame, daily_pnl: pd.DataFrame, starting_cash: float, title: str
 ) -> go.Figure:
     """equity: date, equity; daily_pnl: date, daily_pnl (both already thinned)."""
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.65, 0.35], vertical_spacing=0.05
-    )
-    fig.add_trace(
-        go.Scatter(x=equity["date"], y=equity["equity"], mode="lines", name="Equity"),
-        row=1,
-        col=1,
-    )
-    fig.add_hline(
-        y=starting_cash,
-        line={"dash": "dot", "color": "#78909c"},
-        row=1,
-        col=1,
-        annotation_text="starting cash",
-    )
-    fig.add_trace(
+    (x1, y1), (x2, y2) = axis_names(1), axis_names(2)
+    traces = [
+        go.Scatter(
+            x=equity["date"], y=equity["equity"], mode="lines", name="Equity", xaxis=x1, yaxis=y1
+        ),
         go.Bar(
             x=daily_pnl["date"],
             y=daily_pnl["daily_pnl"],
             marker=_win_loss_marker(daily_pnl["daily_pnl"]),
             name="Daily P&L",
+            xaxis=x2,
+            yaxis=y2,
         ),
-        row=2,
-        col=1,
+    ]
+    line, label = _starting_cash_line(starting_cash)
+    money = {"tickformat": ",.0f", "tickprefix": "$"}
+    return stacked_figure(
+        traces,
+        heights=[0.65, 0.35],
+        gap=0.05,
+        y_axes=[{"title": {"text": "Equity"}, **money}, {"title": {"text": "Daily P&L"}, **money}],
+        layout={
+            "shapes": [line],
+            "annotations": [label],
+            "title": {"text": title},
+            "height": 520,
+            "showlegend": False,
+            "margin": _MARGIN,
+        },
     )
-    fig.update_layout(title=title, height=520, showlegend=False, margin=_MARGIN)
-    fig.update_yaxes(title_text="Equity", tickformat=",.0f", tickprefix="$", row=1, col=1)
-    fig.update_yaxes(title_text="Daily P&L", tickformat=",.0f", tickprefix="$", row=2, col=1)
-    return fig
 
 
 @by_content

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..memo import by_content
 from .palette import REGIME_COLORS, regime_color
+from .stacked import axis_names, stacked_figure
 
 __all__ = ["PANEL_TITLES", "panels_figure", "regime_price_figure", "transition_figure"]
 
@@ -44,6 +44,32 @@ def _bands(spells: pd.DataFrame) -> list[dict]:
     ]
 
 
+def _legend_entries() -> list[go.Scatter]:
+    """Legend entries for the bands (shapes have none)."""
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=regime.title(),
+            marker={"color": color, "size": 10, "symbol": "square"},
+        )
+        for regime, color in REGIME_COLORS.items()
+    ]
+
+
+def _hover_text(bars: pd.DataFrame, regimes: pd.DataFrame) -> list[str]:
+    hover = bars.merge(
+        regimes[["date", "regime", "confidence", "conviction"]], on="date", how="left"
+    )
+    return [
+        f"regime {r} · confidence {c:.0%} · conviction {v}"
+        if isinstance(r, str)
+        else "no regime output"
+        for r, c, v in zip(hover["regime"], hover["confidence"], hover["conviction"], strict=True)
+    ]
+
+
 @by_content
 def regime_price_figure(
     bars: pd.DataFrame,
@@ -54,19 +80,9 @@ def regime_price_figure(
 ) -> go.Figure:
     """bars: date, open, high, low, close, volume; regimes: date, regime, confidence,
     conviction (hover); spells: regime, start, end; confidence: date, confidence (already
-    downsampled)."""
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.78, 0.22],
-        vertical_spacing=0.03,
-        specs=[[{"secondary_y": True}], [{}]],
-    )
-    hover = bars.merge(
-        regimes[["date", "regime", "confidence", "conviction"]], on="date", how="left"
-    )
-    fig.add_trace(
+    downsampled). Candles and confidence above, volume below, over the regime bands."""
+    price, volume = axis_names(1), axis_names(2)
+    traces = [
         go.Candlestick(
             x=bars["date"],
             open=bars["open"],
@@ -75,73 +91,55 @@ def regime_price_figure(
             close=bars["close"],
             name="Price",
             showlegend=False,
-            text=[
-                f"regime {r} · confidence {c:.0%} · conviction {v}"
-                if isinstance(r, str)
-                else "no regime output"
-                for r, c, v in zip(
-                    hover["regime"], hover["confidence"], hover["conviction"], strict=True
-                )
-            ],
+            text=_hover_text(bars, regimes),
             hoverinfo="x+y+text",
+            xaxis=price[0],
+            yaxis=price[1],
         ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
         go.Scatter(
             x=confidence["date"],
             y=confidence["confidence"],
             name="Confidence",
             mode="lines",
             line={"color": "#1e88e5", "width": 1.2},
+            xaxis=price[0],
+            yaxis="y3",  # the price row's right-hand axis
         ),
-        row=1,
-        col=1,
-        secondary_y=True,
-    )
-    fig.add_trace(
         go.Bar(
             x=bars["date"],
             y=bars["volume"],
             name="Volume",
             showlegend=False,
             marker_color="#90a4ae",
+            xaxis=volume[0],
+            yaxis=volume[1],
         ),
-        row=2,
-        col=1,
+        *_legend_entries(),
+    ]
+    return stacked_figure(
+        traces,
+        heights=[0.78, 0.22],
+        gap=0.03,
+        y_axes=[{"title": {"text": "Price"}}, {"title": {"text": "Volume"}}],
+        layout={
+            "yaxis3": {
+                "title": {"text": "Confidence"},
+                "range": [0, 1],
+                "tickformat": ".0%",
+                "overlaying": "y",
+                "side": "right",
+                "anchor": "x",
+                "showgrid": False,
+            },
+            "xaxis": {"rangeslider": {"visible": False}},
+            "shapes": _bands(spells),
+            "title": {"text": title},
+            "height": 620,
+            "hovermode": "x unified",
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "legend": {"orientation": "h", "y": 1.06},
+        },
     )
-    for regime, color in REGIME_COLORS.items():  # legend entries for the bands
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=regime.title(),
-                marker={"color": color, "size": 10, "symbol": "square"},
-            )
-        )
-    fig.update_layout(
-        shapes=_bands(spells),
-        title=title,
-        height=620,
-        hovermode="x unified",
-        xaxis_rangeslider_visible=False,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": 1.06},
-    )
-    fig.update_yaxes(title_text="Price", row=1, col=1, secondary_y=False)
-    fig.update_yaxes(
-        title_text="Confidence",
-        range=[0, 1],
-        tickformat=".0%",
-        row=1,
-        col=1,
-        secondary_y=True,
-        showgrid=False,
-    )
-    fig.update_yaxes(title_text="Volume", row=2, col=1)
-    return fig
 
 
 @by_content
@@ -151,35 +149,34 @@ def panels_figure(
     """One line panel per field, stacked on a shared date axis over the regime bands.
     panels: field -> frame with columns date and <field> (already downsampled); spells:
     regime, start, end."""
-    fig = make_subplots(
-        rows=len(fields),
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.04,
-        subplot_titles=[PANEL_TITLES.get(f, f) for f in fields],
-    )
+    traces = []
     for row, field in enumerate(fields, start=1):
-        line = panels[field]
-        fig.add_trace(
+        x, y = axis_names(row)
+        traces.append(
             go.Scatter(
-                x=line["date"],
-                y=line[field],
+                x=panels[field]["date"],
+                y=panels[field][field],
                 name=PANEL_TITLES.get(field, field),
                 mode="lines",
                 line={"width": 1.2},
                 showlegend=False,
-            ),
-            row=row,
-            col=1,
+                xaxis=x,
+                yaxis=y,
+            )
         )
-    fig.update_layout(
-        shapes=_bands(spells),
-        title=title,
-        height=150 + 130 * len(fields),
-        hovermode="x unified",
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+    return stacked_figure(
+        traces,
+        heights=[1.0] * len(fields),
+        gap=0.04,
+        row_titles=[PANEL_TITLES.get(f, f) for f in fields],
+        layout={
+            "shapes": _bands(spells),
+            "title": {"text": title},
+            "height": 150 + 130 * len(fields),
+            "hovermode": "x unified",
+            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+        },
     )
-    return fig
 
 
 @by_content

@@ -1,0 +1,86 @@
+"""Rows of charts on one shared date axis, laid out directly instead of with make_subplots.
+
+make_subplots builds a figure through dozens of validated updates; writing the axes as one
+layout dict and constructing the figure once is about six times faster (30 ms against 5 ms
+for the Regimes chart), which is most of a cold page's figure time. The result is the same
+layout: rows stacked top to bottom, x axes matched to the top one, tick labels on the
+bottom row only, optional row titles as annotations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+__all__ = ["axis_names", "stacked_figure"]
+
+
+def axis_names(row: int) -> tuple[str, str]:
+    """The (x, y) axis ids of a 1-based row: ("x", "y"), ("x2", "y2"), ..."""
+    suffix = "" if row == 1 else str(row)
+    return f"x{suffix}", f"y{suffix}"
+
+
+def _domains(heights: Sequence[float], gap: float) -> list[list[float]]:
+    """[bottom, top] of each row, first row on top, rows `gap` apart (paper units)."""
+    usable = 1.0 - gap * (len(heights) - 1)
+    total = float(sum(heights))
+    domains, top = [], 1.0
+    for height in heights:
+        bottom = max(top - usable * height / total, 0.0)
+        domains.append([bottom, top])
+        top = bottom - gap
+    return domains
+
+
+def stacked_figure(
+    traces: Sequence[dict[str, Any] | go.Figure],
+    *,
+    heights: Sequence[float],
+    gap: float,
+    layout: dict[str, Any],
+    row_titles: Sequence[str] = (),
+    y_axes: Sequence[dict[str, Any]] = (),
+) -> go.Figure:
+    """A figure whose traces already name their axes (axis_names(row)); `y_axes[i]` is
+    merged into row i+1's y axis (titles, formats); `layout` into the figure's layout (an
+    axis given there is merged into the generated one, key by key)."""
+    axes: dict[str, Any] = {}
+    domains = _domains(heights, gap)
+    last = len(heights)
+    for row, domain in enumerate(domains, start=1):
+        x, y = axis_names(row)
+        axes[f"xaxis{x[1:]}"] = {
+            "anchor": y,
+            "domain": [0.0, 1.0],
+            "showticklabels": row == last,
+            **({"matches": "x"} if row > 1 else {}),
+        }
+        axes[f"yaxis{y[1:]}"] = {"anchor": x, "domain": domain, **_pick(y_axes, row - 1)}
+    titles = [
+        {
+            "text": title,
+            "x": 0.5,
+            "xref": "paper",
+            "xanchor": "center",
+            "y": domains[i][1],
+            "yref": "paper",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "font": {"size": 16},
+        }
+        for i, title in enumerate(row_titles)
+    ]
+    merged = {**axes}
+    for key, value in layout.items():
+        both = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = {**merged[key], **value} if both else value
+    if titles:
+        merged["annotations"] = [*titles, *layout.get("annotations", ())]
+    return go.Figure(data=list(traces), layout=merged)
+
+
+def _pick(items: Sequence[dict[str, Any]], index: int) -> dict[str, Any]:
+    return dict(items[index]) if index < len(items) else {}
