@@ -73,8 +73,13 @@ cols = st.columns(3)
 tenants = _multi(cols[0], "Tenant", "tenant", sorted(everything["tenant_name"].unique()))
 strategies = _multi(cols[1], "Strategy", "strategy", sorted(everything["strategy"].unique()))
 statuses = _multi(cols[2], "Status", "status", sorted(everything["status"].unique()))
-runs = svc.list_runs(
-    viewer.scope, tenants=tuple(tenants), statuses=tuple(statuses), strategies=tuple(strategies)
+filtered = bool(tenants or strategies or statuses)
+runs = (
+    svc.list_runs(
+        viewer.scope, tenants=tuple(tenants), statuses=tuple(statuses), strategies=tuple(strategies)
+    )
+    if filtered
+    else everything
 )
 params: dict[str, str | list[str]] = {"tenant": tenants, "strategy": strategies, "status": statuses}
 with_equity = runs[runs["equity_days"] > 0]

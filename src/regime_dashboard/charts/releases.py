@@ -1,4 +1,7 @@
-"""The Releases chart: two releases' regimes as coloured lanes, with the days they differ."""
+"""The Releases chart: two releases' regimes as coloured lanes, with the days they differ.
+
+The lanes are horizontal bars on a date axis (a Gantt chart: each bar starts at a spell's
+first day and is as long as the spell), one trace per regime so the legend names them."""
 
 from __future__ import annotations
 
@@ -6,44 +9,45 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..memo import by_content
-from .palette import REGIME_COLORS, regime_color
+from .palette import REGIME_COLORS
 
-__all__ = ["DIFFER_COLOR", "release_lanes_figure"]
+__all__ = ["DIFFER_COLOR", "DIFFER_NAME", "release_lanes_figure"]
 
 DIFFER_COLOR = "#e53935"
+DIFFER_NAME = "Regimes differ"
+DIFFER_LANE = "Differ"
 _DAY = pd.Timedelta(days=1)
+_DAY_MS = 86_400_000
 
 
-def _lane(spells: pd.DataFrame, y0: float, color_of: object) -> list[dict]:
-    """One rectangle per spell (columns start, end, and regime when coloured by regime)."""
-    return [
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "y",
-            "x0": s.start,
-            "x1": s.end + _DAY,
-            "y0": y0,
-            "y1": y0 + 0.8,
-            "fillcolor": color_of(s) if callable(color_of) else color_of,
-            "line": {"width": 0},
-        }
-        for s in spells.itertuples()
-    ]
+def _spans(spells: pd.DataFrame, lane: str, name: str, color: str) -> go.Bar:
+    """One bar per spell (columns start, end; inclusive days) on `lane`."""
+    starts = pd.to_datetime(spells["start"])
+    days = (pd.to_datetime(spells["end"]) - starts).dt.days + 1
+    return go.Bar(
+        orientation="h",
+        y=[lane] * len(spells),
+        base=starts.dt.strftime("%Y-%m-%d"),
+        x=days.to_numpy() * _DAY_MS,
+        customdata=list(zip(starts.dt.strftime("%d %b %Y"), days, strict=True)),
+        name=name,
+        marker={"color": color, "line": {"width": 0}},
+        width=0.8,
+        hovertemplate=f"{name} · %{{customdata[0]}} · %{{customdata[1]}} d<extra>%{{y}}</extra>",
+    )
 
 
-def _legend(fig: go.Figure) -> None:
-    entries = {**{r.title(): c for r, c in REGIME_COLORS.items()}, "Regimes differ": DIFFER_COLOR}
-    for name, color in entries.items():
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                name=name,
-                marker={"color": color, "size": 10, "symbol": "square"},
-            )
-        )
+def _by_regime(spells_a: pd.DataFrame, spells_b: pd.DataFrame, lanes: tuple[str, str]) -> list:
+    both = pd.concat(
+        [spells_a.assign(lane=lanes[0]), spells_b.assign(lane=lanes[1])], ignore_index=True
+    )
+    traces = []
+    for regime, color in REGIME_COLORS.items():
+        rows = both[both["regime"] == regime]
+        bar = _spans(rows, "", regime.title(), color)
+        bar.y = list(rows["lane"])
+        traces.append(bar)
+    return traces
 
 
 @by_content
@@ -56,28 +60,29 @@ def release_lanes_figure(
 ) -> go.Figure:
     """Lanes (top to bottom): release A's regimes, release B's regimes, the days on which
     they differ. spells_*: regime, start, end; differing: start, end."""
-    fig = go.Figure()
-    shapes = [
-        *_lane(spells_a, 2.1, lambda s: regime_color(s.regime)),
-        *_lane(spells_b, 1.1, lambda s: regime_color(s.regime)),
-        *_lane(differing, 0.1, DIFFER_COLOR),
+    traces = [
+        *_by_regime(spells_a, spells_b, (label_a, label_b)),
+        _spans(differing, DIFFER_LANE, DIFFER_NAME, DIFFER_COLOR),
     ]
-    _legend(fig)
     starts = pd.concat([spells_a["start"], spells_b["start"]])
     ends = pd.concat([spells_a["end"], spells_b["end"]]) + _DAY
-    fig.update_layout(
-        shapes=shapes,
-        title=f"Regimes of {label_a} and {label_b}",
-        height=300,
-        xaxis={"type": "date", "range": [starts.min(), ends.max()] if len(starts) else None},
-        yaxis={
-            "range": [0, 3],
-            "tickvals": [2.5, 1.5, 0.5],
-            "ticktext": [label_a, label_b, "Differ"],
-            "showgrid": False,
-            "zeroline": False,
+    return go.Figure(
+        data=traces,
+        layout={
+            "barmode": "overlay",
+            "title": {"text": f"Regimes of {label_a} and {label_b}"},
+            "height": 300,
+            "xaxis": {
+                "type": "date",
+                "range": [starts.min(), ends.max()] if len(starts) else None,
+            },
+            "yaxis": {
+                "type": "category",
+                "categoryorder": "array",
+                "categoryarray": [DIFFER_LANE, label_b, label_a],  # drawn bottom to top
+                "showgrid": False,
+            },
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "legend": {"orientation": "h", "y": -0.2},
         },
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={"orientation": "h", "y": -0.2},
     )
-    return fig
