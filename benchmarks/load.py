@@ -19,7 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +39,9 @@ PAGE_TIMEOUT_S = 120
 
 @dataclass
 class ServerLoad:
-    """What the load run saw. times_ms: one entry per page view; errors: page views that
-    ended with an exception element or without finishing; rss_mb: the server's resident
-    memory after every page was visited."""
+    """What the load run saw: page-view latency percentiles; errors: page views that ended
+    with an exception element or without finishing, and sessions that failed; rss_mb: the
+    largest server's resident memory after every page was visited."""
 
     sessions: int
     page_views: int
@@ -51,6 +51,7 @@ class ServerLoad:
     errors: int
     wall_s: float
     rss_mb: float
+    processes: int = 1
     error_samples: list[str] = field(default_factory=list)
 
 
@@ -156,10 +157,15 @@ async def _viewer(
 
 
 async def _all_viewers(
-    port: int, pages: list[str], sessions: int, visits: int, cookie: str
+    ports: list[int], pages: list[str], sessions: int, visits: int, cookie: str
 ) -> tuple[list[float], list[str]]:
+    """`sessions` viewers at once; viewer i stays on server i mod len(ports), as behind a
+    load balancer with sticky sessions."""
     results = await asyncio.gather(
-        *(_viewer(port, pages, visits, seed, cookie) for seed in range(sessions)),
+        *(
+            _viewer(ports[seed % len(ports)], pages, visits, seed, cookie)
+            for seed in range(sessions)
+        ),
         return_exceptions=True,
     )
     times, errors = [], []
@@ -180,19 +186,27 @@ def run_server_load(
     pages: list[str],
     sessions: int = 20,
     visits: int = 5,
+    processes: int = 1,
     email: str = "admin@demo.local",
     env: dict[str, str] | None = None,
 ) -> ServerLoad:
-    """Start the app, visit every page once (so the memory figure covers them all), then
-    let `sessions` viewers visit `visits` random pages each, all at once."""
+    """Start `processes` app servers with empty caches and let `sessions` viewers visit
+    `visits` random pages each, all at once; then visit every page on every server (so
+    the memory figure covers them all) and read the largest server's RSS."""
     cookie = session_cookie(email)
-    with streamlit_server({"DEMO_MODE": "true", **(env or {})}) as (port, pid):
+    with ExitStack() as stack:
+        servers = [
+            stack.enter_context(streamlit_server({"DEMO_MODE": "true", **(env or {})}))
+            for _ in range(processes)
+        ]
+        ports = [port for port, _ in servers]
         started = time.perf_counter()
-        times, errors = asyncio.run(_all_viewers(port, pages, sessions, visits, cookie))
+        times, errors = asyncio.run(_all_viewers(ports, pages, sessions, visits, cookie))
         wall = time.perf_counter() - started
-        for page in pages:  # every page at least once before reading memory
-            asyncio.run(_all_viewers(port, [page], 1, 1, cookie))
-        rss_mb = psutil.Process(pid).memory_info().rss / 2**20
+        for port in ports:
+            for page in pages:
+                asyncio.run(_all_viewers([port], [page], 1, 1, cookie))
+        rss_mb = max(psutil.Process(pid).memory_info().rss for _, pid in servers) / 2**20
     ordered = sorted(times)
     return ServerLoad(
         sessions=sessions,
@@ -203,5 +217,6 @@ def run_server_load(
         errors=len(errors),
         wall_s=wall,
         rss_mb=rss_mb,
+        processes=processes,
         error_samples=errors[:5],
     )

@@ -36,8 +36,17 @@ def _row(r: PageResult) -> str:
     )
 
 
-def _samples(load: ServerLoad) -> str:
-    return f" ({'; '.join(load.error_samples)})" if load.error_samples else ""
+def _load_row(load: ServerLoad) -> str:
+    return (
+        f"| {load.processes} | {load.sessions} | {load.page_views} | {load.wall_s:,.1f} s | "
+        f"{load.p50_ms:,.0f} ms | {load.p95_ms:,.0f} ms | {load.max_ms:,.0f} ms | "
+        f"{load.errors} | {load.rss_mb:,.0f} MB |"
+    )
+
+
+def _samples(loads: list[ServerLoad]) -> str:
+    samples = [e for load in loads for e in load.error_samples]
+    return f" Errors seen: {'; '.join(samples)}." if samples else ""
 
 
 def write_report(
@@ -45,7 +54,7 @@ def write_report(
     scale: str,
     rows: dict[str, int],
     results: list[PageResult],
-    load: ServerLoad,
+    loads: list[ServerLoad],
     plans: str,
     runs: int,
 ) -> None:
@@ -67,15 +76,16 @@ def write_report(
         "",
         "`streamlit run app.py` in its own process on 127.0.0.1; each simulated viewer opens the "
         "app's websocket with the sign-in cookie, as a browser does, and asks for random pages one "
-        'after another; a page view is timed from the request to the server\'s "script finished" '
-        "message (benchmarks/load.py). The cache starts empty.",
+        "after another with no pause; a page view is timed from the request to the server's "
+        '"script finished" message (benchmarks/load.py). Caches start empty. With two '
+        "processes the viewers are split between them, as a load balancer with sticky sessions "
+        "would.",
         "",
-        f"{load.sessions} sessions at once, {load.page_views} page views in {load.wall_s:,.1f} s: "
-        f"p50 {load.p50_ms:,.0f} ms, p95 {load.p95_ms:,.0f} ms, slowest {load.max_ms:,.0f} ms, "
-        f"errors {load.errors}{_samples(load)}.",
+        "| server processes | sessions | page views | wall | p50 | p95 | slowest | errors | RSS per process |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *(_load_row(load) for load in loads),
         "",
-        f"Server memory (RSS of the `streamlit run` process) after the load and a visit to every "
-        f"page: **{load.rss_mb:,.0f} MB** (target 600 MB).",
+        f"Server memory target: 600 MB RSS after visiting every page.{_samples(loads)}",
         "",
         "## The three slowest queries (EXPLAIN ANALYZE)",
         "",

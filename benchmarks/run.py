@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from regime_dashboard import cache
+from regime_dashboard.db.engine import make_engine
 from regime_dashboard.navigation import PAGES
 
 from .capture import replay_each
@@ -19,6 +20,7 @@ from .report import write_report
 
 __all__ = ["run_benchmark"]
 
+SERVER_PROCESSES = (1, 2)  # one server; then one per core, sessions split between them
 NAIVE_RUNS = 3  # each naive run reads whole tables (5 million usage events): minutes
 
 
@@ -58,16 +60,22 @@ def run_benchmark(
     scale: str, output: Path, runs: int = 5, sessions: int = 20, only: tuple[str, ...] = ()
 ) -> None:
     engine = cache.get_engine()
+    # the naive baselines read whole tables: minutes, past the app's statement timeout
+    url = engine.url.render_as_string(hide_password=False)
+    naive_engine = make_engine(url, statement_timeout_ms=0)
     results = []
     specs = [p for p in PAGES if not only or p.slug in only]
     for spec in specs:
         print(f"measuring {spec.slug} ...", flush=True)
         result = measure_page(spec, engine, runs)
-        result.naive_ms = _naive_ms(engine, spec.slug, NAIVE_RUNS)
+        result.naive_ms = _naive_ms(naive_engine, spec.slug, NAIVE_RUNS)
         results.append(result)
         print(f"  {result}", flush=True)
-    print(f"{sessions} sessions against `streamlit run` ...", flush=True)
-    load = run_server_load([p.slug for p in specs if not p.default], sessions=sessions)
-    print(f"  {load}", flush=True)
+    loads = []
+    for processes in SERVER_PROCESSES:
+        print(f"{sessions} sessions against {processes} x `streamlit run` ...", flush=True)
+        slugs = [p.slug for p in specs if not p.default]
+        loads.append(run_server_load(slugs, sessions=sessions, processes=processes))
+        print(f"  {loads[-1]}", flush=True)
     plans = _explain_slowest(engine, results)
-    write_report(output, scale, _row_counts(engine), results, load, plans, runs)
+    write_report(output, scale, _row_counts(engine), results, loads, plans, runs)
