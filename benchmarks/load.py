@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class ServerLoad:
     wall_s: float
     rss_mb: float
     processes: int = 1
+    phase: str = "caches empty"
     error_samples: list[str] = field(default_factory=list)
 
 
@@ -75,28 +77,33 @@ def _wait_healthy(port: int, process: subprocess.Popen, timeout_s: float = 60) -
 
 
 @contextmanager
-def streamlit_server(env: dict[str, str] | None = None) -> Iterator[tuple[int, int]]:
-    """`streamlit run app.py` on a free loopback port; yields (port, pid); stops it after."""
+def streamlit_server(
+    env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[tuple[int, int]]:
+    """`streamlit run app.py` on a free loopback port, its output to `log` (else dropped);
+    yields (port, pid) once it answers its health check, and stops it afterwards."""
     port = _free_port()
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_healthy(port, process)
-        yield port, process.pid
-    finally:
-        process.terminate()
+    with ExitStack() as stack:
+        out = stack.enter_context(open(log, "w")) if log else subprocess.DEVNULL
+        process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            _wait_healthy(port, process)
+            yield port, process.pid
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def session_cookie(email: str, key: str = DEMO_COOKIE_KEY) -> str:
@@ -182,31 +189,21 @@ def _percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
 
 
-def run_server_load(
-    pages: list[str],
-    sessions: int = 20,
-    visits: int = 5,
-    processes: int = 1,
-    email: str = "admin@demo.local",
-    env: dict[str, str] | None = None,
+def _round(
+    ports: list[int], pages: list[str], sessions: int, visits: int, cookie: str
+) -> tuple[list[float], list[str], float]:
+    started = time.perf_counter()
+    # a thread of its own: the caller may already run an event loop (Playwright's sync API)
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        viewers = _all_viewers(ports, pages, sessions, visits, cookie)
+        times, errors = worker.submit(asyncio.run, viewers).result()
+    return times, errors, time.perf_counter() - started
+
+
+def _summary(
+    phase: str, sessions: int, processes: int, result: tuple[list[float], list[str], float]
 ) -> ServerLoad:
-    """Start `processes` app servers with empty caches and let `sessions` viewers visit
-    `visits` random pages each, all at once; then visit every page on every server (so
-    the memory figure covers them all) and read the largest server's RSS."""
-    cookie = session_cookie(email)
-    with ExitStack() as stack:
-        servers = [
-            stack.enter_context(streamlit_server({"DEMO_MODE": "true", **(env or {})}))
-            for _ in range(processes)
-        ]
-        ports = [port for port, _ in servers]
-        started = time.perf_counter()
-        times, errors = asyncio.run(_all_viewers(ports, pages, sessions, visits, cookie))
-        wall = time.perf_counter() - started
-        for port in ports:
-            for page in pages:
-                asyncio.run(_all_viewers([port], [page], 1, 1, cookie))
-        rss_mb = max(psutil.Process(pid).memory_info().rss for _, pid in servers) / 2**20
+    times, errors, wall = result
     ordered = sorted(times)
     return ServerLoad(
         sessions=sessions,
@@ -216,7 +213,41 @@ def run_server_load(
         max_ms=ordered[-1] if ordered else float("nan"),
         errors=len(errors),
         wall_s=wall,
-        rss_mb=rss_mb,
+        rss_mb=float("nan"),
         processes=processes,
+        phase=phase,
         error_samples=errors[:5],
     )
+
+
+def run_server_load(
+    pages: list[str],
+    sessions: int = 20,
+    visits: int = 5,
+    processes: int = 1,
+    email: str = "admin@demo.local",
+    env: dict[str, str] | None = None,
+) -> list[ServerLoad]:
+    """Start `processes` app servers with empty caches and let `sessions` viewers visit
+    `visits` random pages each, all at once ("caches empty"); visit every page on every
+    server; then the same load again ("caches filled"). Each result carries the largest
+    server's RSS, read at the end."""
+    cookie = session_cookie(email)
+    with ExitStack() as stack:
+        servers = [
+            stack.enter_context(streamlit_server({"DEMO_MODE": "true", **(env or {})}))
+            for _ in range(processes)
+        ]
+        ports = [port for port, _ in servers]
+        cold = _round(ports, pages, sessions, visits, cookie)
+        for port in ports:
+            _round([port], pages, 1, len(pages), cookie)
+        warm = _round(ports, pages, sessions, visits, cookie)
+        rss_mb = max(psutil.Process(pid).memory_info().rss for _, pid in servers) / 2**20
+    results = [
+        _summary("caches empty", sessions, processes, cold),
+        _summary("caches filled", sessions, processes, warm),
+    ]
+    for result in results:
+        result.rss_mb = rss_mb
+    return results

@@ -38,7 +38,8 @@ def _row(r: PageResult) -> str:
 
 def _load_row(load: ServerLoad) -> str:
     return (
-        f"| {load.processes} | {load.sessions} | {load.page_views} | {load.wall_s:,.1f} s | "
+        f"| {load.processes} | {load.phase} | {load.sessions} | {load.page_views} | "
+        f"{load.wall_s:,.1f} s | "
         f"{load.p50_ms:,.0f} ms | {load.p95_ms:,.0f} ms | {load.max_ms:,.0f} ms | "
         f"{load.errors} | {load.rss_mb:,.0f} MB |"
     )
@@ -81,8 +82,8 @@ def write_report(
         "processes the viewers are split between them, as a load balancer with sticky sessions "
         "would.",
         "",
-        "| server processes | sessions | page views | wall | p50 | p95 | slowest | errors | RSS per process |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| server processes | phase | sessions | page views | wall | p50 | p95 | slowest | errors | RSS per process |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         *(_load_row(load) for load in loads),
         "",
         f"Server memory target: 600 MB RSS after visiting every page.{_samples(loads)}",

@@ -75,7 +75,7 @@ def run_benchmark(
     for processes in SERVER_PROCESSES:
         print(f"{sessions} sessions against {processes} x `streamlit run` ...", flush=True)
         slugs = [p.slug for p in specs if not p.default]
-        loads.append(run_server_load(slugs, sessions=sessions, processes=processes))
-        print(f"  {loads[-1]}", flush=True)
+        loads += run_server_load(slugs, sessions=sessions, processes=processes)
+        print(f"  {loads[-2]}\n  {loads[-1]}", flush=True)
     plans = _explain_slowest(engine, results)
     write_report(output, scale, _row_counts(engine), results, loads, plans, runs)

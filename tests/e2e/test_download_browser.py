@@ -8,23 +8,30 @@ import csv
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.helpers import sql
 
 from .conftest import TIMEOUT_MS
-from .helpers import settle, sign_in
+from .helpers import screenshot, settle, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
 
 
 def test_the_plans_csv_holds_the_plans_of_the_database(page: Any, server: str, e2e_db: str) -> None:
-    sign_in(page, server, "admin", "admin-plans")
+    sign_in(page, server, "admin")
+    page.goto(f"{server}/admin-plans")  # a fresh session, signed in by the cookie
+    expect(page.get_by_role("heading", name="Plans")).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     button = page.get_by_role("button", name="Download plans (CSV)")
     expect(button).to_be_visible(timeout=TIMEOUT_MS)
-    with page.expect_download(timeout=TIMEOUT_MS) as started:
-        button.click()
+    try:
+        with page.expect_download(timeout=TIMEOUT_MS) as started:
+            button.click()
+    except PlaywrightTimeoutError:
+        screenshot(page, "download-failed")
+        raise
     download = started.value
     assert download.suggested_filename == "plans.csv"
     with open(download.path(), newline="", encoding="utf-8") as handle:

@@ -14,8 +14,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.db]
 
 def test_simulated_viewers_get_every_page_they_ask_for(e2e_db: str) -> None:
     pages = [spec.slug for spec in pages_for(frozenset({"admin"})) if not spec.default]
-    load = run_server_load(pages, sessions=2, visits=3, env={"DATABASE_URL": e2e_db})
-    assert load.error_samples == [] and load.errors == 0
-    assert load.page_views == 2 * 3
-    assert 0 < load.p50_ms <= load.p95_ms <= load.max_ms
-    assert load.rss_mb > 50  # read from the server process, not this one
+    cold, warm = run_server_load(pages, sessions=2, visits=3, env={"DATABASE_URL": e2e_db})
+    for load in (cold, warm):
+        assert load.error_samples == [] and load.errors == 0
+        assert load.page_views == 2 * 3
+        assert 0 < load.p50_ms <= load.p95_ms <= load.max_ms
+    assert (cold.phase, warm.phase) == ("caches empty", "caches filled")
+    assert warm.rss_mb > 50  # read from the server process, not this one

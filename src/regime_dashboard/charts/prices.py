@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..memo import by_content
+from .stacked import candles_and_volume, stacked_figure
 
 __all__ = ["price_figure", "returns_histogram_figure"]
 
@@ -14,42 +14,21 @@ __all__ = ["price_figure", "returns_histogram_figure"]
 @by_content
 def price_figure(candles: pd.DataFrame, title: str, *, log_scale: bool) -> go.Figure:
     """candles: date, open, high, low, close, volume (already merged for long ranges)."""
-    fig = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.03
+    return stacked_figure(
+        candles_and_volume(candles),
+        heights=[0.78, 0.22],
+        gap=0.03,
+        y_axes=[
+            {"title": {"text": "Price"}, "type": "log" if log_scale else "linear"},
+            {"title": {"text": "Volume"}},
+        ],
+        layout={
+            "title": {"text": title},
+            "height": 560,
+            "xaxis": {"rangeslider": {"visible": False}},
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+        },
     )
-    fig.add_trace(
-        go.Candlestick(
-            x=candles["date"],
-            open=candles["open"],
-            high=candles["high"],
-            low=candles["low"],
-            close=candles["close"],
-            name="Price",
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Bar(
-            x=candles["date"],
-            y=candles["volume"],
-            name="Volume",
-            showlegend=False,
-            marker_color="#90a4ae",
-        ),
-        row=2,
-        col=1,
-    )
-    fig.update_layout(
-        title=title,
-        height=560,
-        xaxis_rangeslider_visible=False,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-    )
-    fig.update_yaxes(title_text="Price", type="log" if log_scale else "linear", row=1, col=1)
-    fig.update_yaxes(title_text="Volume", row=2, col=1)
-    return fig
 
 
 @by_content

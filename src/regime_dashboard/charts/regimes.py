@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from ..memo import by_content
 from .palette import REGIME_COLORS, regime_color
-from .stacked import axis_names, stacked_figure
+from .stacked import axis_names, candles_and_volume, stacked_figure
 
 __all__ = ["PANEL_TITLES", "panels_figure", "regime_price_figure", "transition_figure"]
 
@@ -81,39 +81,19 @@ def regime_price_figure(
     """bars: date, open, high, low, close, volume; regimes: date, regime, confidence,
     conviction (hover); spells: regime, start, end; confidence: date, confidence (already
     downsampled). Candles and confidence above, volume below, over the regime bands."""
-    price, volume = axis_names(1), axis_names(2)
+    candles, volume = candles_and_volume(bars, _hover_text(bars, regimes))
     traces = [
-        go.Candlestick(
-            x=bars["date"],
-            open=bars["open"],
-            high=bars["high"],
-            low=bars["low"],
-            close=bars["close"],
-            name="Price",
-            showlegend=False,
-            text=_hover_text(bars, regimes),
-            hoverinfo="x+y+text",
-            xaxis=price[0],
-            yaxis=price[1],
-        ),
+        candles,
         go.Scatter(
             x=confidence["date"],
             y=confidence["confidence"],
             name="Confidence",
             mode="lines",
             line={"color": "#1e88e5", "width": 1.2},
-            xaxis=price[0],
+            xaxis="x",
             yaxis="y3",  # the price row's right-hand axis
         ),
-        go.Bar(
-            x=bars["date"],
-            y=bars["volume"],
-            name="Volume",
-            showlegend=False,
-            marker_color="#90a4ae",
-            xaxis=volume[0],
-            yaxis=volume[1],
-        ),
+        volume,
         *_legend_entries(),
     ]
     return stacked_figure(

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["axis_names", "stacked_figure"]
+__all__ = ["VOLUME_COLOR", "axis_names", "candles_and_volume", "stacked_figure"]
+
+VOLUME_COLOR = "#90a4ae"
 
 
 def axis_names(row: int) -> tuple[str, str]:
@@ -84,3 +87,34 @@ def stacked_figure(
 
 def _pick(items: Sequence[dict[str, Any]], index: int) -> dict[str, Any]:
     return dict(items[index]) if index < len(items) else {}
+
+
+def candles_and_volume(
+    bars: pd.DataFrame, hover_text: list[str] | None = None
+) -> tuple[go.Candlestick, go.Bar]:
+    """bars: date, open, high, low, close, volume. Candles on row 1's axes and volume bars
+    on row 2's (for stacked_figure); `hover_text` adds one line per candle."""
+    (x1, y1), (x2, y2) = axis_names(1), axis_names(2)
+    hover = {} if hover_text is None else {"text": hover_text, "hoverinfo": "x+y+text"}
+    candles = go.Candlestick(
+        x=bars["date"],
+        open=bars["open"],
+        high=bars["high"],
+        low=bars["low"],
+        close=bars["close"],
+        name="Price",
+        showlegend=False,
+        xaxis=x1,
+        yaxis=y1,
+        **hover,
+    )
+    volume = go.Bar(
+        x=bars["date"],
+        y=bars["volume"],
+        name="Volume",
+        showlegend=False,
+        marker_color=VOLUME_COLOR,
+        xaxis=x2,
+        yaxis=y2,
+    )
+    return candles, volume
