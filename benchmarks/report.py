@@ -78,9 +78,10 @@ def write_report(
         "`streamlit run app.py` in its own process on 127.0.0.1; each simulated viewer opens the "
         "app's websocket with the sign-in cookie, as a browser does, and asks for random pages one "
         "after another with no pause; a page view is timed from the request to the server's "
-        '"script finished" message (benchmarks/load.py). Caches start empty. With two '
-        "processes the viewers are split between them, as a load balancer with sticky sessions "
-        "would.",
+        '"script finished" message (benchmarks/load.py). The first round starts with empty '
+        "caches; after a visit to every page the same load runs again with the caches filled. "
+        "With two processes the viewers are split between them, as a load balancer with sticky "
+        "sessions would. RSS is read at the end, after every page was visited.",
         "",
         "| server processes | phase | sessions | page views | wall | p50 | p95 | slowest | errors | RSS per process |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",

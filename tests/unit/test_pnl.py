@@ -14,6 +14,7 @@ from regime_dashboard.metrics.pnl import (
     OPEN_LOT_COLUMNS,
     REALIZED_COLUMNS,
     daily_equity,
+    fifo_book,
     fifo_realized,
     holdings,
     open_lots,
@@ -272,6 +273,26 @@ def test_daily_equity_hand_worked(mixed_fills: pd.DataFrame, mixed_closes: pd.Da
         assert curve[column].tolist() == pytest.approx(values), column
     identity = curve["realized_pnl_cum"] + curve["unrealized_pnl"]
     assert (curve["equity"] - 10_000).tolist() == pytest.approx(identity.tolist())
+
+
+def test_fifo_book_is_the_three_views_from_one_replay(
+    mixed_fills: pd.DataFrame, mixed_closes: pd.DataFrame
+) -> None:
+    # Same book as above, marked to last prices BTC 100, SPY 55 (the 01-08 closes):
+    # open 6 BTC at unit cost 95.5 and 20 SPY at 50 -> unrealized 6x4.5 + 20x5 = 127;
+    # one realized match: 4 BTC 95 -> 118, P&L 88.
+    held, realized, curve = fifo_book(mixed_fills, mixed_closes, {"BTC": 100, "SPY": 55}, 10_000)
+    assert held["asset_id"].tolist() == ["BTC", "SPY"]
+    assert held["quantity"].tolist() == pytest.approx([6, 20])
+    assert held["unrealized_pnl"].tolist() == pytest.approx([27, 100])
+    assert list(realized.columns) == list(REALIZED_COLUMNS)
+    assert realized[["quantity", "buy_price", "sell_price", "realized_pnl"]].values.tolist() == [
+        pytest.approx([4, 95, 118, 88])
+    ]
+    assert curve["equity"].tolist() == pytest.approx([10045, 10145, 10235, 10215])
+    pd.testing.assert_frame_equal(held, holdings(mixed_fills, {"BTC": 100, "SPY": 55}))
+    pd.testing.assert_frame_equal(realized, fifo_realized(mixed_fills))
+    pd.testing.assert_frame_equal(curve, daily_equity(mixed_fills, mixed_closes, 10_000))
 
 
 def test_daily_equity_fill_day_without_any_bar() -> None:

@@ -42,6 +42,7 @@ __all__ = [
     "OPEN_LOT_COLUMNS",
     "REALIZED_COLUMNS",
     "daily_equity",
+    "fifo_book",
     "fifo_realized",
     "holdings",
     "open_lots",
@@ -278,7 +279,10 @@ def holdings(fills: pd.DataFrame, last_prices: Mapping[str, float]) -> pd.DataFr
     (last_price - avg_cost)``), all float.  Raises ValueError if an open
     asset has no (or a missing) last price.
     """
-    lots = open_lots(fills)
+    return _marked(open_lots(fills), last_prices)
+
+
+def _marked(lots: pd.DataFrame, last_prices: Mapping[str, float]) -> pd.DataFrame:
     if lots.empty:
         return _empty(HOLDING_COLUMNS)
     last = lots["asset_id"].map(lambda asset_id: last_prices.get(asset_id, np.nan))
@@ -312,15 +316,39 @@ def daily_equity(fills: pd.DataFrame, closes: pd.DataFrame, starting_cash: float
     ``equity - starting_cash == realized_pnl_cum + unrealized_pnl`` every day.
     """
     prepared = _prepare_fills(fills)
+    matches, _ = _run_fifo(prepared)
+    return _equity_curve(prepared, _matches_frame(matches), closes, starting_cash)
+
+
+def _equity_curve(
+    prepared: pd.DataFrame, matches: pd.DataFrame, closes: pd.DataFrame, starting_cash: float
+) -> pd.DataFrame:
     prices = _close_matrix(closes)
     days = pd.DatetimeIndex(_to_day(prepared["filled_at"]).unique()).union(prices.index)
     if days.empty:
         return _empty(EQUITY_COLUMNS)
-    matches, _ = _run_fifo(prepared)
-    flows = _daily_flows(prepared, _matches_frame(matches))
+    flows = _daily_flows(prepared, matches)
     cumulative = flows.reindex(days, fill_value=0.0).cumsum()
     market_value = _market_value(_positions(prepared, days), prices.reindex(days).ffill())
     return _equity_frame(cumulative, market_value, float(starting_cash))
+
+
+def fifo_book(
+    fills: pd.DataFrame,
+    closes: pd.DataFrame,
+    last_prices: Mapping[str, float],
+    starting_cash: float,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(holdings(fills, last_prices), fifo_realized(fills), daily_equity(fills, closes,
+    starting_cash)) from one FIFO replay of the fills instead of three."""
+    prepared = _prepare_fills(fills)
+    matches, book = _run_fifo(prepared)
+    realized = _matches_frame(matches)
+    return (
+        _marked(_open_lots_frame(book), last_prices),
+        realized.loc[:, list(REALIZED_COLUMNS)],
+        _equity_curve(prepared, realized, closes, starting_cash),
+    )
 
 
 def signal_outcomes(orders: pd.DataFrame) -> pd.DataFrame:

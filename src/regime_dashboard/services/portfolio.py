@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..cache import derived, run_query
 from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
-from ..metrics.pnl import daily_equity, fifo_realized, holdings, signal_outcomes
+from ..metrics.pnl import daily_equity, fifo_book, fifo_realized, holdings, signal_outcomes
 from ..queries import market, portfolio
 from ..scope import TenantScope
 
@@ -110,8 +110,7 @@ def _book(
     if fills.empty:
         return holdings(fills, {}), fifo_realized(fills), daily_equity(fills, fills, starting_cash)
     closes, last = _marks(scope, fills, end)
-    curve = daily_equity(fills, closes, starting_cash)
-    return holdings(fills, last), fifo_realized(fills), curve
+    return fifo_book(fills, closes, last, starting_cash)
 
 
 def _orders(scope: TenantScope, window: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
