@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import time
 from pathlib import Path
 
 import psutil
@@ -15,10 +16,26 @@ __all__ = ["write_report"]
 WARM_TARGET_MS = 150
 
 
+def _reference_loop_s() -> float:
+    """Seconds for 10 million Python additions (best of 3): shared machines vary in speed
+    from day to day, and this says how fast this one was when the report was written."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def _machine() -> str:
     cpu = platform.processor() or platform.machine()
     memory = psutil.virtual_memory().total / 2**30
-    return f"{psutil.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.platform()}"
+    return (
+        f"{psutil.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.platform()}; "
+        f"reference loop (10 million Python additions) {_reference_loop_s():.2f} s"
+    )
 
 
 NAIVE_SPEEDUP_TARGET = 10

@@ -6,18 +6,38 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Executable
+from sqlalchemy import Connection, CursorResult, Executable
 
 __all__ = ["frame"]
+
+UUID_TYPE_OID = 2950
+
+
+def _uuid_columns(result: CursorResult) -> list[str]:
+    """The result's columns of Postgres type uuid (psycopg's description names the type)."""
+    description = result.cursor.description if result.cursor is not None else None
+    return [column.name for column in description or () if column.type_code == UUID_TYPE_OID]
 
 
 def frame(
     conn: Connection, stmt: Executable, columns: Sequence[str], params: dict[str, Any] | None = None
 ) -> pd.DataFrame:
-    """Execute `stmt` and return a DataFrame with exactly `columns`, in that order.
+    """Execute `stmt` and return a DataFrame with exactly `columns`, in that order; uuid
+    columns hold the canonical text form (None stays None).
 
-    Rows become plain tuples first: pandas builds a frame from 100,000 SQLAlchemy Row
-    objects some 10x slower than from the same rows as tuples (benchmarks/, docs)."""
+    Rows are fetched in one call and become plain tuples: pandas builds a frame from
+    100,000 SQLAlchemy Row objects some 10x slower than from the same rows as tuples, and
+    iterating the result fetches row by row (a third slower for 20,000 rows). uuid.UUID
+    objects pickle three times slower than text, and every cached frame is pickled once and
+    unpickled on each cache hit (docs/performance.md)."""
     result = conn.execute(stmt, params or {})
-    rows = [tuple(row) for row in result]
-    return pd.DataFrame(rows, columns=list(result.keys())).reindex(columns=list(columns))
+    uuid_columns = _uuid_columns(result)
+    rows = [tuple(row) for row in result.all()]
+    data = pd.DataFrame(rows, columns=list(result.keys()))
+    for name in uuid_columns:
+        data[name] = pd.Series(
+            [None if value is None else str(value) for value in data[name]],
+            index=data.index,
+            dtype=object,
+        )
+    return data.reindex(columns=list(columns))
