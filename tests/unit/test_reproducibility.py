@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 
 from regime_dashboard.reproducibility import bar_line, bars_sha256
 
@@ -31,3 +32,19 @@ def test_changing_one_close_changes_the_hash() -> None:
     bars = [(dt.date(2024, 1, 2), 1.5, 2.0, 1.0, 1.75, None, 10.0)]
     changed = [(dt.date(2024, 1, 2), 1.5, 2.0, 1.0, 1.7500000000000002, None, 10.0)]
     assert bars_sha256(bars) != bars_sha256(changed)
+
+
+def test_the_hash_equals_hashing_bar_lines_one_by_one() -> None:
+    """The column-wise hash against the line-by-line definition, on awkward numbers."""
+    rng = random.Random(3)
+    awkward = [None, float("nan"), 0.0, -0.0, 1e-05, 1e16, 12000, 0.1 + 0.2, 5e-324]
+    bars = [
+        (
+            dt.date(2000, 1, 1) + dt.timedelta(days=i),
+            *(rng.choice(awkward) if rng.random() < 0.2 else rng.uniform(1, 500) for _ in range(5)),
+            rng.choice([None, rng.randrange(10**9)]),
+        )
+        for i in range(2000)
+    ]
+    by_line = hashlib.sha256("".join(bar_line(bar) for bar in bars).encode()).hexdigest()
+    assert bars_sha256(bars) == by_line

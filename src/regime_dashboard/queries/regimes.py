@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import CTE, Connection, Select, and_, func, or_, select
+from sqlalchemy import CTE, Connection, Select, Text, and_, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from ..db.models import Asset, EngineOutputDaily, EngineRelease, PriceBar, Tenant, UserAssetSetting
@@ -51,7 +51,8 @@ CARD_COLUMNS = ["asset_id", "asset_name", "version", "date", "regime", "confiden
 def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     """Every release the viewer may see. Columns RELEASE_COLUMNS; first_date/last_date are
     the release's first and last output dates (None when it has no outputs); env_json is
-    the release's environment (a dict)."""
+    the release's environment as JSON text (parsed only where shown: 3,000 dicts cost more
+    to decode and cache than the rest of the list)."""
     out = EngineOutputDaily
     same_release = and_(
         scope.clause(out.tenant_id),
@@ -73,7 +74,7 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
             EngineRelease.release_date,
             EngineRelease.git_commit,
             EngineRelease.data_sha256,
-            EngineRelease.env_json,
+            cast(EngineRelease.env_json, Text).label("env_json"),
             first.label("first_date"),
             last.label("last_date"),
         )

@@ -140,7 +140,7 @@ def reproducibility(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
         rows.append(
             {
                 **{c: release[c] for c in ("asset_id", "version", "release_date", "git_commit")},
-                "env": json.dumps(release["env_json"] or {}, sort_keys=True),
+                "env": json.dumps(json.loads(release["env_json"] or "{}"), sort_keys=True),
                 "first_date": release["first_date"],
                 "last_date": release["last_date"],
                 "bars": count,
