@@ -2,6 +2,10 @@
 DataFrame; this module runs them in read-only transactions and caches the result under a
 key of (query, viewer's tenant scope, data version, parameters).
 
+Results are kept in process-wide `SharedCache`s, which hand out shallow copies (pandas
+copy-on-write keeps the stored frame unchanged) rather than pickling on store and
+unpickling on every hit as `st.cache_data` would.
+
 A dashboard edit bumps the data version in the same transaction, so every session of every
 process sees it on its next rerun; rows written by other services appear within the TTL.
 """
@@ -24,6 +28,7 @@ from .db.engine import make_engine, read_only, rls_available
 from .db.resolve import resolve_database
 from .queries.versions import bump_data_version, read_data_version
 from .scope import TenantScope
+from .shared_cache import SharedCache
 from .viewer import Viewer
 
 __all__ = [
@@ -41,9 +46,10 @@ __all__ = [
 
 CACHE_TTL_SECONDS = 60
 QueryFn = Callable[..., pd.DataFrame]
-_REGISTRY: dict[str, QueryFn] = {}
 _ENGINES: list[Engine] = []
 _PINNED_VERSION = "_data_version_of_this_run"
+_QUERIES = SharedCache(ttl_s=CACHE_TTL_SECONDS, max_entries=2000)
+_DERIVED_RESULTS = SharedCache(ttl_s=CACHE_TTL_SECONDS, max_entries=500)
 
 
 @st.cache_resource(show_spinner=False)
@@ -116,20 +122,29 @@ def _name(fn: QueryFn) -> str:
     return f"{fn.__module__}.{fn.__qualname__}"
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=2000)
-def _cached(
-    name: str, scope_key: str, version: int, params: tuple, _scope: TenantScope
-) -> pd.DataFrame:
+def _params_key(params: dict[str, Any]) -> tuple:
+    """The parameters as a hashable key: values as they are, or, for a value that cannot be
+    hashed (a dict of stored metrics, a list), a digest of its content."""
+    items = []
+    for name, value in sorted(params.items()):
+        try:
+            hash(value)
+        except TypeError:
+            value = ("content", memo.content_digest(value))
+        items.append((name, value))
+    return tuple(items)
+
+
+def _run(fn: QueryFn, scope: TenantScope, params: dict[str, Any]) -> pd.DataFrame:
     url = _read_url()
-    with read_only(_engine(url), _scope, rls=_rls_on(url)) as conn:
-        return _REGISTRY[name](conn, scope=_scope, **dict(params))
+    with read_only(_engine(url), scope, rls=_rls_on(url)) as conn:
+        return fn(conn, scope=scope, **params)
 
 
 def run_query(fn: QueryFn, *, scope: TenantScope, **params: Any) -> pd.DataFrame:
-    """Run `fn(conn, scope=scope, **params)` through the cache. Parameters must be hashable."""
-    name = _name(fn)
-    _REGISTRY[name] = fn
-    return _cached(name, scope.cache_key(), data_version(), tuple(sorted(params.items())), scope)
+    """Run `fn(conn, scope=scope, **params)` through the cache."""
+    key = (_name(fn), scope.cache_key(), data_version(), _params_key(params))
+    return _QUERIES.get(key, lambda: _run(fn, scope, params))
 
 
 @contextmanager
@@ -145,13 +160,7 @@ def write_transaction(viewer: Viewer) -> Iterator[Connection]:
         del st.session_state[_PINNED_VERSION]
 
 
-_DERIVED: dict[str, Callable[..., Any]] = {}
 R = TypeVar("R")
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=500)
-def _derived(name: str, scope_key: str, version: int, params: tuple, _scope: TenantScope) -> Any:
-    return _DERIVED[name](_scope, **dict(params))
 
 
 def derived(fn: Callable[..., R]) -> Callable[..., R]:
@@ -159,21 +168,19 @@ def derived(fn: Callable[..., R]) -> Callable[..., R]:
     the same key as a query: its name, the viewer's scope, the data version and its keyword
     parameters. A rerun that changes nothing then costs a lookup, not the computation."""
     name = _name(fn)
-    _DERIVED[name] = fn
 
     @functools.wraps(fn)
     def wrapper(scope: TenantScope, **params: Any) -> R:
-        return _derived(
-            name, scope.cache_key(), data_version(), tuple(sorted(params.items())), scope
-        )
+        key = (name, scope.cache_key(), data_version(), _params_key(params))
+        return _DERIVED_RESULTS.get(key, lambda: fn(scope, **params))
 
     return wrapper
 
 
 def clear() -> None:
     """Drop every cached result (tests; the data version makes this unnecessary in use)."""
-    _cached.clear()
-    _derived.clear()
+    _QUERIES.clear()
+    _DERIVED_RESULTS.clear()
     memo.clear_all()
 
 

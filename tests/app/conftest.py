@@ -18,7 +18,7 @@ APP = str(ROOT / "app.py")
 def _reset_caches() -> None:
     cache.dispose()
     get_settings.cache_clear()
-    st.cache_data.clear()
+    cache.clear()
     st.cache_resource.clear()
 
 

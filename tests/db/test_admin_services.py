@@ -37,7 +37,7 @@ TENANT_KEY = {"tenants": "id"}
 def _reset() -> None:
     cache.dispose()
     get_settings.cache_clear()
-    st.cache_data.clear()
+    cache.clear()
     st.cache_resource.clear()
 
 
