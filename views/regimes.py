@@ -49,8 +49,8 @@ if releases.empty:
 left, middle, right = st.columns(3)
 tenants = sorted(releases["tenant_name"].unique())
 tenant = left.selectbox("Tenant", tenants, index=pick_param("tenant", tenants), key="tenant")
-of_tenant = releases[releases["tenant_name"] == tenant]
-tenant_id = str(of_tenant["tenant_id"].iloc[0])
+tenant_id = str(releases.loc[releases["tenant_name"] == tenant, "tenant_id"].iloc[0])
+of_tenant = svc.tenant_releases(scope, tenant_id=tenant_id)
 assets, watched = svc.assets_watchlist_first(
     scope, tenant_id=tenant_id, user_id=viewer.user_id, assets=list(of_tenant["asset_id"].unique())
 )

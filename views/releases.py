@@ -32,8 +32,8 @@ if releases.empty:
 left, right = st.columns(2)
 tenants = sorted(releases["tenant_name"].unique())
 tenant = left.selectbox("Tenant", tenants, index=pick_param("tenant", tenants), key="tenant")
-of_tenant = releases[releases["tenant_name"] == tenant]
-tenant_id = str(of_tenant["tenant_id"].iloc[0])
+tenant_id = str(releases.loc[releases["tenant_name"] == tenant, "tenant_id"].iloc[0])
+of_tenant = svc.tenant_releases(scope, tenant_id=tenant_id)
 assets = sorted(of_tenant["asset_id"].unique())
 asset = right.selectbox("Asset", assets, index=pick_param("asset", assets), key="asset")
 of_asset = of_tenant[(of_tenant["asset_id"] == asset) & of_tenant["first_date"].notna()]

@@ -203,7 +203,27 @@ def test_regime_series_is_scoped(regime_query: Run) -> None:
     assert regime_query(regimes.list_releases, scope=other).empty
     mine = regime_query(regimes.list_releases, scope=TenantScope.only((T1,)))
     assert mine["version"].tolist() == ["v1", "v2"]
-    assert mine["last_date"].tolist() == [dt.date(2024, 1, 8)] * 2
+    assert mine["release_id"].tolist() == [R1, R2]
+
+
+def test_release_spans_are_each_releases_first_and_last_output_date(
+    regime_query: Run, empty_db: str
+) -> None:
+    r3 = "cccccccc-0000-0000-0000-000000000003"
+    _execute(
+        empty_db,
+        (
+            "INSERT INTO engine_releases (tenant_id, id, asset_id, release_date, version) VALUES (%s, %s, 'AAA', '2023-12-01', 'v0')",
+            (T1, r3),
+        ),
+    )
+    spans = regime_query(regimes.release_spans, scope=TenantScope.only((T1,)), tenant_id=T1)
+    by_release = spans.set_index("release_id")
+    last = D0 + dt.timedelta(days=7)  # eight daily outputs each
+    assert tuple(by_release.loc[R1, ["first_date", "last_date"]]) == (D0, last)
+    assert tuple(by_release.loc[R2, ["first_date", "last_date"]]) == (D0, last)
+    assert by_release.loc[r3, ["first_date", "last_date"]].isna().all()  # no outputs yet
+    assert regime_query(regimes.release_spans, scope=TenantScope.only((T2,)), tenant_id=T1).empty
 
 
 def test_watchlist_keeps_only_watched_assets(regime_query: Run) -> None:

@@ -19,9 +19,11 @@ __all__ = [
     "OUTPUT_COLUMNS",
     "RELEASE_COLUMNS",
     "SERIES_COLUMNS",
+    "SPAN_COLUMNS",
     "WATCHLIST_COLUMNS",
     "list_releases",
     "regime_series",
+    "release_spans",
     "watchlist",
     "watchlist_tails",
 ]
@@ -39,9 +41,8 @@ RELEASE_COLUMNS = [
     "git_commit",
     "data_sha256",
     "env_json",
-    "first_date",
-    "last_date",
 ]
+SPAN_COLUMNS = ["release_id", "first_date", "last_date"]
 OUTPUT_COLUMNS = ["date", *ENGINE_OUTPUT_FIELDS]
 SERIES_COLUMNS = [*OUTPUT_COLUMNS, "close"]
 WATCHLIST_COLUMNS = ["asset_id"]
@@ -49,18 +50,10 @@ CARD_COLUMNS = ["asset_id", "asset_name", "version", "date", "regime", "confiden
 
 
 def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
-    """Every release the viewer may see. Columns RELEASE_COLUMNS; first_date/last_date are
-    the release's first and last output dates (None when it has no outputs); env_json is
-    the release's environment as JSON text (parsed only where shown: 3,000 dicts cost more
-    to decode and cache than the rest of the list)."""
-    out = EngineOutputDaily
-    same_release = and_(
-        scope.clause(out.tenant_id),
-        out.tenant_id == EngineRelease.tenant_id,
-        out.release_id == EngineRelease.id,
-    )
-    first = select(func.min(out.date)).where(same_release).scalar_subquery()
-    last = select(func.max(out.date)).where(same_release).scalar_subquery()
+    """Every release the viewer may see, by tenant name, asset and version. Columns
+    RELEASE_COLUMNS; env_json is the release's environment as JSON text (parsed only where
+    shown: 3,000 dicts cost more to decode and cache than the rest of the list). Output
+    dates are not here: `release_spans` reads them for one tenant's releases."""
     stmt = (
         select(
             EngineRelease.tenant_id,
@@ -75,8 +68,6 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
             EngineRelease.git_commit,
             EngineRelease.data_sha256,
             cast(EngineRelease.env_json, Text).label("env_json"),
-            first.label("first_date"),
-            last.label("last_date"),
         )
         .join(Tenant, Tenant.id == EngineRelease.tenant_id)
         .join(Asset, Asset.id == EngineRelease.asset_id)
@@ -84,6 +75,27 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
         .order_by(Tenant.name, EngineRelease.asset_id, EngineRelease.version)
     )
     return frame(conn, stmt, RELEASE_COLUMNS)
+
+
+def release_spans(conn: Connection, *, scope: TenantScope, tenant_id: str) -> pd.DataFrame:
+    """First and last output date of each of `tenant_id`'s releases (None for a release
+    without outputs): two primary-key probes per release. Columns SPAN_COLUMNS."""
+    out = EngineOutputDaily
+    same_release = and_(
+        scope.clause(out.tenant_id),
+        out.tenant_id == EngineRelease.tenant_id,
+        out.release_id == EngineRelease.id,
+    )
+    first = select(func.min(out.date)).where(same_release).scalar_subquery()
+    last = select(func.max(out.date)).where(same_release).scalar_subquery()
+    stmt = (
+        select(
+            EngineRelease.id.label("release_id"), first.label("first_date"), last.label("last_date")
+        )
+        .where(scope.clause(EngineRelease.tenant_id), EngineRelease.tenant_id == tenant_id)
+        .order_by(EngineRelease.id)
+    )
+    return frame(conn, stmt, SPAN_COLUMNS)
 
 
 def regime_series(

@@ -31,6 +31,7 @@ __all__ = [
     "RegimeView",
     "assets_watchlist_first",
     "load_regime_view",
+    "tenant_releases",
     "visible_releases",
     "watchlist_cards",
 ]
@@ -68,8 +69,18 @@ class RegimeView:
 
 
 def visible_releases(scope: TenantScope) -> pd.DataFrame:
-    """Releases in the viewer's scope (regimes.RELEASE_COLUMNS)."""
+    """Releases in the viewer's scope, for the tenant and asset pickers
+    (regimes.RELEASE_COLUMNS, without output dates)."""
     return run_query(regimes.list_releases, scope=scope)
+
+
+def tenant_releases(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
+    """`tenant_id`'s releases (regimes.RELEASE_COLUMNS) with first_date and last_date, the
+    first and last output dates (None for a release without outputs)."""
+    releases = visible_releases(scope)
+    of_tenant = releases[releases["tenant_id"] == tenant_id]
+    spans = run_query(regimes.release_spans, scope=scope, tenant_id=tenant_id)
+    return of_tenant.merge(spans, on="release_id", how="left", validate="one_to_one")
 
 
 def assets_watchlist_first(

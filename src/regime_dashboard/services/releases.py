@@ -21,13 +21,14 @@ from ..metrics.release_diff import (
 from ..queries import market, regimes
 from ..reproducibility import bars_sha256
 from ..scope import TenantScope
-from .regimes import visible_releases
+from .regimes import tenant_releases, visible_releases
 
 __all__ = [
     "REPRO_COLUMNS",
     "ReleaseComparison",
     "compare_releases",
     "reproducibility",
+    "tenant_releases",
     "visible_releases",
 ]
 
@@ -132,8 +133,7 @@ def reproducibility(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
     then version. env is env_json as compact JSON; status is 'matches', 'changed since
     release' (stored data_sha256 differs: the inputs changed after the release), 'no stored
     hash' or 'no outputs'."""
-    releases = visible_releases(scope)
-    releases = releases[releases["tenant_id"].astype(str) == tenant_id]
+    releases = tenant_releases(scope, tenant_id=tenant_id)
     rows = []
     for release in (r for _, r in releases.iterrows()):
         count, digest = _rehash(scope, release)
