@@ -123,15 +123,16 @@ def _name(fn: QueryFn) -> str:
 
 
 def _params_key(params: dict[str, Any]) -> tuple:
-    """The parameters as a hashable key: values as they are, or, for a value that cannot be
-    hashed (a dict of stored metrics, a list), a digest of its content."""
+    """The parameters as a hashable key: each value with its type (1, 1.0 and True are
+    equal in Python but not the same parameter), or, for a value that cannot be hashed (a
+    dict of stored metrics, a list), a digest of its content."""
     items = []
     for name, value in sorted(params.items()):
         try:
             hash(value)
         except TypeError:
             value = ("content", memo.content_digest(value))
-        items.append((name, value))
+        items.append((name, type(value).__qualname__, value))
     return tuple(items)
 
 

@@ -6,7 +6,8 @@ mode since pandas 3) a shallow copy gives the same guarantee for a DataFrame: wr
 the copy copies the touched column first and never reaches the stored frame. So this cache
 keeps the objects themselves and returns `share(value)`: DataFrames and Series shallow-
 copied, containers and dataclasses rebuilt around shared values, arrays as read-only views,
-and the mutable cells of object columns (jsonb dicts and lists) deep-copied.
+the mutable cells of object columns (jsonb dicts and lists) deep-copied, and indexes other
+than a RangeIndex copied, so that each caller builds its own lookup table.
 A hit costs microseconds instead of an unpickle; a miss skips the pickle.
 
 Entries live `ttl_s` seconds and at most `max_entries` are kept (least recently used go
@@ -17,8 +18,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import datetime as dt
+import decimal
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
@@ -31,40 +35,90 @@ __all__ = ["SharedCache", "share"]
 R = TypeVar("R")
 
 
-def _holds_mutable_cells(column: pd.Series) -> bool:
-    if column.dtype != object:
-        return False
-    present = column.notna().to_numpy()
-    return bool(present.any()) and isinstance(column.iloc[int(present.argmax())], dict | list)
+# values nobody can change in place: handed out as they are
+_IMMUTABLE = (
+    str, bytes, int, float, complex, bool, type(None), frozenset, range,
+    dt.date, dt.time, dt.timedelta, decimal.Decimal, uuid.UUID, np.generic,
+)  # fmt: skip
+# what pandas infers for object columns that hold only such values (a C-level scan)
+_PLAIN_OBJECT_KINDS = {
+    "empty", "string", "bytes", "integer", "floating", "mixed-integer-float", "decimal",
+    "complex", "boolean", "date", "datetime", "datetime64", "time", "timedelta",
+    "timedelta64", "period",
+}  # fmt: skip
+
+
+def _unshared_cells(values: pd.Series) -> pd.Series:
+    """`values` shallow-copied; an object column holding dicts or lists (jsonb) gets its
+    cells deep-copied."""
+    plain = not pd.api.types.is_object_dtype(values.dtype)
+    if plain or pd.api.types.infer_dtype(values) in _PLAIN_OBJECT_KINDS:
+        shared = values.copy(deep=False)
+    else:
+        shared = values.map(copy.deepcopy)
+    shared.index = _own_labels(values.index)
+    return shared
+
+
+def _own_labels(index: pd.Index) -> pd.Index:
+    """An index whose lookup table is this caller's: pandas builds it lazily on the first
+    lookup, and two sessions filling one shared table at once is not known to be safe.
+    A RangeIndex has no table; other indexes hold labels (a few to thousands): cheap."""
+    return index if isinstance(index, pd.RangeIndex) else index.copy(deep=True)
 
 
 def _share_frame(frame: pd.DataFrame) -> pd.DataFrame:
     shared = frame.copy(deep=False)
-    for name in [c for c in shared.columns if _holds_mutable_cells(shared[c])]:
-        shared[name] = shared[name].map(copy.deepcopy)
+    shared.index = _own_labels(frame.index)
+    shared.columns = _own_labels(frame.columns)
+    for position, dtype in enumerate(shared.dtypes):
+        if pd.api.types.is_object_dtype(dtype):  # by position: column labels may repeat
+            shared.isetitem(position, _unshared_cells(shared.iloc[:, position]))
     return shared
 
 
+def _share_dataclass(value: Any) -> Any:
+    """A copy whose fields are shared views (no __init__ or __post_init__ runs again)."""
+    shared = copy.copy(value)
+    for item in dataclasses.fields(value):
+        object.__setattr__(shared, item.name, share(getattr(value, item.name)))
+    return shared
+
+
+def _share_container(value: dict | list | tuple) -> Any:
+    if isinstance(value, dict):
+        shared = copy.copy(value)  # keeps the type (OrderedDict, defaultdict, TypedDict)
+        for key, item in value.items():
+            shared[key] = share(item)
+        return shared
+    items = [share(item) for item in value]
+    if isinstance(value, list):
+        return items
+    return type(value)._make(items) if hasattr(value, "_fields") else type(value)(items)
+
+
 def share(value: R) -> R:
-    """A view of `value` that the caller may change freely without changing `value`."""
+    """A view of `value` that the caller may change freely without changing `value`:
+    frames and series shallow-copied (copy-on-write) with their dict and list cells
+    deep-copied, arrays read-only, dataclasses and containers rebuilt around shared
+    values, immutable values as they are, anything else deep-copied."""
+    if isinstance(value, _IMMUTABLE):
+        return value
     if isinstance(value, pd.DataFrame):
         return _share_frame(value)  # type: ignore[return-value]
-    if isinstance(value, pd.Series | pd.Index):
-        return value.copy(deep=False)  # type: ignore[return-value]
-    if isinstance(value, np.ndarray):
+    if isinstance(value, pd.Series):
+        return _unshared_cells(value)  # type: ignore[return-value]
+    if isinstance(value, pd.Index):
+        return _own_labels(value)  # type: ignore[return-value]
+    if isinstance(value, np.ndarray) and value.dtype != object:
         view = value.view()
         view.flags.writeable = False
         return view  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: share(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)  # type: ignore[type-var]
-    if isinstance(value, dict):
-        return type(value)((key, share(item)) for key, item in value.items())  # type: ignore[return-value]
-    if isinstance(value, list):
-        return [share(item) for item in value]  # type: ignore[return-value]
-    if isinstance(value, tuple) and not hasattr(value, "_fields"):
-        return tuple(share(item) for item in value)  # type: ignore[return-value]
-    return value  # immutable: str, numbers, dates, None, named tuples of those
+        return _share_dataclass(value)  # type: ignore[no-any-return]
+    if isinstance(value, dict | list | tuple):
+        return _share_container(value)  # type: ignore[no-any-return]
+    return copy.deepcopy(value)
 
 
 class SharedCache:
@@ -91,7 +145,13 @@ class SharedCache:
 
     def _store(self, key: Hashable, value: Any) -> None:
         with self._lock:
-            self._entries[key] = (time.monotonic(), value)
+            now = time.monotonic()
+            expired = [
+                k for k, (stored_at, _) in self._entries.items() if now - stored_at > self.ttl_s
+            ]
+            for stale in expired:  # keys of an older data version are never asked for again
+                del self._entries[stale]
+            self._entries[key] = (now, value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
@@ -106,15 +166,22 @@ class SharedCache:
         if found:
             return share(value)
         key_lock = self._key_lock(key)
-        with key_lock:
-            found, value = self._lookup(key)
-            if not found:
-                value = compute()
-                self._store(key, value)
-        with self._lock:
-            if self._computing.get(key) is key_lock and not key_lock.locked():
-                del self._computing[key]
+        try:
+            with key_lock:
+                found, value = self._lookup(key)
+                if not found:
+                    value = compute()
+                    self._store(key, value)
+        finally:  # also when compute() raised: no lock is left behind for a dead key
+            with self._lock:
+                if self._computing.get(key) is key_lock and not key_lock.locked():
+                    del self._computing[key]
         return share(value)
+
+    def computing(self) -> int:
+        """Keys being computed right now (0 when the cache is idle)."""
+        with self._lock:
+            return len(self._computing)
 
     def clear(self) -> None:
         with self._lock:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections import defaultdict, namedtuple
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -130,12 +131,99 @@ def test_concurrent_misses_of_one_key_compute_it_once() -> None:
     assert len({id(r) for r in results}) == 8  # each caller has its own copy
 
 
-def test_a_failed_computation_is_not_stored() -> None:
+def test_a_failed_computation_is_not_stored_and_leaves_no_lock_behind() -> None:
     cache = SharedCache(ttl_s=60, max_entries=10)
 
     def broken() -> int:
         raise RuntimeError("database unavailable")
 
-    with pytest.raises(RuntimeError):
-        cache.get("k", broken)
-    assert cache.get("k", lambda: 7) == 7
+    for key in ("a", "b", "c"):
+        with pytest.raises(RuntimeError):
+            cache.get(key, broken)
+    assert cache.computing() == 0
+    assert cache.get("a", lambda: 7) == 7
+
+
+def test_storing_drops_every_expired_entry() -> None:
+    cache = SharedCache(ttl_s=0.05, max_entries=100)
+    for version in range(5):  # keys of data versions that will never be asked for again
+        cache.get(("plans", version), _plans)
+    time.sleep(0.1)
+    cache.get(("plans", 5), _plans)
+    assert len(cache) == 1
+
+
+@dataclass
+class Built:
+    table: pd.DataFrame
+    rows: int = field(init=False)
+    built: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rows = len(self.table)
+        self.built.append("once")
+
+
+Pair = namedtuple("Pair", ["frame", "label"])
+
+
+class Opaque:
+    def __init__(self) -> None:
+        self.items = [1, 2]
+
+
+def test_other_shapes_of_results_are_protected_too() -> None:
+    cache = SharedCache(ttl_s=60, max_entries=10)
+    first = cache.get("built", lambda: Built(_plans()))
+    assert (first.rows, first.built) == (2, ["once"])  # __post_init__ not run again
+    first.built.append("changed")
+    _every_way_to_change(first.table)
+    again = cache.get("built", lambda: Built(_plans()))
+    assert again.built == ["once"]
+    pd.testing.assert_frame_equal(again.table, _plans())
+
+    counts = cache.get("counts", lambda: defaultdict(list, {"a": [1]}))
+    counts["a"].append(2)
+    counts["b"].append(3)
+    assert cache.get("counts", dict) == {"a": [1]}
+
+    pair = cache.get("pair", lambda: Pair(_plans(), "x"))
+    assert isinstance(pair, Pair)
+    _every_way_to_change(pair.frame)
+    pd.testing.assert_frame_equal(cache.get("pair", dict).frame, _plans())
+
+    opaque = cache.get("opaque", Opaque)
+    opaque.items.append(3)
+    assert cache.get("opaque", Opaque).items == [1, 2]
+
+
+def test_dict_cells_are_copied_wherever_they_are() -> None:
+    settings = pd.Series([None, 3, {"watchlist": True}], dtype=object)  # not first, mixed
+    cache = SharedCache(ttl_s=60, max_entries=10)
+    cache.get("series", lambda: settings.copy())[2]["watchlist"] = False
+    assert cache.get("series", dict)[2] == {"watchlist": True}
+    twice = pd.DataFrame([[{"a": 1}, {"b": 2}]], columns=["json", "json"])  # repeated label
+    got = cache.get("twice", lambda: twice.copy())
+    got.iloc[0, 1]["b"] = 99
+    assert cache.get("twice", dict).iloc[0, 1] == {"b": 2}
+
+
+def test_query_parameters_are_keyed_with_their_type() -> None:
+    from regime_dashboard.cache import _params_key
+
+    assert _params_key({"n": 1}) != _params_key({"n": True})
+    assert _params_key({"n": 1}) != _params_key({"n": 1.0})
+    assert _params_key({"b": 2, "a": 1}) == _params_key({"a": 1, "b": 2})
+    assert _params_key({"m": {"x": 1}}) == _params_key({"m": {"x": 1}})
+    assert _params_key({"m": {"x": 1}}) != _params_key({"m": {"x": 2}})
+
+
+def test_each_caller_gets_its_own_index_but_a_range_index_is_shared() -> None:
+    cache = SharedCache(ttl_s=60, max_entries=10)
+    by_run = pd.DataFrame({"sharpe": [0.5, 1.5, 2.5]}, index=pd.Index([10, 20, 30], name="run"))
+    first, second = (cache.get("runs", lambda: by_run.copy()) for _ in range(2))
+    assert first.index is not second.index  # each builds its own lookup table
+    assert first.index.equals(by_run.index) and first.index.name == "run"
+    assert second.loc[20, "sharpe"] == 1.5
+    plain = [cache.get("plain", _plans) for _ in range(2)]
+    assert isinstance(plain[0].index, pd.RangeIndex)
