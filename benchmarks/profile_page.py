@@ -45,7 +45,8 @@ def _print_top(stats: object, runs: int, count: int = 70) -> None:
 
 
 def main(argv: list[str]) -> None:
-    slug, runs = argv[0], int(argv[1]) if len(argv) > 1 else 10
+    positional = [a for a in argv if not a.startswith("--")]
+    slug, runs = positional[0], int(positional[1]) if len(positional) > 1 else 10
     if "--no-profile" in argv:
         times = _cold_renders(slug, runs)
     else:

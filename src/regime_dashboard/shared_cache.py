@@ -53,11 +53,8 @@ def _unshared_cells(values: pd.Series) -> pd.Series:
     cells deep-copied."""
     plain = not pd.api.types.is_object_dtype(values.dtype)
     if plain or pd.api.types.infer_dtype(values) in _PLAIN_OBJECT_KINDS:
-        shared = values.copy(deep=False)
-    else:
-        shared = values.map(copy.deepcopy)
-    shared.index = _own_labels(values.index)
-    return shared
+        return values.copy(deep=False)
+    return values.map(copy.deepcopy)
 
 
 def _own_labels(index: pd.Index) -> pd.Index:
@@ -107,7 +104,9 @@ def share(value: R) -> R:
     if isinstance(value, pd.DataFrame):
         return _share_frame(value)  # type: ignore[return-value]
     if isinstance(value, pd.Series):
-        return _unshared_cells(value)  # type: ignore[return-value]
+        series = _unshared_cells(value)
+        series.index = _own_labels(value.index)
+        return series  # type: ignore[return-value]
     if isinstance(value, pd.Index):
         return _own_labels(value)  # type: ignore[return-value]
     if isinstance(value, np.ndarray) and value.dtype != object:
