@@ -9,11 +9,13 @@ from sqlalchemy.exc import DBAPIError
 from regime_dashboard.auth.gate import CookieKeyError, signed_in_viewer
 from regime_dashboard.cache import pin_data_version
 from regime_dashboard.config import get_settings
+from regime_dashboard.heap import freeze_startup_heap
 from regime_dashboard.navigation import PAGES, PageSpec, pages_for
 from regime_dashboard.ui import show_database_error
 from regime_dashboard.viewer import Viewer
 
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
+freeze_startup_heap()  # once per process: full garbage collections skip the libraries
 
 
 def _page(spec: PageSpec) -> st.Page:
