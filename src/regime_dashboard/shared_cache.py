@@ -49,12 +49,13 @@ _PLAIN_OBJECT_KINDS = {
 
 
 def _unshared_cells(values: pd.Series) -> pd.Series:
-    """`values` shallow-copied; an object column holding dicts or lists (jsonb) gets its
-    cells deep-copied."""
+    """`values` shallow-copied; in an object column holding anything but plain values, each
+    cell is shared like a result of its own (jsonb dicts and lists rebuilt, immutable
+    values such as uuid.UUID kept)."""
     plain = not pd.api.types.is_object_dtype(values.dtype)
     if plain or pd.api.types.infer_dtype(values) in _PLAIN_OBJECT_KINDS:
         return values.copy(deep=False)
-    return values.map(copy.deepcopy)
+    return values.map(share)
 
 
 def _own_labels(index: pd.Index) -> pd.Index:

@@ -27,9 +27,9 @@ def frame(
 
     Rows are fetched in one call and become plain tuples: pandas builds a frame from
     100,000 SQLAlchemy Row objects some 10x slower than from the same rows as tuples, and
-    iterating the result fetches row by row (a third slower for 20,000 rows). uuid.UUID
-    objects pickle three times slower than text, and every cached frame is pickled once and
-    unpickled on each cache hit (docs/performance.md)."""
+    iterating the result fetches row by row (a third slower for 20,000 rows). Ids as text
+    compare with the string ids pages pass around, and a text column is one the shared
+    cache hands out without looking at its cells (`shared_cache.share`)."""
     result = conn.execute(stmt, params or {})
     uuid_columns = _uuid_columns(result)
     rows = [tuple(row) for row in result.all()]
