@@ -18,7 +18,7 @@ from regime_dashboard.navigation import PageSpec
 
 from .capture import capture_sql, replay_ms
 
-__all__ = ["PageResult", "measure_page", "new_session"]
+__all__ = ["PageResult", "measure_page", "new_session", "open_page"]
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "admin@demo.local"
@@ -41,6 +41,14 @@ def new_session(email: str = ADMIN) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["authentication_status"] = True
     at.session_state["username"] = email
+    return at
+
+
+def open_page(spec: PageSpec) -> AppTest:
+    """A signed-in session that has run the home page and switched to `spec` (not yet run)."""
+    at = new_session()
+    at.run()
+    at.switch_page(spec.path)
     return at
 
 
@@ -76,9 +84,7 @@ def max_points(at: AppTest) -> int:
 
 def measure_page(spec: PageSpec, engine: Engine, runs: int) -> PageResult:
     """Median cold (data cache cleared) and warm renders, and the SQL floor of a cold render."""
-    at = new_session()
-    at.run()
-    at.switch_page(spec.path)
+    at = open_page(spec)
     cold, warm, floors = [], [], []
     for _ in range(runs):
         cache.clear()

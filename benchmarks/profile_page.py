@@ -16,14 +16,11 @@ import time
 from regime_dashboard import cache
 from regime_dashboard.navigation import PAGES
 
-from .harness import new_session
+from .harness import open_page
 
 
 def _cold_renders(slug: str, runs: int) -> list[float]:
-    spec = next(p for p in PAGES if p.slug == slug)
-    at = new_session()
-    at.run()
-    at.switch_page(spec.path)
+    at = open_page(next(p for p in PAGES if p.slug == slug))
     at.run()
     times = []
     for _ in range(runs):
