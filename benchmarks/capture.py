@@ -48,6 +48,7 @@ def replay_each(engine: Engine, statements: list[tuple[str, Any]]) -> list[tuple
     timed = []
     with engine.connect() as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None
         with raw.cursor() as cursor:
             for statement, parameters in statements:
                 started = time.perf_counter()

@@ -29,6 +29,7 @@ import psutil
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.typing import Subprotocol
 
 from regime_dashboard.auth.gate import COOKIE_NAME, DEMO_COOKIE_KEY
 
@@ -149,7 +150,7 @@ async def _viewer(
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     async with websockets.connect(
         url,
-        subprotocols=["streamlit"],
+        subprotocols=[Subprotocol("streamlit")],
         additional_headers={"Cookie": cookie},
         max_size=None,
         open_timeout=30,

@@ -40,7 +40,9 @@ def _explain_slowest(engine: Engine, results: list[PageResult], count: int = 3) 
     slowest = sorted(timed, key=lambda t: t[0], reverse=True)[:count]
     blocks = []
     with engine.connect() as conn:
-        cursor = conn.connection.driver_connection.cursor()
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cursor = raw.cursor()
         for ms, statement, params in slowest:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -53,7 +55,8 @@ def _explain_slowest(engine: Engine, results: list[PageResult], count: int = 3) 
 def _row_counts(engine: Engine) -> dict[str, int]:
     tables = ("price_bars", "tenants", "usage_events", "orders", "engine_outputs_daily")
     with engine.connect() as conn:
-        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}  # noqa: S608
+        counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}  # noqa: S608
+    return {t: int(n or 0) for t, n in counts.items()}
 
 
 def run_benchmark(

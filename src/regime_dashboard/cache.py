@@ -32,7 +32,7 @@ from .shared_cache import SharedCache
 from .viewer import Viewer
 
 __all__ = [
-    "CACHE_TTL_SECONDS",
+    "cache_ttl_seconds",
     "clear",
     "data_version",
     "database_description",
@@ -44,12 +44,18 @@ __all__ = [
     "run_query",
 ]
 
-CACHE_TTL_SECONDS = 60
 QueryFn = Callable[..., pd.DataFrame]
 _ENGINES: list[Engine] = []
 _PINNED_VERSION = "_data_version_of_this_run"
-_QUERIES = SharedCache(ttl_s=CACHE_TTL_SECONDS, max_entries=2000)
-_DERIVED_RESULTS = SharedCache(ttl_s=CACHE_TTL_SECONDS, max_entries=500)
+
+
+def cache_ttl_seconds() -> float:
+    """How long a cached result lives: the `CACHE_TTL_SECONDS` setting, read per lookup."""
+    return float(get_settings().cache_ttl_seconds)
+
+
+_QUERIES = SharedCache(ttl_s=cache_ttl_seconds, max_entries=2000)
+_DERIVED_RESULTS = SharedCache(ttl_s=cache_ttl_seconds, max_entries=500)
 
 
 @st.cache_resource(show_spinner=False)

@@ -92,7 +92,9 @@ def _share_container(value: dict | list | tuple) -> Any:
     items = [share(item) for item in value]
     if isinstance(value, list):
         return items
-    return type(value)._make(items) if hasattr(value, "_fields") else type(value)(items)
+    if hasattr(value, "_fields"):  # a namedtuple
+        return type(value)._make(items)  # type: ignore[attr-defined]
+    return type(value)(items)
 
 
 def share(value: R) -> R:
@@ -122,14 +124,22 @@ def share(value: R) -> R:
 
 
 class SharedCache:
-    """Results of `compute()` by key, for `ttl_s` seconds, at most `max_entries` of them."""
+    """Results of `compute()` by key, for `ttl_s` seconds, at most `max_entries` of them.
 
-    def __init__(self, *, ttl_s: float, max_entries: int) -> None:
-        self.ttl_s = ttl_s
+    `ttl_s` is a number of seconds, or a function giving it, read on every lookup (the
+    dashboard's caches take it from the `CACHE_TTL_SECONDS` setting)."""
+
+    def __init__(self, *, ttl_s: float | Callable[[], float], max_entries: int) -> None:
+        self._ttl_s = ttl_s
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._computing: dict[Hashable, threading.Lock] = {}
+
+    @property
+    def ttl_s(self) -> float:
+        """How many seconds an entry lives."""
+        return float(self._ttl_s() if callable(self._ttl_s) else self._ttl_s)
 
     def _lookup(self, key: Hashable) -> tuple[bool, Any]:
         with self._lock:
@@ -145,10 +155,8 @@ class SharedCache:
 
     def _store(self, key: Hashable, value: Any) -> None:
         with self._lock:
-            now = time.monotonic()
-            expired = [
-                k for k, (stored_at, _) in self._entries.items() if now - stored_at > self.ttl_s
-            ]
+            now, ttl_s = time.monotonic(), self.ttl_s
+            expired = [k for k, (stored_at, _) in self._entries.items() if now - stored_at > ttl_s]
             for stale in expired:  # keys of an older data version are never asked for again
                 del self._entries[stale]
             self._entries[key] = (now, value)

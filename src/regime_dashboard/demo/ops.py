@@ -82,7 +82,7 @@ def runs_frame(
             "queued_at": queued,
             "started_at": started,
             "finished_at": finished,
-            "error": np.where(status == "failed", rng.choice(_ERRORS, n), None),
+            "error": np.where(status == "failed", rng.choice(_ERRORS, n), None),  # type: ignore[call-overload]
             "tokens_input": tok_in,
             "tokens_output": tok_out,
             "compute_seconds": compute,

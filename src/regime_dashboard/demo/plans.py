@@ -40,7 +40,7 @@ _FEATURES = {
         "support": "priority",
     },
 }
-_LIMITS = {
+_LIMITS: dict[str, dict[str, int | None]] = {
     "free": {"api_calls": 1_000, "backtests": 5, "tokens": 50_000, "seats": 1},
     "starter": {"api_calls": 20_000, "backtests": 50, "tokens": 1_000_000, "seats": 3},
     "pro": {"api_calls": 100_000, "backtests": 300, "tokens": 5_000_000, "seats": 10},

@@ -74,7 +74,10 @@ def research_frames(
     """Frames for strategies, strategy_versions, backtest_runs, backtest_equity_daily,
     paper_trade_runs. `owners` maps tenant id to the user who owns its strategies."""
     strategies = _strategies(rng, tenants, owners, per_tenant, now)
-    versions, runs, equity_frames, papers = [], [], [], []
+    versions: list[dict] = []
+    runs: list[dict] = []
+    equity_frames: list[pd.DataFrame] = []
+    papers: list[dict] = []
     for strategy in strategies:
         for number in range(1, int(rng.integers(1, 4)) + 1):
             version = {

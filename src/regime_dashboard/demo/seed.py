@@ -57,9 +57,10 @@ class SeedSummary:
 def _existing_rows(conn: psycopg.Connection) -> dict[str, int]:
     counts = {}
     for table in ("tenants", "price_bars", "plans", "users"):
-        counts[table] = conn.execute(
+        row = conn.execute(
             f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1000) t"  # noqa: S608 - constant names
-        ).fetchone()[0]
+        ).fetchone()
+        counts[table] = row[0] if row else 0
     return {k: v for k, v in counts.items() if v}
 
 

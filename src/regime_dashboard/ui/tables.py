@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from ..exports import csv_bytes
+
 __all__ = [
     "csv_download",
     "format_seconds",
@@ -22,11 +24,12 @@ __all__ = [
 
 def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV") -> None:
     """A button that downloads `frame` as CSV. The file is written only when the button is
-    pressed (deferred data), not on every rerun, and pressing it does not rerun the page."""
+    pressed (deferred data), not on every rerun, and pressing it does not rerun the page.
+    Text a spreadsheet would run as a formula is neutralised (`exports.csv_bytes`)."""
     name = (file_name if file_name.endswith(".csv") else f"{file_name}.csv").replace(" ", "_")
     st.download_button(
         label,
-        lambda: frame.to_csv(index=False).encode(),
+        lambda: csv_bytes(frame),
         file_name=name,
         mime="text/csv",
         key=f"csv_{name}",

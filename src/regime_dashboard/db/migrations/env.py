@@ -18,7 +18,7 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = create_engine(
-        normalise_url(config.get_main_option("sqlalchemy.url")), poolclass=pool.NullPool
+        normalise_url(config.get_main_option("sqlalchemy.url") or ""), poolclass=pool.NullPool
     )
     with engine.connect() as conn:
         _run(conn)
