@@ -4,14 +4,13 @@ from their roles, runs the chosen page. Page files live in views/, not pages/ (R
 from __future__ import annotations
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError
 
 from regime_dashboard.auth.gate import CookieKeyError, signed_in_viewer
 from regime_dashboard.cache import pin_data_version
 from regime_dashboard.config import get_settings
 from regime_dashboard.heap import freeze_startup_heap
 from regime_dashboard.navigation import PAGES, PageSpec, pages_for
-from regime_dashboard.ui import show_database_error
+from regime_dashboard.ui.errors import DATABASE_ERRORS, show_database_error
 from regime_dashboard.viewer import Viewer
 
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
@@ -57,8 +56,11 @@ try:
 except CookieKeyError as exc:
     st.error(str(exc), icon="🔑")
     st.stop()
-except DBAPIError as exc:
+except DATABASE_ERRORS as exc:
     show_database_error(exc)
+    # Pages registered (hidden, none run) as while signed out: the page asked for stays
+    # the session's page, so Retry returns to it rather than to Home.
+    st.navigation([_page(spec) for spec in PAGES], position="hidden")
     st.stop()
 if viewer is None:
     # Register every page, hidden and never run, so that the requested URL (a shared link)
@@ -69,5 +71,5 @@ if viewer is None:
 page = navigate(viewer)
 try:
     page.run()
-except DBAPIError as exc:
+except DATABASE_ERRORS as exc:
     show_database_error(exc)

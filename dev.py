@@ -19,6 +19,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 import venv
 import zipfile
@@ -47,6 +48,7 @@ def _uv() -> str | None:
 
 def _uv_from_pypi(target: Path) -> str | None:
     """Python without pip (Debian's bare python3): take uv's wheel from PyPI directly."""
+    say("downloading uv from PyPI")
     machine = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
     arch = machine.get(platform.machine().lower())
     if arch is None or sys.platform != "linux":
@@ -77,11 +79,20 @@ def _python() -> Path:
     return VENV / "bin" / "python"
 
 
+def say(message: str) -> None:
+    """One progress line on stderr, shown at once (the first setup runs for a while)."""
+    print(f"dev.py: {message}", file=sys.stderr, flush=True)
+
+
 def setup() -> None:
     """Create .venv and install the project with its test extras, when pyproject changed."""
     if STAMP.exists() and STAMP.read_text() == _fingerprint() and _python().exists():
         return
+    started = time.monotonic()
+    say(f"setting up {VENV} (the first time this takes a minute or two)")
+    say("looking for uv (taken from PyPI when it is not installed)")
     uv = _uv()
+    say(f"installing the project and its dependencies with {'uv' if uv else 'pip'}")
     if uv:
         subprocess.run(
             [uv, "venv", "--quiet", "--allow-existing", "--python", sys.executable, str(VENV)],
@@ -93,6 +104,7 @@ def setup() -> None:
         install = [str(_python()), "-m", "pip", "install", "--quiet"]
     subprocess.run([*install, "-e", f"{ROOT}[test]"], check=True)
     STAMP.write_text(_fingerprint())
+    say(f"{VENV} is ready ({time.monotonic() - started:.0f} s)")
 
 
 def main(argv: list[str]) -> int:

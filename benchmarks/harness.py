@@ -18,7 +18,7 @@ from regime_dashboard.navigation import PageSpec
 
 from .capture import capture_sql, replay_ms
 
-__all__ = ["PageResult", "measure_page", "new_session", "open_page"]
+__all__ = ["PageError", "PageResult", "first_render", "measure_page", "new_session", "open_page"]
 
 ROOT = Path(__file__).resolve().parents[1]
 ADMIN = "admin@demo.local"
@@ -44,11 +44,29 @@ def new_session(email: str = ADMIN) -> AppTest:
     return at
 
 
+class PageError(RuntimeError):
+    """A page rendered an error: its timings would measure the error box, not the page."""
+
+
 def open_page(spec: PageSpec) -> AppTest:
     """A signed-in session that has run the home page and switched to `spec` (not yet run)."""
     at = new_session()
     at.run()
     at.switch_page(spec.path)
+    return at
+
+
+def page_errors(at: AppTest) -> list[str]:
+    """The exceptions and error boxes of the last run, one line each."""
+    return [str(e.value).splitlines()[0] for e in (*at.exception, *at.error) if str(e.value)]
+
+
+def first_render(spec: PageSpec) -> AppTest:
+    """`open_page` run once; PageError with the page's own message when it shows an error."""
+    at = open_page(spec)
+    at.run()
+    if errors := page_errors(at):
+        raise PageError(f"{spec.slug} renders an error: {errors[0]}")
     return at
 
 
@@ -83,8 +101,9 @@ def max_points(at: AppTest) -> int:
 
 
 def measure_page(spec: PageSpec, engine: Engine, runs: int) -> PageResult:
-    """Median cold (data cache cleared) and warm renders, and the SQL floor of a cold render."""
-    at = open_page(spec)
+    """Median cold (data cache cleared) and warm renders, and the SQL floor of a cold render.
+    Raises PageError at once when the page cannot render."""
+    at = first_render(spec)
     cold, warm, floors = [], [], []
     for _ in range(runs):
         cache.clear()

@@ -24,7 +24,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jwt
 import psutil
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -32,6 +31,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.typing import Subprotocol
 
 from regime_dashboard.auth.gate import COOKIE_NAME, DEMO_COOKIE_KEY
+from regime_dashboard.auth.tokens import issue_token, new_claims
 
 __all__ = ["ServerLoad", "run_server_load", "streamlit_server"]
 
@@ -107,11 +107,10 @@ def streamlit_server(
                 process.kill()
 
 
-def session_cookie(email: str, key: str = DEMO_COOKIE_KEY) -> str:
-    """The sign-in cookie the app sets after a password sign-in (streamlit-authenticator's
-    JWT: username and expiry), for a demo-mode server."""
-    token = jwt.encode({"username": email, "exp_date": time.time() + 3600}, key, algorithm="HS256")
-    return f"{COOKIE_NAME}={token}"
+def session_cookie(email: str, key: str = DEMO_COOKIE_KEY, epoch: int = 0) -> str:
+    """The sign-in cookie the app sets after a password sign-in (auth/tokens.py: email,
+    session epoch, issue and expiry), for a demo-mode server; seeded accounts have epoch 0."""
+    return f"{COOKIE_NAME}={issue_token(new_claims(email, epoch), key)}"
 
 
 def _rerun(page: str) -> bytes:
@@ -233,7 +232,7 @@ def run_server_load(
     `visits` random pages each, all at once ("caches empty"); visit every page on every
     server; then the same load again ("caches filled"). Each result carries the largest
     server's RSS, read at the end."""
-    cookie = session_cookie(email)
+    cookie = session_cookie(email, os.environ.get("COOKIE_KEY") or DEMO_COOKIE_KEY)
     with ExitStack() as stack:
         servers = [
             stack.enter_context(streamlit_server({"DEMO_MODE": "true", **(env or {})}))

@@ -13,7 +13,7 @@ from regime_dashboard.metrics.downsample import MAX_POINTS_PER_TRACE
 from .harness import PageResult
 from .load import ServerLoad
 
-__all__ = ["write_report"]
+__all__ = ["machine_description", "replace_section", "write_report"]
 
 WARM_TARGET_MS = 150
 COLD_ALLOWANCE_MS = 300  # cold target: 2 x the SQL floor + this
@@ -31,6 +31,11 @@ def _reference_loop_s() -> float:
             total += i
         best = min(best, time.perf_counter() - started)
     return best
+
+
+def machine_description() -> str:
+    """Cores, memory, platform and the reference loop's time, in one line."""
+    return _machine()
 
 
 def _machine() -> str:
@@ -131,3 +136,19 @@ def write_report(
         plans,
     ]
     path.write_text("\n".join(lines) + "\n")
+
+
+def replace_section(path: Path, section: list[str]) -> None:
+    """Put `section` (its first line a "## " heading) into the report at `path` in place of
+    the section of that heading, or at the end: one step can be rerun alone."""
+    heading = section[0]
+    lines = path.read_text().splitlines() if path.exists() else ["# Benchmarks", ""]
+    if heading in lines:
+        start = lines.index(heading)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines[start:end] = section
+    else:
+        lines += ["", *section] if lines and lines[-1] else section
+    path.write_text("\n".join(lines).rstrip("\n") + "\n")

@@ -14,9 +14,10 @@ from regime_dashboard.navigation import PAGES
 
 from .capture import replay_each
 from .harness import PageResult, measure_page
+from .imports import import_section, measure_imports
 from .load import run_server_load
 from .naive import NAIVE
-from .report import write_report
+from .report import replace_section, write_report
 
 __all__ = ["run_benchmark"]
 
@@ -82,3 +83,5 @@ def run_benchmark(
         print(f"  {loads[-2]}\n  {loads[-1]}", flush=True)
     plans = _explain_slowest(engine, results)
     write_report(output, scale, _row_counts(engine), results, loads, plans, runs)
+    print("import throughput (scratch database) ...", flush=True)
+    replace_section(output, import_section(measure_imports(url)))

@@ -7,10 +7,16 @@ import streamlit as st
 from regime_dashboard.admin import PlanCreate, PlanUpdate, create_plan, list_plans, update_plan
 from regime_dashboard.admin import plan_impact as impact_of
 from regime_dashboard.admin.models import errors_of
-from regime_dashboard.admin.plan_forms import impact_panel, plan_form, plans_table, retire_panel
+from regime_dashboard.admin.plan_forms import (
+    impact_panel,
+    nothing_changed,
+    plan_form,
+    plans_table,
+    retire_panel,
+)
 from regime_dashboard.admin.widgets import csv_button, pinned, saved, show_flash, stale_notice
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import pick_param
+from regime_dashboard.ui import pick, pick_next, plain
 
 viewer = page_viewer("admin")
 st.title("Plans")
@@ -31,23 +37,24 @@ st.dataframe(
 csv_button(table, "plans")
 
 NEW = "new"
-options = [*plans["id"], NEW]
-choice = st.selectbox(
-    "Plan to edit",
-    options,
-    index=pick_param("plan", options),
-    format_func=lambda p: "➕ Create a new plan" if p == NEW else p,
-)
-st.query_params.update({"plan": choice})
+names = {str(p): f"{n} ({p})" for p, n in zip(plans["id"], plans["name"], strict=True)}
+options = {**names, NEW: "➕ Create a new plan"}
+choice = pick(st, "Plan to edit", options, key="plan", default=None, what="plan", edit=True)
+if choice is None:
+    st.info("Choose a plan to edit, or ➕ Create a new plan.")
+    st.stop()
 fresh = None if choice == NEW else plans[plans["id"] == choice].iloc[0].to_dict()
 plan = None if fresh is None else pinned(f"plan:{choice}", fresh)  # the version edits start from
 if plan is not None and fresh is not None:
     stale_notice(f"plan:{choice}", plan["version"], fresh["version"], "plan")
 
-st.subheader("New plan" if plan is None else f"Edit {plan['name']} (version {plan['version']})")
-raw, slots, price_errors = plan_form(plan)
-errors = {**errors_of(PlanCreate if plan is None else PlanUpdate, raw), **price_errors}
+st.subheader(
+    "New plan" if plan is None else f"Edit {plain(plan['name'])} (version {plan['version']})"
+)
+raw, slots = plan_form(plan)
+errors = errors_of(PlanCreate if plan is None else PlanUpdate, raw)
 slots.show(errors)
+unchanged = plan is not None and nothing_changed(plan, raw)
 
 policy = None
 if plan is not None and not errors:
@@ -56,7 +63,7 @@ if plan is not None and not errors:
     slots.add("price_policy")
 
 label = "Create plan" if plan is None else "Save changes"
-if st.button(label, type="primary", disabled=bool(errors), key="save-plan"):
+if st.button(label, type="primary", disabled=bool(errors) or unchanged, key="save-plan"):
     if plan is None:
         done = slots.run(create_plan, viewer=viewer, plan=raw)
     else:
@@ -69,15 +76,17 @@ if st.button(label, type="primary", disabled=bool(errors), key="save-plan"):
             price_policy=policy,
         )
     if done is not None:
-        st.query_params.update({"plan": done.key["id"]})
-        saved(f"Saved plan {done.key['id']} (version {done.version}).")
+        pick_next("plan", str(done.key["id"]))
+        saved(f"Saved plan {plain(done.key['id'])} (version {done.version}).")
 if errors:
     st.caption("Fix the fields marked above to save.")
+elif unchanged:
+    st.caption("Nothing to save yet: no field differs from the saved plan.")
 
 if plan is not None and fresh is not None:
     changed = retire_panel(viewer, {**plan, "live_subscriptions": fresh["live_subscriptions"]})
     if changed is not None and changed.row is not None:
-        saved(f"Plan {choice} {'offered again' if changed.row['is_active'] else 'retired'}.")
+        saved(f"Plan {plain(choice)} {'offered again' if changed.row['is_active'] else 'retired'}.")
 
 with st.expander("What these numbers mean"):
     st.markdown(

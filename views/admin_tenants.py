@@ -14,7 +14,9 @@ from regime_dashboard.admin.tenant_forms import (
 )
 from regime_dashboard.admin.widgets import csv_button, pinned, saved, show_flash, stale_notice
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import pick_param
+from regime_dashboard.ui import pick, plain, section
+
+PARTS = ("Name & settings", "Plan", "Quota overrides", "Members")
 
 viewer = page_viewer("admin")
 st.title("Tenants")
@@ -37,32 +39,30 @@ overview = tenants.drop(columns=["tenant_id", "settings_json", "updated_at"]).re
 st.dataframe(overview, hide_index=True)
 csv_button(overview, "tenants")
 
-names = list(tenants["name"])
-name = st.selectbox("Tenant to edit", names, index=pick_param("tenant", names))
-st.query_params.update({"tenant": name})
-tenant = tenants[tenants["name"] == name].iloc[0].to_dict()
-tenant_id = str(tenant["tenant_id"])
+names = dict(zip(tenants["tenant_id"].astype(str), tenants["name"], strict=True))
+tenant_id = pick(st, "Tenant to edit", names, key="tenant", default=None, what="tenant", edit=True)
+if tenant_id is None:
+    st.info("Choose a tenant to edit.")
+    st.stop()
+tenant = tenants[tenants["tenant_id"].astype(str) == tenant_id].iloc[0].to_dict()
+name = str(tenant["name"])
 with st.spinner("Loading the tenant…"):
     detail = tenant_detail(viewer=viewer, tenant_id=tenant_id)
 now = loaded_state(tenant, detail)
 loaded = pinned(f"tenant:{tenant_id}", now)  # the versions every edit below starts from
 stale_notice(f"tenant:{tenant_id}", loaded, now, "tenant")
 
-names_tab, plan_tab, quota_tab, members_tab = st.tabs(
-    ["Name & settings", "Plan", "Quota overrides", "Members"]
-)
-with names_tab:
+part = section("Part of the tenant", PARTS, key="section")
+if part == PARTS[0]:
     done = name_section(viewer, loaded.tenant)
-with plan_tab:
-    done = plan_section(viewer, tenant_id, loaded.subscription, list_plans(viewer=viewer)) or done
-with quota_tab:
-    done = quota_section(viewer, tenant_id, detail, loaded.overrides) or done
-with members_tab:
-    done = members_section(viewer, tenant_id, detail, loaded.members) or done
+elif part == PARTS[1]:
+    done = plan_section(viewer, tenant_id, loaded.subscription, list_plans(viewer=viewer))
+elif part == PARTS[2]:
+    done = quota_section(viewer, tenant_id, detail, loaded.overrides)
+else:
+    done = members_section(viewer, tenant_id, detail, loaded.members)
 if done is not None:
-    if done.table == "tenants" and done.row is not None:
-        st.query_params.update({"tenant": done.row["name"]})
-    saved(f"Saved {done.table.replace('_', ' ')} of {name}.")
+    saved(f"Saved {done.table.replace('_', ' ')} of {plain(name)}.")
 
 with st.expander("What these numbers mean"):
     st.markdown(

@@ -11,10 +11,11 @@ from regime_dashboard.admin import (
     change_diff,
     list_changes,
     revert_change,
+    revert_note,
 )
 from regime_dashboard.admin.widgets import csv_button, flash, show_flash, show_refusal
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import pick_param
+from regime_dashboard.ui import pick, plain
 
 viewer = page_viewer("admin")
 st.title("Audit")
@@ -27,11 +28,8 @@ ALL = "(all)"
 def _filter(column: st.delta_generator.DeltaGenerator, label: str, kind: str) -> str:
     """A filter selectbox kept in the URL (by label); returns the value ('' for all)."""
     picked = options[options["kind"] == kind]
-    by_label = dict(zip(picked["label"], picked["value"], strict=True))
-    labels = [ALL, *by_label]
-    choice = column.selectbox(label, labels, index=pick_param(kind, labels))
-    st.query_params[kind] = choice
-    return by_label.get(choice, "")
+    labels = {"": ALL, **dict(zip(picked["value"].astype(str), picked["label"], strict=True))}
+    return pick(column, label, labels, key=kind, what=label.lower())
 
 
 left, middle, right = st.columns(3)
@@ -68,14 +66,14 @@ st.caption(f"The latest {len(changes):,} change(s), newest first (at most 500)."
 picked = st.selectbox("Change to inspect", list(changes["id"]), key="inspect")
 entry = changes[changes["id"] == picked].iloc[0].to_dict()
 st.markdown(
-    f"**Change {picked}**: {entry['action']} of {entry['table_name']} ({entry['row']}) "
-    f"by {entry['actor_email']} at {entry['occurred_at']:%Y-%m-%d %H:%M:%S} UTC"
+    f"**Change {picked}**: {entry['action']} of {entry['table_name']} ({plain(entry['row'])}) "
+    f"by {plain(entry['actor_email'])} at {entry['occurred_at']:%Y-%m-%d %H:%M:%S} UTC"
 )
 diff = change_diff(entry)
 st.dataframe(diff.rename(columns=str.title), hide_index=True)
 csv_button(diff, f"change {picked}")
-if entry["reverted_by"] is not None:
-    st.caption(f"Reverted by change {entry['reverted_by']}.")
+if note := revert_note(entry):
+    st.caption(note)
 
 if st.button("Revert this change", key="revert"):
     try:

@@ -10,25 +10,18 @@ from regime_dashboard.charts import backtests as charts
 from regime_dashboard.scope import TenantScope
 from regime_dashboard.services import backtests as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import csv_download, pick_param
+from regime_dashboard.ui import BIND, csv_download, pick, section
 
 DOLLARS = st.column_config.NumberColumn("Equity ($)", format="dollar")
 SECONDS = st.column_config.NumberColumn("Duration (s)", format="%.0f")
 AGREES = st.column_config.CheckboxColumn("Agrees")
 
 
+SECTIONS = ("Runs", "Tearsheet", "Compare", "Paper trading")
+
+
 def _multi(column: st.delta_generator.DeltaGenerator, label: str, key: str, options: list) -> list:
-    chosen = [v for v in st.query_params.get_all(key) if v in options]
-    return column.multiselect(label, options, default=chosen, placeholder="All", key=key)
-
-
-def _sync_url(params: dict[str, str | list[str]]) -> None:
-    """Write the filters to the URL; empty ones (and a run no longer shown) are removed."""
-    for key in ("tenant", "strategy", "status", "run", "compare"):
-        if params.get(key):
-            st.query_params[key] = params[key]
-        else:
-            st.query_params.pop(key, None)
+    return column.multiselect(label, options, placeholder="All", key=key, bind=BIND)
 
 
 def _metrics(table: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -81,41 +74,34 @@ runs = (
     if filtered
     else everything
 )
-params: dict[str, str | list[str]] = {"tenant": tenants, "strategy": strategies, "status": statuses}
 with_equity = runs[runs["equity_days"] > 0]
 labels = dict(zip(with_equity.index, with_equity["label"], strict=True))
 ids = list(labels)
-tab_runs, tab_sheet, tab_compare, tab_paper = st.tabs(
-    ["Runs", "Tearsheet", "Compare", "Paper trading"]
-)
+shown = section("Section", SECTIONS, key="tab")
 
-with tab_runs:
+if shown == "Runs":
     st.caption(f"{len(runs):,} of {len(everything):,} runs")
     table = runs[list(svc.RUN_TABLE)]
     st.dataframe(table, hide_index=True, column_config={**svc.RUN_TABLE, "duration_s": SECONDS})
     csv_download(table.rename(columns=svc.RUN_TABLE), "backtest_runs")
 
-with tab_sheet:
+elif shown == "Tearsheet":
     if not ids:
         st.info("No finished run with an equity series matches the filters: widen them.")
     else:
-        run_id = st.selectbox(
-            "Run", ids, index=pick_param("run", ids), format_func=labels.get, key="run"
-        )
-        params["run"] = run_id
+        run_id = pick(st, "Run", labels, key="run", what="run")
         _tearsheet(viewer.scope, with_equity.loc[run_id], labels[run_id])
 
-with tab_compare:
-    chosen = [v for v in st.query_params.get_all("compare") if v in ids] or ids[:2]
+elif shown == "Compare":
     picked = st.multiselect(
         "Runs to compare (up to four)",
         ids,
-        default=chosen[: svc.MAX_COMPARED],
-        format_func=labels.get,
+        default=ids[:2],
+        format_func=lambda i: labels.get(i, str(i)),
         max_selections=svc.MAX_COMPARED,
         key="compare",
+        bind=BIND,
     )
-    params["compare"] = picked
     if picked:
         comparison = svc.compare_runs(viewer.scope, runs=svc.compared_runs(with_equity.loc[picked]))
         _metrics(comparison.metrics, [labels[i] for i in picked], "compared_runs")
@@ -127,7 +113,7 @@ with tab_compare:
     else:
         st.info("Pick up to four runs to compare.")
 
-with tab_paper:
+else:
     paper = svc.paper_runs(viewer.scope)
     paper = paper[paper["tenant_name"].isin(tenants)] if tenants else paper
     table = paper[list(svc.PAPER_TABLE)]
@@ -135,7 +121,6 @@ with tab_paper:
         table, hide_index=True, column_config={**svc.PAPER_TABLE, "snapshot_equity": DOLLARS}
     )
     csv_download(table.rename(columns=svc.PAPER_TABLE), "paper_trade_runs")
-_sync_url(params)
 
 with st.expander("What these numbers mean"):
     st.markdown(

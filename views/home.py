@@ -1,4 +1,4 @@
-"""Home: who you are, what you can open, which database this is."""
+"""Home: who you are, what you can open, which database this is (its address: admins only)."""
 
 from __future__ import annotations
 
@@ -23,4 +23,4 @@ st.write(
     "Use the pages in the sidebar. Every page keeps its filters in the address bar, so a "
     "view can be shared as a link."
 )
-st.caption(database_line())
+st.caption(database_line(viewer))

@@ -11,7 +11,7 @@ import streamlit as st
 from regime_dashboard.charts.portfolio import confidence_outcome_figure, equity_pnl_figure
 from regime_dashboard.services import portfolio as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param, table_with_download
+from regime_dashboard.ui import BIND, date_range, labels_of, pick, plain, table_with_download
 
 MONEY = st.column_config.NumberColumn(format="dollar")
 PCT = st.column_config.NumberColumn(format="percent")
@@ -37,41 +37,18 @@ if portfolios.empty:
     st.stop()
 
 cols = st.columns(3)
-tenants = sorted(portfolios["tenant_name"].unique())
-tenant = cols[0].selectbox("Tenant", tenants, index=pick_param("tenant", tenants), key="tenant")
-of_tenant = portfolios[portfolios["tenant_name"] == tenant]
+tenants = labels_of(portfolios, "tenant_id", "tenant_name")
+tenant_id = pick(cols[0], "Tenant", tenants, key="tenant", what="tenant")
+of_tenant = portfolios[portfolios["tenant_id"].astype(str) == tenant_id]
 names = dict(zip(of_tenant.index, of_tenant["name"], strict=True))
-ids = list(names)
-chosen_id = cols[1].selectbox(
-    "Portfolio", ids, index=pick_param("portfolio", ids), format_func=names.get, key="portfolio"
-)
+chosen_id = pick(cols[1], "Portfolio", names, key="portfolio", what="portfolio")
 book = of_tenant.loc[chosen_id]
 today = dt.datetime.now(dt.UTC).date()
 low = book["first_fill"] if pd.notna(book["first_fill"]) else today - dt.timedelta(days=365)
-chosen = cols[2].date_input(
-    "Date range",
-    value=(date_param("start", low, low, today), date_param("end", today, low, today)),
-    min_value=low,
-    max_value=today,
-    key=f"range_{low}_{today}",  # new bounds: a new widget, clamped defaults
+start, end = date_range(
+    cols[2], "Date range", key="dates", default=(low, today), low=low, high=today
 )
-start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) else (chosen, chosen)
-statuses = st.multiselect(
-    "Order status",
-    STATUSES,
-    default=[s for s in st.query_params.get_all("status") if s in STATUSES],
-    placeholder="All",
-    key="status",
-)
-st.query_params.update(
-    {
-        "tenant": tenant,
-        "portfolio": chosen_id,
-        "start": str(start),
-        "end": str(end),
-        "status": statuses,
-    }
-)
+statuses = st.multiselect("Order status", STATUSES, placeholder="All", key="status", bind=BIND)
 
 with st.spinner("Replaying fills…"):
     view = svc.load_portfolio_view(
@@ -84,7 +61,7 @@ with st.spinner("Replaying fills…"):
         statuses=tuple(statuses),
     )
 st.caption(
-    f"{book['name']} · {book['currency']} · starting cash ${book['starting_cash']:,.2f}. "
+    f"{plain(book['name'])} · {book['currency']} · starting cash ${book['starting_cash']:,.2f}. "
     "Cost basis is **FIFO** (first in, first out) everywhere on this page: each sale closes "
     f"the oldest open lots first. Positions and P&L as of {end}."
 )

@@ -10,12 +10,11 @@ import streamlit as st
 from regime_dashboard.charts.prices import price_figure, returns_histogram_figure
 from regime_dashboard.services import prices as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param, table_with_download
+from regime_dashboard.ui import BIND, date_range, pick, table_with_download
 
 STALE_RUNS = list(range(2, 21))
 GAP_PERCENTS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 50.0]
 GAP_LABELS = {"close_to_open": "close → open", "close_to_close": "close → close"}
-YES_NO = ["0", "1"]
 
 
 def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
@@ -34,47 +33,24 @@ if assets.empty:
 
 ids = list(assets["id"])
 top = st.columns([2, 3, 1, 1])
-asset_id = top[0].selectbox("Asset", ids, index=pick_param("asset", ids), key="asset")
+asset_id = pick(top[0], "Asset", ids, key="asset", what="asset")
 asset = assets[assets["id"] == asset_id].iloc[0]
 first, last = asset["first_date"], asset["last_date"]
-chosen = top[1].date_input(
+start, end = date_range(
+    top[1],
     "Date range",
-    value=(
-        date_param("start", max(first, last - dt.timedelta(days=365)), first, last),
-        date_param("end", last, first, last),
-    ),
-    min_value=first,
-    max_value=last,
-    key=f"range_{first}_{last}",  # new bounds: a new widget, clamped defaults
+    key="dates",
+    default=(max(first, last - dt.timedelta(days=365)), last),
+    low=first,
+    high=last,
 )
-start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) else (chosen, chosen)
-adjusted = top[2].toggle("Adjusted", value=bool(pick_param("adjusted", YES_NO)), key="adjusted")
-log_scale = top[3].toggle("Log scale", value=bool(pick_param("log", YES_NO)), key="log")
+adjusted = top[2].toggle("Adjusted", key="adjusted", bind=BIND)
+log_scale = top[3].toggle("Log scale", key="log", bind=BIND)
 checks = st.columns(3)
-stale_min = checks[0].selectbox(
-    "Stale run: identical closes", STALE_RUNS, index=pick_param("stale", STALE_RUNS, 1), key="stale"
-)
-gap_pct = checks[1].selectbox(
-    "Gap threshold (%)", GAP_PERCENTS, index=pick_param("gap", GAP_PERCENTS, 3), key="gap"
-)
-gap_kind = checks[2].selectbox(
-    "Gap measured",
-    svc.GAP_KINDS,
-    index=pick_param("gap_kind", svc.GAP_KINDS),
-    key="gap_kind",
-    format_func=GAP_LABELS.get,
-)
-st.query_params.update(
-    {
-        "asset": asset_id,
-        "start": str(start),
-        "end": str(end),
-        "adjusted": str(int(adjusted)),
-        "log": str(int(log_scale)),
-        "stale": str(stale_min),
-        "gap": str(gap_pct),
-        "gap_kind": gap_kind,
-    }
+stale_min = pick(checks[0], "Stale run: identical closes", STALE_RUNS, key="stale", default=1)
+gap_pct = pick(checks[1], "Gap threshold (%)", GAP_PERCENTS, key="gap", default=3)
+gap_kind = pick(
+    checks[2], "Gap measured", {k: GAP_LABELS[k] for k in svc.GAP_KINDS}, key="gap_kind"
 )
 
 with st.spinner("Loading bars…"):
@@ -89,6 +65,8 @@ with st.spinner("Loading bars…"):
         gap_threshold=gap_pct / 100,
         gap_kind=gap_kind,
     )
+if view.notice:
+    st.warning(view.notice)
 if view.bars == 0:
     st.info("No bars in this date range: widen the range.")
     st.stop()
@@ -117,6 +95,7 @@ details = {
     "high_below_low": view.quality.high_below_low,
     "stale_closes": view.quality.stale,
     "gaps": view.quality.gaps,
+    "zero_volume": view.quality.zero_volume,
 }
 for (name, frame), label in zip(details.items(), summary["check"], strict=True):
     if not frame.empty:
@@ -127,10 +106,17 @@ with st.expander("What these numbers mean"):
         "- **Adjusted**: prices scaled by adj_close / close (dividends, splits); assets "
         "without an adjusted close keep their raw prices. Quality checks use raw prices.\n"
         "- **Daily return**: close / previous bar's close − 1, binned into 60 equal bins.\n"
-        "- **Missing sessions**: sessions of the asset's calendar (weekdays less US exchange "
-        "holidays for `trading_252`, every day for `calendar_365`) without a bar.\n"
+        "- **Missing sessions**: sessions of the asset's calendar without a bar: `XNYS` is "
+        "the New York Stock Exchange's sessions (its holidays and unscheduled closures, such "
+        "as 2001-09-11..14 or Hurricane Sandy, are not sessions), `24/7` every day, `24/5` "
+        "every weekday (from the `exchange-calendars` package).\n"
         "- **Non-positive prices / high below low**: bars that cannot be right.\n"
         "- **Stale closes**: runs of at least N consecutive bars with the same close.\n"
         "- **Gaps**: bars whose open (close → open) or close (close → close) is more than the "
-        "threshold away from the previous close."
+        "threshold away from the previous close.\n"
+        "- **Zero volume**: bars that report a volume of exactly 0 (a missing volume, as FX "
+        "quotes have, is not counted).\n"
+        "- **Skipped bars**: bars dated outside 1677-09-22 – 2262-04-11 (the dates the "
+        "charts can hold) or whose prices are not finite numbers are left out of the charts "
+        "and checks; the page says how many."
     )

@@ -8,9 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from regime_dashboard.charts.regimes import panels_figure, regime_price_figure, transition_figure
+from regime_dashboard.labels import regime_label
 from regime_dashboard.services import regimes as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param, table_with_download
+from regime_dashboard.ui import date_range, labels_of, pick, plain, table_with_download
 
 PCT = st.column_config.NumberColumn(format="percent")
 
@@ -25,11 +26,12 @@ def _cards(cards: pd.DataFrame) -> None:
     for i, card in enumerate(cards.itertuples()):
         trend = card.confidence_trend
         columns[i % 4].metric(
-            card.asset_id,
-            f"{str(card.regime).title()} · {card.days_in_regime:,} d",
+            plain(card.asset_id),
+            f"{regime_label(card.regime)} · {card.days_in_regime:,} d",
             "trend n/a" if pd.isna(trend) else f"{trend * 100:+.2f} pp/day confidence",
-            help=f"{card.asset_name}, release {card.version}: {card.regime} since "
-            f"{card.since:%Y-%m-%d} ({card.days_in_regime:,} output days) as of "
+            help=f"{plain(card.asset_name)}, release {plain(card.version)}: "
+            f"{plain(regime_label(card.regime))} since {card.since:%Y-%m-%d} "
+            f"({card.days_in_regime:,} output days) as of "
             f"{card.last_date:%Y-%m-%d}; confidence {card.confidence:.0%}.",
             border=True,
         )
@@ -47,44 +49,39 @@ if releases.empty:
     st.stop()
 
 left, middle, right = st.columns(3)
-tenants = sorted(releases["tenant_name"].unique())
-tenant = left.selectbox("Tenant", tenants, index=pick_param("tenant", tenants), key="tenant")
-tenant_id = str(releases.loc[releases["tenant_name"] == tenant, "tenant_id"].iloc[0])
+tenants = labels_of(releases, "tenant_id", "tenant_name")
+tenant_id = pick(left, "Tenant", tenants, key="tenant", what="tenant")
+tenant = tenants[tenant_id]
 of_tenant = svc.tenant_releases(scope, tenant_id=tenant_id)
 assets, watched = svc.assets_watchlist_first(
     scope, tenant_id=tenant_id, user_id=viewer.user_id, assets=list(of_tenant["asset_id"].unique())
 )
-asset = middle.selectbox(
-    "Asset (watchlist first)", assets, index=pick_param("asset", assets), key="asset"
+asset = pick(middle, "Asset (watchlist first)", assets, key="asset", what="asset")
+middle.caption(
+    f"On your watchlist: {plain(', '.join(watched))}" if watched else "No watchlist here."
 )
-middle.caption(f"On your watchlist: {', '.join(watched)}" if watched else "No watchlist here.")
 of_asset = of_tenant[of_tenant["asset_id"] == asset]
-versions = list(of_asset["version"])
-version = right.selectbox(
-    "Release", versions, index=pick_param("release", versions, len(versions) - 1), key="release"
+versions = dict(zip(of_asset["release_id"].astype(str), of_asset["version"], strict=True))
+release_id = pick(
+    right, "Release", versions, key="release", default=len(versions) - 1, what="release"
 )
-release = of_asset[of_asset["version"] == version].iloc[0]
+release = of_asset[of_asset["release_id"].astype(str) == release_id].iloc[0]
+version = versions[release_id]
 
 cards = svc.watchlist_cards(scope, tenant_id=tenant_id, user_id=viewer.user_id)
 if not cards.empty:
-    st.subheader(f"Your watchlist · {tenant}")
+    st.subheader(f"Your watchlist · {plain(tenant)}")
     _cards(cards)
+if notice := svc.regimes_notice(of_tenant, release_id, cards):
+    st.warning(notice)
 
 if pd.isna(release["first_date"]) or pd.isna(release["last_date"]):
-    st.info(f"Release {version} of {asset} has no daily outputs yet.")
+    st.info(f"Release {plain(version)} of {plain(asset)} has no daily outputs yet.")
     st.stop()
 first, last = release["first_date"], release["last_date"]
 start_default = max(first, last - dt.timedelta(days=365))
-chosen = st.date_input(
-    "Date range",
-    value=(date_param("start", start_default, first, last), date_param("end", last, first, last)),
-    min_value=first,
-    max_value=last,
-    key=f"range_{first}_{last}",  # new bounds: a new widget, clamped defaults
-)
-start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) else (chosen, chosen)
-st.query_params.update(
-    {"tenant": tenant, "asset": asset, "release": version, "start": str(start), "end": str(end)}
+start, end = date_range(
+    st, "Date range", key="dates", default=(start_default, last), low=first, high=last
 )
 
 with st.spinner("Loading regimes…"):
@@ -103,10 +100,10 @@ if view.regimes.empty:
 latest = view.regimes.iloc[-1]
 current = view.spells.iloc[-1]
 cols = st.columns(4)
-cols[0].metric("Regime on " + latest["date"].strftime("%Y-%m-%d"), str(latest["regime"]).title())
+cols[0].metric("Regime on " + latest["date"].strftime("%Y-%m-%d"), regime_label(latest["regime"]))
 cols[1].metric("Days in this regime", f"{int(current['days']):,}")
 cols[2].metric("Confidence", f"{latest['confidence']:.0%}")
-cols[3].metric("Conviction", str(latest["conviction"]).title())
+cols[3].metric("Conviction", regime_label(latest["conviction"]))
 
 title = f"{asset} · {release['asset_name']} · {tenant} release {version}"
 st.plotly_chart(regime_price_figure(view.bars, view.regimes, view.spells, view.confidence, title))
@@ -137,9 +134,7 @@ forward = view.forward.set_axis(
 _table(forward, "forward_returns", Mean=PCT, Median=PCT, **{"Hit rate": PCT})
 with st.expander("What these numbers mean"):
     st.markdown(
-        "- **Regime**: the engine's daily classification (bull, neutral, bear, crisis).\n"
-        "- **Confidence**: the engine's certainty in [0, 1]; **conviction** buckets it "
-        "(high ≥ 80 %, medium ≥ 65 %).\n"
+        "\n".join(svc.describe_labels(view.labels, plain)) + "\n"
         "- **Days / share**: output days in the range classified as the regime.\n"
         "- **Spell**: a run of consecutive output days in the same regime.\n"
         "- **Transitions**: share of days in a regime followed by a day in each regime.\n"

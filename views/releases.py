@@ -8,7 +8,7 @@ import streamlit as st
 from regime_dashboard.charts.releases import release_lanes_figure
 from regime_dashboard.services import releases as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_param, pick_param, table_with_download
+from regime_dashboard.ui import date_range, labels_of, pick, plain, table_with_download
 
 PCT = st.column_config.NumberColumn(format="percent")
 NUM = st.column_config.NumberColumn(format="%.6g")
@@ -30,35 +30,29 @@ if releases.empty:
     st.stop()
 
 left, right = st.columns(2)
-tenants = sorted(releases["tenant_name"].unique())
-tenant = left.selectbox("Tenant", tenants, index=pick_param("tenant", tenants), key="tenant")
-tenant_id = str(releases.loc[releases["tenant_name"] == tenant, "tenant_id"].iloc[0])
+tenants = labels_of(releases, "tenant_id", "tenant_name")
+tenant_id = pick(left, "Tenant", tenants, key="tenant", what="tenant")
+tenant = tenants[tenant_id]
 of_tenant = svc.tenant_releases(scope, tenant_id=tenant_id)
 assets = sorted(of_tenant["asset_id"].unique())
-asset = right.selectbox("Asset", assets, index=pick_param("asset", assets), key="asset")
+asset = pick(right, "Asset", assets, key="asset", what="asset")
 of_asset = of_tenant[(of_tenant["asset_id"] == asset) & of_tenant["first_date"].notna()]
-versions = list(of_asset["version"])
-params = {"tenant": tenant, "asset": asset}
+versions = dict(zip(of_asset["release_id"].astype(str), of_asset["version"], strict=True))
+if notice := svc.releases_notice(of_tenant):
+    st.warning(notice)
 
 st.subheader("Compare two releases")
 if not versions:
-    st.info(f"No release of {asset} has daily outputs yet: import some to compare.")
+    st.info(f"No release of {plain(asset)} has daily outputs yet: import some to compare.")
 else:
     col_a, col_b = st.columns(2)
-    version_a = col_a.selectbox("Release A", versions, index=pick_param("a", versions, 0), key="a")
-    version_b = col_b.selectbox("Release B", versions, index=pick_param("b", versions, 1), key="b")
-    rel_a, rel_b = (of_asset[of_asset["version"] == v].iloc[0] for v in (version_a, version_b))
+    id_a = pick(col_a, "Release A", versions, key="a", what="release")
+    id_b = pick(col_b, "Release B", versions, key="b", default=min(1, len(versions) - 1))
+    version_a, version_b = versions[id_a], versions[id_b]
+    rel_a, rel_b = (of_asset[of_asset["release_id"].astype(str) == i].iloc[0] for i in (id_a, id_b))
     low = min(rel_a["first_date"], rel_b["first_date"])
     high = max(rel_a["last_date"], rel_b["last_date"])
-    chosen = st.date_input(
-        "Date range",
-        value=(date_param("start", low, low, high), date_param("end", high, low, high)),
-        min_value=low,
-        max_value=high,
-        key=f"range_{low}_{high}",  # new bounds: a new widget, clamped defaults
-    )
-    start, end = (*chosen, chosen[0])[:2] if isinstance(chosen, tuple) else (chosen, chosen)
-    params |= {"a": version_a, "b": version_b, "start": str(start), "end": str(end)}
+    start, end = date_range(st, "Date range", key="dates", default=(low, high), low=low, high=high)
     with st.spinner("Comparing releases…"):
         diff = svc.compare_releases(
             scope,
@@ -109,16 +103,15 @@ else:
         "field_differences",
         **{"Share differing": PCT, "Largest |A − B|": NUM, "Mean |A − B|": NUM},
     )
-st.query_params.update(params)
 
-st.subheader(f"Reproducibility · {tenant}")
+st.subheader(f"Reproducibility · {plain(tenant)}")
 with st.spinner("Re-hashing every release's input bars…"):
     repro = svc.reproducibility(scope, tenant_id=tenant_id)
 changed = repro[repro["status"] == "changed since release"]
 if changed.empty:
     st.success("Every release's input bars still hash to its stored data_sha256.", icon="✅")
 else:
-    names = ", ".join(f"{r.asset_id} {r.version}" for r in changed.itertuples())
+    names = ", ".join(plain(f"{r.asset_id} {r.version}") for r in changed.itertuples())
     st.warning(
         f"{len(changed)} release(s) no longer match their stored data_sha256 — their input "
         f"bars changed after release: {names}.",

@@ -8,7 +8,7 @@ import streamlit as st
 from regime_dashboard.charts.usage import tenant_usage_figure, usage_share_figure
 from regime_dashboard.services.usage import USAGE_TABLE, load_tenant_usage, load_usage_view
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import pick_param, share_column, table_with_download
+from regime_dashboard.ui import pick, plain, share_column, table_with_download
 from regime_dashboard.ui.periods import month_picker
 
 st.title("Usage against limits")
@@ -52,14 +52,13 @@ table_with_download(
 
 st.subheader("Drill-down")
 tenants = view.tenants
-names = list(tenants["tenant_name"])
-name = st.selectbox("Tenant", names, index=pick_param("tenant", names))
-st.query_params.update({"tenant": name})
-tenant_id = str(tenants.loc[tenants["tenant_name"] == name, "tenant_id"].iloc[0])
+names = dict(zip(tenants["tenant_id"].astype(str), tenants["tenant_name"], strict=True))
+tenant_id = pick(st, "Tenant", names, key="tenant", what="tenant")
+name = names[tenant_id]
 with st.spinner("Loading daily usage…"):
     detail = load_tenant_usage(viewer, view, tenant_id)
 if detail.daily.empty:
-    st.info(f"{name} has no usage in {as_of:%B %Y} yet.")
+    st.info(f"{plain(name)} has no usage in {as_of:%B %Y} yet.")
 title = f"{name} · {view.month_start:%B %Y}: running total, limit and projection"
 st.plotly_chart(tenant_usage_figure(detail.daily, detail.limits, detail.projection, title))
 table_with_download(

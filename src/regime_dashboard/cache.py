@@ -1,6 +1,6 @@
-"""The cached query layer (DESIGN.md): query functions are pure (connection, parameters) ->
-DataFrame; this module runs them in read-only transactions and caches the result under a
-key of (query, viewer's tenant scope, data version, parameters).
+"""The cached query layer (docs/architecture.md): query functions are pure
+(connection, parameters) -> DataFrame; this module runs them in read-only transactions and
+caches the result under a key of (query, viewer's tenant scope, data version, parameters).
 
 Results are kept in process-wide `SharedCache`s, which hand out shallow copies (pandas
 copy-on-write keeps the stored frame unchanged) rather than pickling on store and

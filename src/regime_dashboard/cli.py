@@ -1,13 +1,15 @@
-"""`regime-dashboard`: migrate, seed, import, demo, run."""
+"""`regime-dashboard`: migrate, seed, import, tenants, demo, run."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
+import secrets
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = ["main"]
@@ -70,45 +72,127 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_PROBLEMS_SHOWN = 100
+
+
 def _import(args: argparse.Namespace, outputs: bool) -> int:
     from .db.engine import make_engine
     from .db.migrate import upgrade_to_head
     from .imports.run import ImportRejectedError, import_bars, import_outputs
 
     db = _database()
-    engine = make_engine(db.url, statement_timeout_ms=120_000)
+    engine = make_engine(db.url, statement_timeout_ms=900_000)
     try:
         upgrade_to_head(db.url)
-        common = {"asset": args.asset, "asset_class": args.asset_class, "calendar": args.calendar}
+        common = {"asset_class": args.asset_class, "calendar": args.calendar}
         if outputs:
             result = import_outputs(
                 engine,
                 args.file,
+                asset=args.asset,
                 tenant=args.tenant,
                 version=args.release_version,
+                labels=args.labels,
                 git_commit=args.git_commit,
                 data_sha256=args.data_sha256,
                 **common,
             )
         else:
-            result = import_bars(engine, args.file, source=args.source, **common)
+            result = import_bars(
+                engine,
+                args.file,
+                asset=args.asset,
+                source=args.source,
+                allow_weekends=args.allow_weekends,
+                **common,
+            )
     except ImportRejectedError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        for problem in exc.validated.problems if exc.validated else []:
-            print(f"  {problem}", file=sys.stderr)
+        _print_rejection(exc)
         return 1
     finally:
         engine.dispose()
         db.close()
-    what = "outputs" if outputs else "bars"
-    print(
-        f"imported {result.rows:,} {what} for {args.asset.upper()}"
-        + (" (new asset)" if result.asset_created else "")
-        + (" (new release)" if result.release_created else "")
-    )
+    print(_import_summary(result, "outputs" if outputs else "bars", args))
     if result.ignored_columns:
-        print(f"ignored columns: {', '.join(result.ignored_columns)}", file=sys.stderr)
+        from .imports.validate import shown
+
+        names = ", ".join(shown(c, 30) for c in result.ignored_columns[:10])
+        more = len(result.ignored_columns) - 10
+        print(
+            f"ignored columns: {names}" + (f" and {more} more" if more > 0 else ""), file=sys.stderr
+        )
     return 0
+
+
+def _print_rejection(exc: Exception) -> None:
+    """One line for the rejection, then one line per problem (the first MAX_PROBLEMS_SHOWN)."""
+    problems = getattr(exc, "problems", [])
+    print(f"error: {exc}", file=sys.stderr)
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        print(f"  {problem}", file=sys.stderr)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        print(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN:,} more", file=sys.stderr)
+
+
+def _import_summary(result, what: str, args: argparse.Namespace) -> str:  # type: ignore[no-untyped-def]
+    """`imported 3 bars for SPY: 2 inserted, 1 updated, 0 unchanged; new asset SPY`."""
+    target = f" for {args.asset.strip().upper()}" if args.asset else ""
+    parts = [
+        f"imported {result.rows:,} {what}{target}: {result.inserted:,} inserted, "
+        f"{result.updated:,} updated, {result.unchanged:,} unchanged"
+    ]
+    if result.assets_created:
+        shown = ", ".join(result.assets_created[:10])
+        more = len(result.assets_created) - 10
+        noun = "new asset" if len(result.assets_created) == 1 else "new assets"
+        parts.append(f"{noun} {shown}" + (f" and {more} more" if more > 0 else ""))
+    if what == "outputs":
+        state = "new release" if result.release_created else "release"
+        digest = result.data_sha256[:12] + "…" if result.data_sha256 else "none (no bars)"
+        parts.append(
+            f"{state} {args.release_version.strip()} of {args.tenant}: release date "
+            f"{result.release_date}, data sha256 {digest}"
+        )
+    return "; ".join(parts)
+
+
+def cmd_tenants(args: argparse.Namespace) -> int:
+    """Every tenant: name, plan, subscription status, members (queries.admin)."""
+    from .db.engine import make_engine, read_only
+    from .queries.admin import tenants_overview
+    from .scope import TenantScope
+
+    db = _database()
+    engine = make_engine(db.url)
+    try:
+        with read_only(engine) as conn:
+            tenants = tenants_overview(conn, scope=TenantScope.everything())
+    finally:
+        engine.dispose()
+        db.close()
+
+    def cell(value: object) -> str:
+        return "–" if value is None or value != value else str(value)  # None or NaN: none
+
+    rows = [
+        (str(t.name), cell(t.plan_id), cell(t.subscription_status), f"{t.members:,}")
+        for t in tenants.itertuples(index=False)
+    ]
+    print(_table(("name", "plan", "status", "members"), rows), end="")
+    return 0
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    """Left-aligned columns (the last right-aligned), two spaces apart."""
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.rjust(w) if i == len(row) - 1 else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in (header, *rows)
+    ]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _app_dir() -> Path:
@@ -124,7 +208,7 @@ def _serve(url: str, port: int, demo: bool) -> int:
     env = {
         **os.environ,
         "DATABASE_URL": url,
-        "DEMO_MODE": "true" if demo else os.environ.get("DEMO_MODE", "false"),
+        "DEMO_MODE": "true" if demo else "false",
     }
     cmd = [
         sys.executable,
@@ -164,30 +248,59 @@ def cmd_demo(args: argparse.Namespace) -> int:
             print("demo data already present (use `regime-dashboard seed --reset` to renew it)")
         for account in DEMO_ACCOUNTS:
             print(f"  sign in as {account.role:<10} {account.email} / {account.password}")
+        # a key of this launch only: nobody can forge the demo's cookies with the public one
+        os.environ.setdefault("COOKIE_KEY", secrets.token_urlsafe(48))
         return _serve(db.url, args.port, demo=True)
     finally:
         db.close()
 
 
+def _warn_demo_accounts(url: str) -> None:
+    """`run` on a seeded database: say that the demo accounts exist (they cannot sign in
+    outside demo mode, but their passwords are public)."""
+    from .db.engine import make_engine
+    from .demo.tenants import DEMO_EMAILS
+    from .queries.auth import existing_emails
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            found = existing_emails(conn, emails=DEMO_EMAILS)
+    finally:
+        engine.dispose()
+    if found:
+        print(
+            f"warning: demo accounts exist ({', '.join(found)}); they cannot sign in here "
+            "(demo mode is off), but delete them from production databases",
+            file=sys.stderr,
+        )
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    from .config import CookieKeyError
     from .db.migrate import upgrade_to_head
 
-    if not _settings().database_url:
+    settings = _settings()
+    if not settings.database_url:
         print(
             "error: DATABASE_URL is not set (environment or .streamlit/secrets.toml); "
             "for the built-in demo database use `regime-dashboard demo`",
             file=sys.stderr,
         )
         return 2
-    from .auth.gate import CookieKeyError, cookie_key
-
     try:
-        cookie_key(_settings())
+        settings.production_cookie_key()  # the demo key is refused whatever DEMO_MODE says
     except CookieKeyError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1
+    if settings.demo_mode:
+        print(
+            "warning: DEMO_MODE is ignored by `run` (only `demo` runs in demo mode)",
+            file=sys.stderr,
+        )
     db = _database()
     upgrade_to_head(db.url)
+    _warn_demo_accounts(db.url)
     return _serve(db.url, args.port, demo=False)
 
 
@@ -239,6 +352,17 @@ def _account_commands(sub: argparse._SubParsersAction) -> None:
     reset.set_defaults(func=lambda a: _accounts(a, create=False))
 
 
+def _bench_environment() -> None:
+    """What the bench needs, set for this process and the servers it starts: it signs in
+    as the seeded demo accounts from this computer only, which is demo mode, with a
+    cookie key of this run (unless COOKIE_KEY is given)."""
+    os.environ["DEMO_MODE"] = "true"
+    os.environ.setdefault("COOKIE_KEY", secrets.token_urlsafe(48))
+    from .config import get_settings
+
+    get_settings.cache_clear()
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     """Runs from a checkout: the benchmark code lives in benchmarks/, beside app.py."""
     root = _app_dir()
@@ -247,10 +371,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if not _settings().database_url:
         print("error: set DATABASE_URL to a database seeded with --scale large", file=sys.stderr)
         return 2
+    _bench_environment()
+    from benchmarks.harness import PageError
     from benchmarks.run import run_benchmark
 
     only = tuple(filter(None, args.pages.split(","))) if args.pages else ()
-    run_benchmark(args.scale, Path(args.output), runs=args.runs, sessions=args.sessions, only=only)
+    try:
+        run_benchmark(
+            args.scale, Path(args.output), runs=args.runs, sessions=args.sessions, only=only
+        )
+    except PageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {args.output}")
     return 0
 
@@ -259,9 +391,23 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def _import_options(parser: argparse.ArgumentParser) -> None:
+def _calendar(text: str) -> str:
+    """A `--calendar` value: one of calendars.CALENDARS (imported only when one is given)."""
+    from .calendars import CALENDARS
+
+    if text not in CALENDARS:
+        raise argparse.ArgumentTypeError(f"{text!r} is not one of {', '.join(CALENDARS)}")
+    return text
+
+
+def _import_options(parser: argparse.ArgumentParser, asset_required: bool = True) -> None:
     parser.add_argument("file", type=Path, help="CSV file")
-    parser.add_argument("--asset", required=True, help="asset symbol, e.g. SPY")
+    parser.add_argument(
+        "--asset",
+        required=asset_required,
+        help="asset symbol, e.g. SPY"
+        + ("" if asset_required else " (or a symbol column in the file)"),
+    )
     parser.add_argument(
         "--asset-class",
         default="equity",
@@ -271,12 +417,15 @@ def _import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--calendar",
         default=None,
-        choices=["trading_252", "calendar_365"],
-        help="for a new asset (default: calendar_365 for crypto, else trading_252)",
+        type=_calendar,
+        help="for a new asset: a calendar name of regime_dashboard.calendars "
+        "(default: the asset class's, e.g. every day for crypto)",
     )
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .imports.validate import DEFAULT_LABELS
+
     parser = argparse.ArgumentParser(prog="regime-dashboard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="bring the database schema to head").set_defaults(
@@ -289,18 +438,33 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--reset", action="store_true", help="replace the data already there")
     seed.set_defaults(func=cmd_seed)
     bars = sub.add_parser("import-bars", help="import daily bars from a CSV")
-    _import_options(bars)
+    _import_options(bars, asset_required=False)
     bars.add_argument("--source", default="manual", help="recorded in price_bars.source")
+    bars.add_argument(
+        "--allow-weekends",
+        action="store_true",
+        help="accept Saturday and Sunday bars for an asset whose calendar has no weekend sessions",
+    )
     bars.set_defaults(func=lambda a: _import(a, outputs=False))
     outs = sub.add_parser("import-outputs", help="import a release's daily engine outputs")
     _import_options(outs)
     outs.add_argument("--tenant", required=True, help="tenant name")
-    outs.add_argument("--release-version", required=True, help="e.g. v3")
+    outs.add_argument("--release-version", required=True, help="e.g. v3 (at most 64 characters)")
+    outs.add_argument(
+        "--labels",
+        default=None,
+        help="regime labels the release uses besides "
+        + ", ".join(sorted(DEFAULT_LABELS))
+        + " (comma-separated; kept with the release)",
+    )
     outs.add_argument("--git-commit", default=None)
     outs.add_argument(
         "--data-sha256", default=None, help="the engine's input hash (default: computed)"
     )
     outs.set_defaults(func=lambda a: _import(a, outputs=True))
+    sub.add_parser("tenants", help="list tenants: name, plan, status, members").set_defaults(
+        func=cmd_tenants
+    )
     _account_commands(sub)
     bench = sub.add_parser(
         "bench", help="benchmark every page (DATABASE_URL seeded with --scale large)"
@@ -325,11 +489,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    """An error in one line: the driver's message for database errors (never the SQL or its
+    parameters), the first line otherwise, at most `limit` characters."""
+    from sqlalchemy.exc import DBAPIError
+
+    from .db.engine import mask_credentials
+
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    lines = str(cause).strip().splitlines()
+    text = mask_credentials(lines[0]) if lines else type(cause).__name__
+    text = text if len(text) <= limit else text[:limit] + "…"
+    return f"{type(cause).__name__}: {text}"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. No traceback for bad input or a failing database: one line, exit 1
+    (REGIME_DASHBOARD_TRACEBACK=1 re-raises, for debugging)."""
     args = build_parser().parse_args(argv)
-    if getattr(args, "calendar", "unset") is None:
-        args.calendar = "calendar_365" if args.asset_class == "crypto" else "trading_252"
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("REGIME_DASHBOARD_TRACEBACK"):
+            raise
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ Nothing is read at import; call :func:`get_settings`.
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,42 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-__all__ = ["SECRETS_FILE", "Settings", "get_settings"]
+__all__ = [
+    "DEMO_COOKIE_KEY",
+    "MIN_COOKIE_KEY_BITS",
+    "MIN_COOKIE_KEY_LENGTH",
+    "SECRETS_FILE",
+    "CookieKeyError",
+    "Settings",
+    "estimated_key_bits",
+    "get_settings",
+]
 
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+# Public (it is in this file): it signs cookies of the demo alone, on 127.0.0.1.
+DEMO_COOKIE_KEY = "regime-dashboard-demo-cookie-key-not-a-secret"
+MIN_COOKIE_KEY_LENGTH = 32
+MIN_COOKIE_KEY_BITS = 96.0
+_KEY_ADVICE = (
+    "Set a random key in the environment or .streamlit/secrets.toml, e.g. "
+    "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+)
+
+
+class CookieKeyError(ValueError):
+    """The session cookie's signing key may not be used for this server."""
+
+
+def estimated_key_bits(key: str) -> float:
+    """A rough upper bound of the key's entropy: its length times the Shannon entropy of
+    its character frequencies. 32 x "a" gives 0 bits, 32 spaces 0, "ab" x 16 32 bits; a key
+    from `secrets.token_urlsafe(48)` about 340 and one from `secrets.token_hex(16)` about
+    120. Catches placeholder and typed keys, not every weak one."""
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return per_char * len(key)
 
 
 class _SecretsTomlSource(PydanticBaseSettingsSource):
@@ -56,7 +91,36 @@ class Settings(BaseSettings):
     login_max_attempts: int = Field(default=5, ge=1, description="Failed sign-ins before a lock")
     login_lock_minutes: int = Field(default=15, ge=1, description="How long a lock lasts")
     cookie_key: SecretStr | None = Field(default=None, description="Session cookie signing key")
-    demo_mode: bool = Field(default=False, description="Demo accounts and default cookie key")
+    demo_mode: bool = Field(
+        default=False, description="Demo accounts and the demo cookie key, on 127.0.0.1 only"
+    )
+
+    def production_cookie_key(self) -> str:
+        """`COOKIE_KEY` when it may sign the cookies of a served dashboard, whatever
+        DEMO_MODE says; else CookieKeyError with a one-line reason (`run` calls this)."""
+        key = self.cookie_key.get_secret_value() if self.cookie_key else ""
+        if not key.strip():
+            raise CookieKeyError(f"COOKIE_KEY is missing. {_KEY_ADVICE}")
+        if key == DEMO_COOKIE_KEY:
+            raise CookieKeyError(f"COOKIE_KEY is the public demo key. {_KEY_ADVICE}")
+        if len(key) < MIN_COOKIE_KEY_LENGTH:
+            raise CookieKeyError(
+                f"COOKIE_KEY is too short (< {MIN_COOKIE_KEY_LENGTH} characters). {_KEY_ADVICE}"
+            )
+        if estimated_key_bits(key) < MIN_COOKIE_KEY_BITS:
+            raise CookieKeyError(
+                "COOKIE_KEY is too predictable (repeated or few distinct characters). "
+                + _KEY_ADVICE
+            )
+        return key
+
+    def app_cookie_key(self) -> str:
+        """The key the app signs cookies with: in demo mode `COOKIE_KEY` or the demo key
+        (the app then serves loopback clients only), else `production_cookie_key()`."""
+        if self.demo_mode:
+            key = self.cookie_key.get_secret_value() if self.cookie_key else ""
+            return key or DEMO_COOKIE_KEY
+        return self.production_cookie_key()
 
     @classmethod
     def settings_customise_sources(

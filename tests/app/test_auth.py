@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
+import jwt
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from regime_dashboard.config import get_settings
+from regime_dashboard.auth import gate
+from regime_dashboard.auth.tokens import issue_token
+from regime_dashboard.config import DEMO_COOKIE_KEY, get_settings
+from regime_dashboard.db.engine import libpq_dsn
 from tests.app.conftest import APP, signed_in
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
@@ -83,7 +91,8 @@ def test_the_analyst_sees_only_their_tenants(fresh: AppTest, app_env_copy: str) 
     assert set(at.selectbox[0].options) <= mine
     at.query_params["tenant"] = sorted(others)[0]
     at = at.switch_page("views/regimes.py").run()
-    assert at.selectbox[0].value in mine
+    tenant = at.selectbox[0]
+    assert tenant.options[tenant.index] in mine
 
 
 def test_outside_demo_mode_a_missing_cookie_key_stops_the_app(
@@ -95,4 +104,127 @@ def test_outside_demo_mode_a_missing_cookie_key_stops_the_app(
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert "COOKIE_KEY is missing" in at.error[0].value
     assert not at.text_input
+    get_settings.cache_clear()
+
+
+# --- sessions: the cookie's token, its epoch, sign-out, malformed cookies -----------------
+
+GOOD_KEY = "Zq4w-kV9_t2LmR8xYpB3nC7hJ1sD6fG0aE5uI-oW2rT9yQ"
+
+
+def _with_cookie(monkeypatch: pytest.MonkeyPatch, token: str | None) -> AppTest:
+    """A new browser session that sends `token` as its session cookie (AppTest cannot set
+    cookies: the gate's one reader of the cookie is replaced)."""
+    monkeypatch.setattr(gate, "browser_cookie", lambda: token)
+    return AppTest.from_file(APP, default_timeout=30)
+
+
+def _shows_the_form(at: AppTest) -> bool:
+    return not at.exception and [t.label for t in at.text_input] == ["Email", "Password"]
+
+
+def _sql(url: str, statement: str) -> None:
+    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
+        conn.execute(statement)
+
+
+def test_a_copied_cookie_signs_in_until_sign_out_and_never_after(
+    fresh: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _sign_in(fresh.run(), "analyst@demo.local", "analyst-demo-pass")
+    claims = at.session_state[gate.CLAIMS_KEY]
+    assert (claims.email, claims.epoch) == ("analyst@demo.local", 0)
+    copied = issue_token(claims, DEMO_COOKIE_KEY)
+    other = _with_cookie(monkeypatch, copied).run()
+    assert other.title[0].value == "Welcome, Ana Analyst"
+    at = at.sidebar.button(key="sign_out").click().run()
+    assert at.info[0].value == "You are signed out."
+    again = _with_cookie(monkeypatch, copied).run()
+    assert _shows_the_form(again) and not again.title
+    assert _shows_the_form(other.run())  # the other open session ends at its next run
+
+
+def test_a_session_ends_when_the_password_is_reset_elsewhere(
+    fresh: AppTest, app_env_copy: str
+) -> None:
+    at = _sign_in(fresh.run(), "analyst@demo.local", "analyst-demo-pass")
+    assert at.title[0].value == "Welcome, Ana Analyst"
+    _sql(
+        app_env_copy,
+        "UPDATE users SET password_hash = 'replaced' WHERE email = 'analyst@demo.local'",
+    )
+    assert _shows_the_form(at.run())
+
+
+FORGED = {
+    "alg none": "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0."
+    "eyJzdWIiOiJhZG1pbkBkZW1vLmxvY2FsIiwiZXBvY2giOjAsImlhdCI6MSwiZXhwIjo5OTk5OTk5OTk5fQ.",
+    "HS512": jwt.encode(
+        {
+            "sub": "admin@demo.local",
+            "epoch": 0,
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+        },
+        DEMO_COOKIE_KEY * 2,
+        algorithm="HS512",
+    ),
+    "missing expiry": jwt.encode(
+        {"sub": "admin@demo.local", "epoch": 0, "iat": 1}, DEMO_COOKIE_KEY
+    ),
+    "non-numeric expiry": jwt.encode(
+        {"sub": "admin@demo.local", "epoch": 0, "iat": 1, "exp": "soon"}, DEMO_COOKIE_KEY
+    ),
+    "the old cookie": jwt.encode(
+        {"username": "admin@demo.local", "exp_date": time.time() + 60}, DEMO_COOKIE_KEY
+    ),
+    "garbage": "not.a.token",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORGED))
+def test_a_malformed_cookie_shows_the_sign_in_form(
+    fresh: AppTest, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    assert gate.read_token(FORGED[name], DEMO_COOKIE_KEY) is None
+    at = _with_cookie(monkeypatch, FORGED[name]).run()
+    assert _shows_the_form(at) and not at.title
+
+
+def test_an_idle_session_expires_and_an_active_one_slides(fresh: AppTest) -> None:
+    now = int(time.time())
+    expired = gate.SessionClaims("analyst@demo.local", 0, now - 13 * 3600, now - 3600)
+    fresh.session_state[gate.CLAIMS_KEY] = expired
+    assert _shows_the_form(fresh.run())
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[gate.CLAIMS_KEY] = gate.SessionClaims(
+        "analyst@demo.local", 0, now - 2 * 3600, now + 10 * 3600
+    )
+    at.run()
+    assert at.title[0].value == "Welcome, Ana Analyst"
+    renewed = at.session_state[gate.CLAIMS_KEY]
+    assert renewed.issued_at >= now and renewed.expires_at == renewed.issued_at + 12 * 3600
+
+
+def test_demo_mode_answers_only_this_computer(
+    fresh: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gate, "client_address", lambda: "203.0.113.7")
+    at = fresh.run()
+    assert "demo mode" in at.error[0].value and not at.text_input
+
+
+def test_outside_demo_mode_demo_accounts_cannot_sign_in_and_failures_count_per_source(
+    app_env_copy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEMO_MODE", "false")
+    monkeypatch.setenv("COOKIE_KEY", GOOD_KEY)
+    monkeypatch.setattr(gate, "client_address", lambda: "203.0.113.9")
+    get_settings.cache_clear()
+    at = _sign_in(AppTest.from_file(APP, default_timeout=30).run(),
+                  "analyst@demo.local", "analyst-demo-pass")  # fmt: skip
+    assert at.error[0].value == "Email or password is incorrect." and not at.title
+    with psycopg.connect(libpq_dsn(make_url(app_env_copy))) as conn:
+        rows = conn.execute("SELECT email, source, failures FROM sign_in_throttle").fetchall()
+    assert rows == [("analyst@demo.local", "203.0.113.9", 1)]
     get_settings.cache_clear()

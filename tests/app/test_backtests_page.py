@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.browser_url import change
 from tests.conftest import ROOT
 from tests.helpers import sql as _sql
 
@@ -119,10 +120,10 @@ def test_runs_table_lists_every_run(app_env: str) -> None:
 
 def test_tearsheet_metrics_are_quantstats_values(app_env: str, qs: ModuleType) -> None:
     good, _ = _runs_by_sharpe_check(app_env, qs)
-    at = _page(run=good).run()
+    at = _page(tab="Tearsheet", run=good).run()
     assert not at.exception
     returns = _returns(app_env, good)
-    table = at.dataframe[1].value.set_index("metric")
+    table = at.dataframe[0].value.set_index("metric")
     for ours, theirs in QS_NAMES.items():
         expected = float(_quiet(getattr(qs, theirs), returns))
         assert table.loc[ours, "computed"] == pytest.approx(expected, rel=RTOL), ours
@@ -132,7 +133,7 @@ def test_tearsheet_metrics_are_quantstats_values(app_env: str, qs: ModuleType) -
     assert table.loc["trades", "computed"] == trades
     assert table["agrees"].all()
     assert not at.warning
-    equity_fig, monthly_fig, rolling_fig, _ = _specs(at)
+    equity_fig, monthly_fig, rolling_fig = _specs(at)
     drawdown = _quiet(qs.to_drawdown_series, returns)
     np.testing.assert_allclose(
         _values(equity_fig["data"][1]["y"])[1:].astype(float),
@@ -151,8 +152,8 @@ def test_tearsheet_metrics_are_quantstats_values(app_env: str, qs: ModuleType) -
 
 def test_a_stale_stored_sharpe_is_flagged(app_env: str, qs: ModuleType) -> None:
     _, stale = _runs_by_sharpe_check(app_env, qs)
-    at = _page(run=stale).run()
-    table = at.dataframe[1].value.set_index("metric")
+    at = _page(tab="Tearsheet", run=stale).run()
+    table = at.dataframe[0].value.set_index("metric")
     expected = float(_quiet(qs.sharpe, _returns(app_env, stale)))
     assert table.loc["sharpe", "computed"] == pytest.approx(expected, rel=RTOL)
     assert not table.loc["sharpe", "agrees"]
@@ -162,7 +163,7 @@ def test_a_stale_stored_sharpe_is_flagged(app_env: str, qs: ModuleType) -> None:
 
 def test_filters_change_the_runs_table(app_env: str) -> None:
     at = _page().run()
-    at.multiselect[2].set_value(["failed"]).run()
+    change(at, at.multiselect[2], ["failed"])
     table = at.dataframe[0].value
     assert set(table["status"]) == {"failed"}
     assert (
@@ -170,10 +171,13 @@ def test_filters_change_the_runs_table(app_env: str) -> None:
         == _sql(app_env, "SELECT count(*) FROM backtest_runs WHERE status = 'failed'")[0][0]
     )
     assert at.query_params["status"] in ("failed", ["failed"])
+    change(at, at.button_group(key="tab"), "Tearsheet")
     assert "No finished run" in at.info[0].value
-    at.multiselect[2].set_value([]).run()
-    at.multiselect[0].set_value(["Aster Capital"]).run()
+    change(at, at.button_group(key="tab"), "Runs")
+    change(at, at.multiselect[2], [])
+    change(at, at.multiselect[0], ["Aster Capital"])
     assert set(at.dataframe[0].value["tenant_name"]) == {"Aster Capital"}
+    assert dict(at.query_params) == {"tenant": "Aster Capital"}
 
 
 def test_a_url_with_parameters_reopens_the_same_view(app_env: str, qs: ModuleType) -> None:
@@ -183,24 +187,28 @@ def test_a_url_with_parameters_reopens_the_same_view(app_env: str, qs: ModuleTyp
             app_env, "SELECT id FROM backtest_runs WHERE status = 'succeeded' ORDER BY id LIMIT 3"
         )
     ]
-    at = _page(status=["succeeded"], run=ids[1], compare=ids).run()
+    at = _page(status=["succeeded"], tab="Tearsheet", run=ids[1]).run()
     assert not at.exception
     assert at.multiselect[2].value == ["succeeded"]
     assert at.selectbox[0].value == ids[1]
+    change(at, at.button_group(key="tab"), "Compare")
+    change(at, at.multiselect(key="compare"), ids)
+    at = _page(**dict(at.query_params)).run()  # the link the browser shows now
+    assert at.multiselect[2].value == ["succeeded"]
     assert at.multiselect[3].value == ids
-    compared = at.dataframe[2].value.set_index("metric")
+    compared = at.dataframe[0].value.set_index("metric")
     assert len(compared.columns) == 1 + 3
     for column, run_id in zip(compared.columns[1:], ids, strict=True):
         assert run_id[:8] in column
         expected = float(_quiet(qs.sharpe, _returns(app_env, run_id)))
         assert compared.loc["sharpe", column] == pytest.approx(expected, rel=RTOL)
-    growth = _specs(at)[3]["data"]
+    growth = _specs(at)[0]["data"]
     assert len(growth) == 3
 
 
 def test_paper_trade_runs_show_their_snapshot(app_env: str) -> None:
-    at = _page().run()
-    paper = at.dataframe[3].value
+    at = _page(tab="Paper trading").run()
+    paper = at.dataframe[0].value
     rows = _sql(
         app_env,
         "SELECT status, (performance_snapshot->>'equity')::float8, (performance_snapshot->>'open_positions')::int FROM paper_trade_runs",
@@ -221,7 +229,8 @@ def test_an_analyst_of_one_tenant_sees_only_that_tenant(app_env: str) -> None:
         len(at.dataframe[0].value)
         == _sql(app_env, "SELECT count(*) FROM backtest_runs WHERE tenant_id = %s", tenant_id)[0][0]
     )
-    assert set(at.dataframe[3].value["tenant_name"]) <= {name}
+    change(at, at.button_group(key="tab"), "Paper trading")
+    assert set(at.dataframe[0].value["tenant_name"]) <= {name}
 
 
 def test_a_leadership_viewer_is_refused(app_env: str) -> None:
@@ -264,7 +273,7 @@ def test_a_long_equity_series_is_thinned(
                 )
     monkeypatch.setenv("DATABASE_URL", empty_db)
     _reset_caches()
-    at = _page().run()
+    at = _page(tab="Tearsheet").run()
     assert not at.exception
     sizes = [
         len(_values(t[k])) for s in _specs(at) for t in s["data"] for k in ("x", "y") if k in t
@@ -272,7 +281,7 @@ def test_a_long_equity_series_is_thinned(
     assert max(sizes) <= 5000
     assert any("12,000 equity points" in c.value for c in at.caption)
     returns = pd.Series(equity, index=days).pct_change().iloc[1:]
-    table = at.dataframe[1].value.set_index("metric")
+    table = at.dataframe[0].value.set_index("metric")
     assert table.loc["sharpe", "computed"] == pytest.approx(
         float(_quiet(qs.sharpe, returns)), rel=RTOL
     )

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.browser_url import change
 from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
@@ -99,7 +100,7 @@ def book_env(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     _reset_caches()
 
 
-WHOLE = {"tenant": "Solo", "portfolio": P1, "start": "2025-01-01", "end": "2025-01-10"}
+WHOLE = {"tenant": "Solo", "portfolio": P1, "dates": ["2025-01-01", "2025-01-10"]}
 
 
 def test_a_hand_worked_fifo_book(book_env: str) -> None:
@@ -146,25 +147,24 @@ def test_a_hand_worked_fifo_book(book_env: str) -> None:
 
 
 def test_the_end_date_moves_the_as_of_and_the_status_filter_the_orders(book_env: str) -> None:
-    at = _page(**{**WHOLE, "end": "2025-01-03"}).run()
+    at = _page(**{**WHOLE, "dates": ["2025-01-01", "2025-01-03"]}).run()
     # before the sale: 15 units costing 1001 + 550 = 1551 (103.4 each), marked at 115
     assert _metrics(at)["Unrealized P&L"] == "$174.00"
     assert _metrics(at)["Realized P&L (FIFO)"] == "$0.00"
     assert at.dataframe[0].value["Average cost"].tolist() == pytest.approx([1551 / 15])
     assert len(at.dataframe[3].value) == 2
-    at.date_input[0].set_value((D0, dt.date(2025, 1, 10))).run()
+    change(at, at.date_input[0], (D0, dt.date(2025, 1, 10)))
     assert _metrics(at)["Realized P&L (FIFO)"] == "$217.80"
-    at.multiselect[0].set_value(["CANCELLED"]).run()
+    change(at, at.multiselect[0], ["CANCELLED"])
     assert at.dataframe[3].value["status"].tolist() == ["CANCELLED"]
     assert at.query_params["status"] in ("CANCELLED", ["CANCELLED"])
 
 
 def test_a_url_with_parameters_reopens_the_same_view(book_env: str) -> None:
-    at = _page(
-        **{**WHOLE, "start": "2025-01-02", "end": "2025-01-05", "status": ["COMPLETE"]}
-    ).run()
+    at = _page(**{**WHOLE, "dates": ["2025-01-02", "2025-01-05"], "status": ["COMPLETE"]}).run()
     assert not at.exception
-    assert (at.selectbox[0].value, at.selectbox[1].value) == ("Solo", P1)
+    assert (at.selectbox[0].value, at.selectbox[1].value) == (T1, P1)
+    assert at.selectbox[0].options[at.selectbox[0].index] == "Solo"
     assert at.date_input[0].value == (dt.date(2025, 1, 2), dt.date(2025, 1, 5))
     assert at.multiselect[0].value == ["COMPLETE"]
     assert [d.date() for d in at.dataframe[1].value["date"]] == [
@@ -278,7 +278,7 @@ def test_a_long_history_is_thinned(empty_db: str, monkeypatch: pytest.MonkeyPatc
         )
     monkeypatch.setenv("DATABASE_URL", empty_db)
     _reset_caches()
-    at = _page(end=days[-1].isoformat()).run()
+    at = _page(dates=[days[0].isoformat(), days[-1].isoformat()]).run()
     assert not at.exception
     assert len(at.dataframe[1].value) == 12_000
     equity = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.browser_url import change
 from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
@@ -24,7 +25,7 @@ ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", froz
 LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
 
 
-def _page(viewer: Viewer = ADMIN, **params: str) -> AppTest:
+def _page(viewer: Viewer = ADMIN, **params: str | list[str]) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.session_state["_viewer"] = viewer
     at.query_params.update(params)
@@ -70,9 +71,8 @@ def test_renders_candles_histogram_and_a_clean_bill_of_health(app_env: str) -> N
 
 def test_adjusted_and_log_scale(app_env: str) -> None:
     at = _page(asset="SPY").run()
-    at.toggle[0].set_value(True)
-    at.toggle[1].set_value(True)
-    at.run()
+    change(at, at.toggle[0], True)
+    change(at, at.toggle[1], True)
     start, end = at.date_input[0].value
     bars = _bars(app_env, "SPY", start, end)
     candles = _specs(at)[0]
@@ -83,7 +83,7 @@ def test_adjusted_and_log_scale(app_env: str) -> None:
     np.testing.assert_allclose(
         _values(candles["data"][0]["open"]), [b[1] * b[3] / b[2] for b in bars], rtol=1e-12
     )
-    assert at.query_params["adjusted"] in ("1", ["1"]) and at.query_params["log"] in ("1", ["1"])
+    assert at.query_params["adjusted"] == "true" and at.query_params["log"] == "true"
 
 
 def test_data_quality_flags_find_planted_problems(app_env_copy: str) -> None:
@@ -97,7 +97,7 @@ def test_data_quality_flags_find_planted_problems(app_env_copy: str) -> None:
             "UPDATE price_bars SET open = 520, high = greatest(high, 520) WHERE asset_id = 'SPY' AND date = '2026-04-10'"
         )
         conn.execute("UPDATE data_versions SET version = version + 1")
-    at = _page(asset="SPY", start="2026-01-02", end="2026-06-30", gap="20.0").run()
+    at = _page(asset="SPY", dates=["2026-01-02", "2026-06-30"], gap="20.0").run()
     assert not at.exception
     issues = _issues(at)
     assert issues["Missing sessions"] == 1
@@ -109,17 +109,16 @@ def test_data_quality_flags_find_planted_problems(app_env_copy: str) -> None:
     assert stale.iloc[0]["bars"] == 4 and stale.iloc[0]["close"] == 400.0
     assert gaps.iloc[0]["date"].date() == dt.date(2026, 4, 10)
     assert gaps.iloc[0]["gap"] == pytest.approx(520 / 400 - 1)
-    at.selectbox[1].set_value(5).run()  # stale runs of at least 5: none
+    change(at, at.selectbox[1], 5)  # stale runs of at least 5: none
     assert _issues(at)["Stale closes (≥ 5 identical)"] == 0
 
 
 def test_a_url_with_parameters_reopens_the_same_view(app_env: str) -> None:
     params = {
         "asset": "EURUSD",
-        "start": "2025-02-03",
-        "end": "2025-05-30",
-        "adjusted": "1",
-        "log": "1",
+        "dates": ["2025-02-03", "2025-05-30"],
+        "adjusted": "true",
+        "log": "true",
         "stale": "6",
         "gap": "1.0",
         "gap_kind": "close_to_close",
@@ -173,7 +172,7 @@ def test_a_long_range_is_merged_into_candles(
                 copy.write_row(("LONG", d, c, c + 1, c - 1, c, 10.0))
     monkeypatch.setenv("DATABASE_URL", empty_db)
     _reset_caches()
-    at = _page(start="1990-01-01", end=days[-1].isoformat()).run()
+    at = _page(dates=["1990-01-01", days[-1].isoformat()]).run()
     assert not at.exception
     sizes = [
         len(_values(t[k])) for s in _specs(at) for t in s["data"] for k in ("x", "close") if k in t

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.browser_url import change
 from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
@@ -36,6 +37,11 @@ def _page(viewer: Viewer) -> AppTest:
 def app(app_env: str) -> AppTest:
     """The page, not yet run, as an admin (every tenant)."""
     return _page(ADMIN)
+
+
+def _label(box) -> str:  # type: ignore[no-untyped-def]
+    """The label a selectbox shows (its value is an id for tenants and releases)."""
+    return box.options[box.index]
 
 
 def _spec(at: AppTest, i: int = 0) -> dict:
@@ -96,7 +102,7 @@ def test_renders_the_default_release_with_candles_and_bands(app: AppTest, app_en
 
 def test_headline_metrics_match_the_latest_output(app: AppTest, app_env: str) -> None:
     at = app.run()
-    tenant, asset, version = (at.selectbox[i].value for i in range(3))
+    tenant, asset, version = (_label(at.selectbox[i]) for i in range(3))
     start, end = at.date_input[0].value
     rows = _outputs(app_env, tenant, asset, version, start, end)
     last_regime = rows[-1][1]
@@ -117,7 +123,7 @@ def test_changing_the_asset_changes_the_chart(app: AppTest) -> None:
     at = app.run()
     first_title = _spec(at)["layout"]["title"]["text"]
     other = next(a for a in at.selectbox[1].options if a != at.selectbox[1].value)
-    at.selectbox[1].set_value(other).run()
+    change(at, at.selectbox[1], other)
     assert not at.exception
     assert _spec(at)["layout"]["title"]["text"].startswith(other)
     assert _spec(at)["layout"]["title"]["text"] != first_title
@@ -135,13 +141,12 @@ def test_a_url_with_parameters_reopens_the_same_view(app: AppTest, app_env: str)
             "tenant": tenant,
             "asset": asset,
             "release": "v1",
-            "start": "2026-01-05",
-            "end": "2026-03-31",
+            "dates": ["2026-01-05", "2026-03-31"],
         }
     )
     at = app.run()
     assert not at.exception
-    assert [at.selectbox[i].value for i in range(3)] == [tenant, asset, "v1"]
+    assert [_label(at.selectbox[i]) for i in range(3)] == [tenant, asset, "v1"]
     start, end = at.date_input[0].value
     assert (start.isoformat(), end.isoformat()) == ("2026-01-05", "2026-03-31")
     x = _spec(at)["data"][0]["x"]
@@ -166,8 +171,7 @@ URL_VIEW = {
     "tenant": "Aster Capital",
     "asset": "SPY",
     "release": "v2",
-    "start": "2025-06-02",
-    "end": "2026-03-31",
+    "dates": ["2025-06-02", "2026-03-31"],
 }
 
 
@@ -182,15 +186,18 @@ def test_risk_and_component_panels_show_the_stored_outputs(app: AppTest, app_env
         np.testing.assert_allclose(_values(trace["y"]), expected, rtol=1e-12)
     hover = _values(_spec(at)["data"][0]["text"])
     first = rows[0]
-    assert hover[0] == f"regime {first[1]} · confidence {first[2]:.0%} · conviction " + str(
-        _sql(
-            app_env,
-            "SELECT conviction FROM engine_outputs_daily o JOIN engine_releases r "
-            "ON r.id = o.release_id JOIN tenants t ON t.id = r.tenant_id WHERE t.name = %s "
-            "AND r.asset_id = 'SPY' AND r.version = 'v2' AND o.date = %s",
-            "Aster Capital",
-            first[0],
-        )[0][0]
+    ((conviction,),) = _sql(
+        app_env,
+        "SELECT conviction FROM engine_outputs_daily o JOIN engine_releases r "
+        "ON r.id = o.release_id JOIN tenants t ON t.id = r.tenant_id WHERE t.name = %s "
+        "AND r.asset_id = 'SPY' AND r.version = 'v2' AND o.date = %s",
+        "Aster Capital",
+        first[0],
+    )
+    # labels as shown everywhere: "bull" -> "Bull", "high" -> "High"
+    assert hover[0] == (
+        f"regime {first[1].capitalize()} · confidence {first[2]:.0%} · "
+        f"conviction {conviction.capitalize()}"
     )
 
 
@@ -260,7 +267,7 @@ def test_the_demo_analyst_sees_their_tenants_and_watchlist_cards(app_env: str) -
         )
     }
     assert set(at.selectbox[0].options) == names and len(names) == 3
-    tenant = at.selectbox[0].value
+    tenant = _label(at.selectbox[0])
     watch = _sql(
         app_env,
         "SELECT s.asset_id FROM user_asset_settings s JOIN tenants t ON t.id = s.tenant_id "
@@ -304,8 +311,11 @@ def test_an_analyst_of_one_tenant_sees_only_that_tenant(app_env: str) -> None:
     at.run()
     assert not at.exception
     assert at.selectbox[0].options == [name]
-    assert at.selectbox[0].value == name
+    assert at.selectbox[0].value == str(tenant_id)
     assert name in _spec(at)["layout"]["title"]["text"]
+    assert [w.value for w in at.warning if w.icon == "🔗"] == [
+        f"Tenant “Aster Capital” is not visible to you; showing {name}."
+    ]
 
 
 def test_a_leadership_viewer_is_refused(app_env: str) -> None:
@@ -377,7 +387,7 @@ def test_a_long_range_sends_no_trace_over_5000_points(
     monkeypatch.setenv("DATABASE_URL", empty_db)
     _reset_caches()
     at = _page(ADMIN)
-    at.query_params.update({"start": "1990-01-01", "end": "2030-01-01"})
+    at.query_params.update({"dates": ["1990-01-01", "2030-01-01"]})
     at.run()
     assert not at.exception
     assert at.date_input[0].value[0] == dt.date(1990, 1, 1)

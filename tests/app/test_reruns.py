@@ -45,13 +45,15 @@ def _analyst_on_regimes(monkeypatch: pytest.MonkeyPatch) -> AppTest:
 def test_a_warm_rerun_reads_the_data_version_once_and_runs_no_other_query(
     app_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Besides the data version, only the session check (the account's session epoch, one
+    indexed read of the primary: docs/security.md)."""
     at = _analyst_on_regimes(monkeypatch)
     with statements() as seen:
         at.run()
     assert not at.exception
     queries = [s for s in seen if not s.upper().startswith("SET ")]
-    assert len(queries) == 1, queries
-    assert "data_versions" in queries[0]
+    assert len(queries) == 2, queries
+    assert "data_versions" in queries[0] and "users.session_epoch" in queries[1]
 
 
 def test_the_next_rerun_after_a_version_bump_reads_fresh_rows(

@@ -80,3 +80,60 @@ def test_reset_password_replaces_the_hash_and_unlocks(
                                   "WHERE email = 'admin@demo.local'")  # fmt: skip
     assert bcrypt.checkpw(b"brand-new-password", hashed.encode()) and locked is None and failed == 0
     assert _run(monkeypatch, "brand-new-password", "reset-password", "ghost@demo.local") == 1
+
+
+def _epoch(url: str, email: str) -> int:
+    return _one(url, "SELECT session_epoch FROM users WHERE email = %s", email)[0]
+
+
+def test_reset_password_ends_every_session_and_clears_the_source_locks(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with psycopg.connect(libpq_dsn(make_url(db))) as conn:
+        conn.execute("INSERT INTO sign_in_throttle (email, source, failures, locked_until) "
+                     "VALUES ('admin@demo.local', '203.0.113.7', 0, now() + interval '1 hour')")  # fmt: skip
+    before = _epoch(db, "admin@demo.local")
+    assert _run(monkeypatch, "brand-new-password", "reset-password", "admin@demo.local") == 0
+    assert _epoch(db, "admin@demo.local") == before + 1
+    assert _one(db, "SELECT count(*) FROM sign_in_throttle")[0] == 0
+
+
+def test_a_role_change_through_create_user_ends_the_sessions(
+    db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _run(monkeypatch, "a-long-enough-secret", "create-user", "ops@example.com",
+                "--role", "analyst") == 0  # fmt: skip
+    first = _epoch(db, "ops@example.com")
+    assert _run(monkeypatch, "a-long-enough-secret", "create-user", "ops@example.com",
+                "--role", "admin") == 0  # fmt: skip
+    assert _epoch(db, "ops@example.com") == first + 1
+
+
+@pytest.mark.parametrize(
+    ("change", "bumps"),
+    [
+        ("is_active = false", True),
+        ("locked_until = now() + interval '1 hour'", True),
+        ("dashboard_roles = ARRAY['admin']", True),
+        ("password_hash = 'x'", True),
+        ("failed_logins = failed_logins + 1", False),
+        ("last_login_at = now()", False),
+        ("locked_until = NULL", False),
+        ("display_name = 'Someone Else'", False),
+    ],
+)
+def test_the_trigger_bumps_the_epoch_on_security_changes_only(
+    db: str, change: str, bumps: bool
+) -> None:
+    before = _epoch(db, "analyst@demo.local")
+    with psycopg.connect(libpq_dsn(make_url(db))) as conn:
+        conn.execute(f"UPDATE users SET {change} WHERE email = 'analyst@demo.local'")
+    assert _epoch(db, "analyst@demo.local") == before + int(bumps)
+
+
+def test_create_user_refuses_the_demo_emails(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(monkeypatch, "a-long-enough-secret", "create-user", "Admin@Demo.local",
+                "--role", "admin") == 1  # fmt: skip
+    assert "demo account" in capsys.readouterr().err

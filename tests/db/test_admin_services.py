@@ -322,9 +322,20 @@ def test_retiring_a_busy_plan_needs_the_live_count(db: str, adam: Viewer) -> Non
                 confirmed_live_subscriptions=wrong,
             )
         assert f"{live} live subscription(s)" in caught.value.errors["confirmed_live_subscriptions"]
+    typed = {f"\u2212{live}": "The number cannot be negative: type 0 or more.",
+             "": "Type the number to confirm, e.g. 3.", f"{live}.0": "Type the number as a "
+             "whole number, e.g. 3."}  # fmt: skip
+    for wrong, message in typed.items():
+        with pytest.raises(admin.InvalidInputError) as caught:
+            admin.retire_plan(viewer=adam, plan_id="fund", expected_version=version,
+                              confirmed_live_subscriptions=wrong)  # fmt: skip
+        assert caught.value.errors == {"confirmed_live_subscriptions": message}
     assert snapshot(db) == before
-    admin.retire_plan(
-        viewer=adam, plan_id="fund", expected_version=version, confirmed_live_subscriptions=live
+    admin.retire_plan(  # the number as typed into the page's field
+        viewer=adam,
+        plan_id="fund",
+        expected_version=version,
+        confirmed_live_subscriptions=f" {live} ",
     )
     assert plan(db, "fund")["is_active"] is False
     assert (
@@ -406,6 +417,75 @@ def test_a_stale_edit_is_a_conflict_and_overwrites_nothing(db: str, adam: Viewer
                           changes=plan_changes(pro, name="Second"))  # fmt: skip
     assert (caught.value.mine["name"], caught.value.current["name"]) == ("Second", "First")
     assert snapshot(db) == before
+
+
+def test_a_rename_after_another_admins_rename_is_a_conflict_and_writes_no_other_tenant(
+    db: str, adam: Viewer
+) -> None:
+    x, version = tenant(db, "Harbor Capital")
+    others = "SELECT id, name, settings_json, version FROM tenants WHERE id <> %s ORDER BY id"
+    untouched = sql(db, others, x)
+    admin.rename_tenant(viewer=adam, tenant_id=x, expected_version=version, name="Harbor B")
+    after_b = snapshot(db)
+    with pytest.raises(admin.ConflictError) as caught:  # A still holds the version it loaded
+        admin.rename_tenant(viewer=adam, tenant_id=x, expected_version=version, name="Harbor A")
+    assert (caught.value.expected_version, caught.value.current_version) == (version, version + 1)
+    assert (caught.value.row_key, caught.value.current["name"]) == ({"id": x}, "Harbor B")
+    assert snapshot(db) == after_b
+    assert sql(db, "SELECT name, version FROM tenants WHERE id = %s", x) == [
+        ("Harbor B", version + 1)
+    ]
+    assert sql(db, others, x) == untouched
+
+
+GHOST = "00000000-0000-4000-8000-000000000000"
+
+
+def _gone_tenant(url: str) -> str:
+    """A tenant that existed and was deleted."""
+    tid = one(
+        url,
+        "INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), 'Short Lived') RETURNING id::text",
+    )
+    sql(url, "DELETE FROM tenants WHERE id = %s RETURNING id", tid)
+    return tid
+
+
+def test_a_write_for_a_deleted_or_unknown_tenant_or_plan_writes_nothing(
+    db: str, adam: Viewer
+) -> None:
+    user = one(db, "SELECT id::text FROM users WHERE email = 'analyst@demo.local'")
+    before = snapshot(db)
+    for tid in (_gone_tenant(db), GHOST, "not-a-uuid"):
+        on = {"viewer": adam, "tenant_id": tid}
+        member = {**on, "user_id": user, "expected_role": "member"}
+        calls = [
+            (admin.rename_tenant, {**on, "expected_version": 1, "name": "Taken Over"}),
+            (admin.update_tenant_settings, {**on, "expected_version": 1, "settings": "{}"}),
+            (admin.change_tenant_plan, {**on, "expected_version": 1, "plan_id": "pro",
+                                        "effective_date": dt.datetime.now(dt.UTC).date()}),
+            (admin.set_quota_override, {**on, "override": {
+                "metric": "tokens", "limit_value": "5", "reason": "deal"}}),
+            (admin.clear_quota_override, {**on, "metric": "tokens", "expected_version": 1}),
+            (admin.add_member, {**on, "member": {"email": "analyst@demo.local"}}),
+            (admin.change_member_role, {**member, "role": "admin"}),
+            (admin.remove_member, member),
+        ]  # fmt: skip
+        for fn, kwargs in calls:
+            with pytest.raises(admin.NotFoundError, match=r"^This tenant no longer exists"):
+                fn(**kwargs)
+    pro = plan(db, "pro")
+    for plan_id in ("ghost", "Pro", ""):
+        on_plan = {"viewer": adam, "plan_id": plan_id, "expected_version": 1}
+        for fn, kwargs in [
+            (admin.update_plan, {**on_plan, "changes": plan_changes(pro, name="Ghost")}),
+            (admin.retire_plan, on_plan),
+            (admin.restore_plan, on_plan),
+        ]:
+            with pytest.raises(admin.NotFoundError, match=r"^This plan no longer exists"):
+                fn(**kwargs)
+    assert snapshot(db) == before  # nothing written: no row, no audit row, no version bump
+    assert one(db, "SELECT count(*) FROM tenants WHERE name = 'Taken Over'") == 0
 
 
 # ------------------------------------------------------------------ tenants
@@ -591,9 +671,35 @@ def test_a_revert_restores_once_and_then_refuses(db: str, adam: Viewer) -> None:
         (original, version + 2)
     ]
     assert reverted.version == version + 2
-    with pytest.raises(admin.RevertRefusedError):  # already reverted: the row moved on
-        admin.revert_change(viewer=adam, audit_id=saved.audit_ids[0])
+    first = saved.audit_ids[0]
+    with pytest.raises(admin.RevertRefusedError) as caught:
+        admin.revert_change(viewer=adam, audit_id=first)
+    assert str(caught.value) == (
+        f"Change {first} was already reverted by change {first + 1}: nothing to do "
+        f"(revert change {first + 1} to apply it again)."
+    )
     assert [a for _, _, a, *_ in audits(db)] == ["update", "revert"]
+
+
+def test_the_audit_list_gives_revert_links_as_integers_or_nothing(db: str, adam: Viewer) -> None:
+    tid, version = tenant(db, "Dune Partners")
+    one_edit = admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version,
+                                   name="Dune One").audit_ids[0]  # fmt: skip
+    other = admin.update_tenant_settings(
+        viewer=adam, tenant_id=tid, expected_version=version + 1, settings='{"region": "eu"}'
+    ).audit_ids[0]
+    revert = admin.revert_change(viewer=adam, audit_id=other).audit_ids[0]
+    changes = admin.list_changes(viewer=adam).set_index("id")
+    assert changes["reverted_by"].to_dict() == {revert: None, other: revert, one_edit: None}
+    assert changes["reverts_audit_id"].to_dict() == {revert: other, other: None, one_edit: None}
+    assert all(type(v) is int for v in changes["reverted_by"].dropna())
+    rows = changes.reset_index()
+    notes = {int(r["id"]): admin.revert_note(r.to_dict()) for _, r in rows.iterrows()}
+    assert notes == {
+        revert: f"Reverts change {other}.",
+        other: f"Reverted by change {revert}.",
+        one_edit: "",
+    }
 
 
 def test_reverting_a_removal_recreates_the_member(db: str, adam: Viewer) -> None:
@@ -661,7 +767,8 @@ TENANT_NAME_BAD = hs.one_of(
     hs.text(alphabet=" \t", max_size=4), _too_long(120), hs.integers(), hs.none()
 )
 NAME_BAD = hs.one_of(hs.text(alphabet=" \t", max_size=4), _too_long(80), hs.integers(), hs.none())
-PRICE_BAD = hs.one_of(hs.integers(max_value=-1), hs.integers(min_value=MAX_CENTS + 1), hs.floats(), hs.booleans(), hs.text(max_size=6))  # fmt: skip
+NO_DIGITS = hs.characters(exclude_categories=["Nd"])  # a typed price needs a digit
+PRICE_BAD = hs.one_of(hs.integers(max_value=-1), hs.integers(min_value=MAX_CENTS + 1), hs.floats(), hs.booleans(), hs.text(NO_DIGITS, max_size=6))  # fmt: skip
 CURRENCY_BAD = hs.text(max_size=4).filter(lambda s: s.strip().upper() not in CURRENCIES)
 KEYS = hs.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True)
 FEATURES_BAD = hs.one_of(

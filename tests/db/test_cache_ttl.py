@@ -63,7 +63,9 @@ def _first_name() -> str:
     return str(frame["name"].iloc[0])
 
 
-@pytest.mark.parametrize(("ttl", "still_stale_at", "fresh_at"), [(5, 4.0, 6.0), (120, 100.0, 121.0)])
+@pytest.mark.parametrize(
+    ("ttl", "still_stale_at", "fresh_at"), [(5, 4.0, 6.0), (120, 100.0, 121.0)]
+)
 def test_an_external_write_shows_once_the_configured_ttl_has_passed(
     database: str,
     clock: Clock,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 from pathlib import Path
 
 import psycopg
@@ -44,9 +46,7 @@ def _write(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
 def test_yahoo_style_bars_import_and_create_the_asset(db: str, tmp_path: Path) -> None:
     code = main(["import-bars", str(_write(tmp_path, YAHOO)), "--asset", "spy"])
     assert code == 0
-    assert _rows(db, "SELECT id, asset_class, calendar FROM assets") == [
-        ("SPY", "equity", "trading_252")
-    ]
+    assert _rows(db, "SELECT id, asset_class, calendar FROM assets") == [("SPY", "equity", "XNYS")]
     rows = _rows(db, "SELECT date::text, close, adj_close, volume FROM price_bars ORDER BY date")
     assert rows[0] == ("2024-01-02", 472.65, 466.0, 123623700.0)
     assert len(rows) == 3
@@ -210,4 +210,213 @@ def test_new_crypto_assets_default_to_the_365_day_calendar(db: str, tmp_path: Pa
         )
         == 0
     )
-    assert _rows(db, "SELECT calendar FROM assets") == [("calendar_365",)]
+    assert _rows(db, "SELECT calendar FROM assets") == [("24/7",)]
+
+
+def _import_outputs(path: Path, *extra: str, version: str = "v1", asset: str = "SPY") -> int:
+    return main(
+        [
+            "import-outputs",
+            str(path),
+            "--asset",
+            asset,
+            "--tenant",
+            "Acme",
+            "--release-version",
+            version,
+            *extra,
+        ]
+    )
+
+
+def _weekdays(first: dt.date, count: int) -> list[dt.date]:
+    days, day = [], first
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def test_a_30_year_daily_release_of_7800_rows_imports_whole(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One multi-row VALUES of 7,800 rows x 15 columns passed PostgreSQL's 65,535 bound
+    parameters; the staged COPY has no such limit."""
+    _seed_tenant(db)
+    days = _weekdays(dt.date(1995, 1, 2), 7_800)
+    labels = ("bull", "neutral", "bear", "crisis")
+    lines = [
+        f"{d},{labels[i % 4]},{(i % 100) / 100},{'low' if i % 2 else 'high'},{i % 7 / 10}\n"
+        for i, d in enumerate(days)
+    ]
+    path = _write(tmp_path, "date,regime,confidence,conviction,risk_level\n" + "".join(lines))
+    assert _import_outputs(path) == 0
+    out = capsys.readouterr().out
+    assert "imported 7,800 outputs for SPY: 7,800 inserted, 0 updated, 0 unchanged" in out
+    assert "new asset SPY" in out and "new release v1 of Acme" in out
+    assert _rows(
+        db, "SELECT count(*), min(date), max(date), sum(confidence) FROM engine_outputs_daily"
+    )[0] == (7_800, days[0], days[-1], pytest.approx(sum((i % 100) / 100 for i in range(7_800))))
+    assert _rows(db, "SELECT release_date FROM engine_releases") == [(days[-1],)]
+
+
+def _canonical_sha(lines: list[str]) -> str:
+    return hashlib.sha256("".join(f"{line}\n" for line in lines).encode()).hexdigest()
+
+
+def test_a_later_import_moves_the_release_date_and_rehashes_its_bars(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed_tenant(db)
+    main(["import-bars", str(_write(tmp_path, YAHOO, "bars.csv")), "--asset", "SPY"])
+    head = "date,regime,confidence,conviction\n"
+    first = _write(tmp_path, head + "2024-01-02,bull,0.8,high\n", "o1.csv")
+    assert _import_outputs(first) == 0
+    assert _rows(db, "SELECT release_date::text, data_sha256 FROM engine_releases") == [
+        ("2024-01-02", _canonical_sha(["2024-01-02,472.16,473.67,470.49,472.65,466.0,123623700.0"]))
+    ]
+    later = _write(
+        tmp_path, head + "2024-01-03,bear,0.6,low\n2024-01-04,bear,0.7,medium\n", "o2.csv"
+    )
+    capsys.readouterr()
+    assert _import_outputs(later) == 0
+    assert "2 inserted, 0 updated, 0 unchanged; release v1 of Acme: release date 2024-01-04" in (
+        capsys.readouterr().out
+    )
+    assert _rows(db, "SELECT release_date::text, data_sha256 FROM engine_releases") == [
+        (
+            "2024-01-04",
+            _canonical_sha(
+                [
+                    "2024-01-02,472.16,473.67,470.49,472.65,466.0,123623700.0",
+                    "2024-01-03,470.43,471.19,468.17,468.79,462.19,103585900.0",
+                    "2024-01-04,468.3,470.96,467.05,467.28,460.7,84232200.0",
+                ]
+            ),
+        )
+    ]
+
+
+def test_the_import_says_what_it_created_inserted_updated_and_left_alone(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import-bars", str(_write(tmp_path, YAHOO)), "--asset", "spy"]) == 0
+    assert capsys.readouterr().out == (
+        "imported 3 bars for SPY: 3 inserted, 0 updated, 0 unchanged; new asset SPY\n"
+    )
+    corrected = YAHOO.replace("468.79", "469.00") + "2024-01-05,467.49,470.44,466.43,467.92,,\n"
+    assert main(["import-bars", str(_write(tmp_path, corrected, "b.csv")), "--asset", "SPY"]) == 0
+    assert capsys.readouterr().out == (
+        "imported 4 bars for SPY: 1 inserted, 1 updated, 2 unchanged\n"
+    )
+
+
+def test_a_bars_file_with_a_symbol_column_loads_many_assets(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """100,000 rows (the benchmark loads a million): 20 assets of 5,000 weekdays."""
+    days = _weekdays(dt.date(2000, 1, 3), 5_000)
+    lines = [f"A{k:02d},{d},10,12,8,11,,{k}\n" for k in range(20) for d in days]
+    path = _write(tmp_path, "symbol,date,open,high,low,close,adj_close,volume\n" + "".join(lines))
+    assert main(["import-bars", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("imported 100,000 bars: 100,000 inserted, 0 updated, 0 unchanged")
+    assert _rows(db, "SELECT count(*), count(DISTINCT asset_id), sum(volume) FROM price_bars") == [
+        (100_000, 20, 5_000.0 * sum(range(20)))
+    ]
+
+
+def test_weekend_bars_need_a_weekend_calendar_or_the_flag(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saturday = _write(
+        tmp_path, "date,open,high,low,close\n2024-01-05,10,11,9,10\n2024-01-06,10,11,9,10\n"
+    )
+    assert main(["import-bars", str(saturday), "--asset", "SPY"]) == 1
+    assert "line 3: 2024-01-06 is a Saturday and SPY's calendar has no weekend sessions" in (
+        capsys.readouterr().err
+    )
+    assert _rows(db, "SELECT count(*) FROM assets")[0][0] == 0
+    assert (
+        main(["import-bars", str(saturday), "--asset", "BTC-USD", "--asset-class", "crypto"]) == 0
+    )
+    assert main(["import-bars", str(saturday), "--asset", "SPY", "--allow-weekends"]) == 0
+    assert _rows(db, "SELECT asset_id, count(*) FROM price_bars GROUP BY 1 ORDER BY 1") == [
+        ("BTC-USD", 2),
+        ("SPY", 2),
+    ]
+
+
+def test_regime_labels_beyond_the_default_set_must_be_declared(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed_tenant(db)
+    head = "date,regime,confidence,conviction\n"
+    calm = _write(tmp_path, head + "2024-01-02,calm,0.8,high\n2024-01-03,bull,0.8,certain\n")
+    assert _import_outputs(calm) == 1
+    err = capsys.readouterr().err
+    assert "line 2: unknown regime 'calm'" in err
+    assert "line 3: unknown conviction 'certain' (known: high, low, medium)" in err
+    assert _rows(db, "SELECT count(*) FROM engine_releases")[0][0] == 0
+    calm = _write(tmp_path, head + "2024-01-02,calm,0.8,high\n", "calm.csv")
+    assert _import_outputs(calm, "--labels", "calm,storm") == 0
+    assert _rows(db, "SELECT env_json -> 'regime_labels' FROM engine_releases") == [
+        (["calm", "storm"],)
+    ]
+    storm = _write(tmp_path, head + "2024-01-03,storm,0.6,low\n", "storm.csv")
+    assert _import_outputs(storm) == 0  # declared by the release's first import
+    assert _import_outputs(storm, version="v2") == 1  # another release has not declared it
+
+
+def test_dates_are_strict_and_inside_1900_to_tomorrow(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    bad = (
+        "date,open,high,low,close\n"
+        "0001-01-03,10,11,9,10\n"
+        "2999-12-31,10,11,9,10\n"
+        "2024-01-16garbage,10,11,9,10\n"
+        "2024-1-17,10,11,9,10\n"
+        "1899-12-29,10,11,9,10\n"
+    )
+    assert (
+        main(["import-bars", str(_write(tmp_path, bad)), "--asset", "SPY", "--allow-weekends"]) == 1
+    )
+    err = capsys.readouterr().err
+    assert f"line 2: date 0001-01-03 outside 1900-01-01 .. {tomorrow}" in err
+    assert f"line 3: date 2999-12-31 outside 1900-01-01 .. {tomorrow}" in err
+    assert "line 4: unparseable date '2024-01-16garbage' (expected YYYY-MM-DD)" in err
+    assert "line 5: unparseable date '2024-1-17'" in err
+    assert "line 6: date 1899-12-29 outside" in err
+    assert _rows(db, "SELECT count(*) FROM assets")[0][0] == 0
+
+
+def test_prices_outside_the_days_range_are_rejected(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = (
+        "date,open,high,low,close\n"
+        "2024-01-02,10,11,9,11.5\n"
+        "2024-01-03,8.5,11,9,10\n"
+        "2024-01-04,12,11,9,10\n"
+        "2024-01-05,10,11,9,8\n"
+    )
+    assert main(["import-bars", str(_write(tmp_path, bad)), "--asset", "SPY"]) == 1
+    err = capsys.readouterr().err
+    assert "line 2: close 11.5 > high 11.0" in err
+    assert "line 3: open 8.5 < low 9.0" in err
+    assert "line 4: open 12.0 > high 11.0" in err
+    assert "line 5: close 8.0 < low 9.0" in err
+    assert _rows(db, "SELECT count(*) FROM price_bars")[0][0] == 0
+
+
+def test_over_long_release_versions_are_refused(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _seed_tenant(db)
+    outputs = _write(tmp_path, "date,regime,confidence,conviction\n2024-01-02,bull,0.7,low\n")
+    assert _import_outputs(outputs, version="v" * 65) == 1
+    assert "invalid release version" in capsys.readouterr().err
+    assert _import_outputs(outputs, version="v" * 64) == 0

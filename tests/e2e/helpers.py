@@ -42,10 +42,35 @@ def wait_for_cookie(page: Any, present: bool, seconds: float = 30) -> None:
     raise AssertionError(f"session cookie {'never set' if present else 'never removed'}")
 
 
+IDLE_APP = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
 def settle(page: Any) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_timeout(300)
-    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=TIMEOUT_MS)
+    """Wait until Streamlit has finished running the script: the app's own script state
+    (`data-test-script-state`) is "notRunning" and its running widget is gone, twice in a
+    row 250 ms apart (a rerun the cookie or a widget asked for starts within that gap),
+    rather than after a fixed delay."""
+    running = page.locator("[data-testid='stStatusWidget']")
+    for _ in range(2):
+        page.wait_for_timeout(250)
+        page.wait_for_selector(IDLE_APP, timeout=TIMEOUT_MS)
+        expect(running).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+def open_signed_in(page: Any, url: str) -> None:
+    """Open `url` in a browser that has signed in, and wait until the page is drawn: the
+    script runs are over (the app says so itself) and the sidebar offers
+    Sign out. Each step waits on a state of the page, so a busy machine only makes it
+    slower, never wrong; a page that is drawn but shows the sign-in form fails at once."""
+    page.goto(url)
+    settle(page)
+    sign_out, sign_in_button = (
+        page.get_by_role("button", name=name) for name in ("Sign out", "Sign in")
+    )
+    expect(sign_out.or_(sign_in_button).first).to_be_visible(timeout=TIMEOUT_MS)
+    if sign_out.count() == 0:
+        screenshot(page, "signed-out-unexpectedly")
+        raise AssertionError(f"{url} shows the sign-in form: the session cookie was not used")
 
 
 def assert_no_error(page: Any) -> None:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from regime_dashboard.navigation import pages_for
 
 from .conftest import TIMEOUT_MS
-from .helpers import assert_no_error, screenshot, settle, sign_in
+from .helpers import assert_no_error, open_signed_in, screenshot, settle, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
 ROLES = ("analyst", "leadership", "admin")
@@ -21,9 +21,7 @@ ROLES = ("analyst", "leadership", "admin")
 def test_each_page_of_the_role_renders_without_errors(page: Any, server: str, role: str) -> None:
     sign_in(page, server, role)
     for spec in pages_for(frozenset({role})):
-        page.goto(f"{server}/{spec.url}")
-        expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=TIMEOUT_MS)
-        settle(page)
+        open_signed_in(page, f"{server}/{spec.url}")
         plots = page.locator(".js-plotly-plot").count()
         if plots:  # every chart drawn by Plotly (charts in hidden tabs included)
             page.wait_for_function(
@@ -70,9 +68,7 @@ def test_pages_read_well_in_the_dark_theme(browser: Any, server: str) -> None:
     try:
         sign_in(page, server, "admin", "regimes")
         for slug in ("regimes", "revenue", "admin-plans"):
-            page.goto(f"{server}/{slug}")
-            expect(page.get_by_role("button", name="Sign out")).to_be_visible(timeout=TIMEOUT_MS)
-            settle(page)
+            open_signed_in(page, f"{server}/{slug}")
             background = page.evaluate(
                 "getComputedStyle(document.querySelector('.stApp')).backgroundColor"
             )

@@ -100,13 +100,79 @@ def test_every_id_of_the_documented_form_is_accepted(good: str) -> None:
         st.integers(min_value=MAX_CENTS + 1),
         st.floats(allow_nan=True),
         st.booleans(),
-        st.text(max_size=5),
         st.none(),
     )
 )
 def test_bad_monthly_prices_are_refused(bad: object) -> None:
     errors = _errors(PlanUpdate, {**GOOD, "price_monthly_cents": bad})
     assert "whole number of cents" in errors["price_monthly_cents"]
+
+
+NOT_NEGATIVE = "The price cannot be negative: type 0 or more."
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("\u221250", NOT_NEGATIVE),  # U+2212 MINUS SIGN, as typed on a Mac or pasted
+        ("-50", NOT_NEGATIVE),
+        ("\u2013 50", NOT_NEGATIVE),  # an en dash
+        ("199.999", "The price can have at most 2 decimals (199.999 has 3): type e.g. 49.99."),
+        ("", "Type a price, e.g. 49 or 49.90."),
+        ("   ", "Type a price, e.g. 49 or 49.90."),
+        ("1,234.50", "Type the price without separators, e.g. 1234.50."),
+        ("49,90", "Type the price without separators, e.g. 1234.50."),
+        ("abc", "Type the price as a number such as 1234.50."),
+        ("NaN", "Type the price as a number such as 1234.50."),
+        ("Infinity", "Type the price as a number such as 1234.50."),
+        ("1e3", "Type the price as a number such as 1234.50."),
+        ("\uff11\uff12", "Type the price as a number such as 1234.50."),  # full-width 12
+        ("\u0661\u0662", "Type the price as a number such as 1234.50."),  # Arabic-Indic 12
+        ("10000000.01", "The price must be at most 10,000,000.00."),
+        ("9" * 5000, "The price must be at most 10,000,000.00."),
+    ],
+)
+def test_a_typed_price_breaking_a_rule_names_it_in_currency_units(typed: str, message: str) -> None:
+    assert _errors(PlanUpdate, {**GOOD, "price_monthly_cents": typed}) == {
+        "price_monthly_cents": message
+    }
+    annual = _errors(PlanUpdate, {**GOOD, "price_annual_cents": typed})
+    assert annual == {"price_annual_cents": message}
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [("199.99", 19_999), (" 49.9 ", 4_990), ("0", 0), ("007", 700), (".5", 50), ("5.", 500),
+     ("10000000", 1_000_000_000), ("10000000.00", 1_000_000_000)],
+)  # fmt: skip
+def test_a_typed_price_is_stored_as_exactly_its_cents(typed: str, cents: int) -> None:
+    plan = parse(PlanUpdate, {**GOOD, "price_monthly_cents": typed, "price_annual_cents": typed})
+    assert (plan.price_monthly_cents, plan.price_annual_cents) == (cents, cents)
+
+
+TYPED_PRICE = re.compile(r"\s*([0-9]+)(?:\.([0-9]{0,2}))?\s*|\s*\.([0-9]{1,2})\s*")
+
+
+@given(
+    st.text(max_size=14) | st.from_regex(r"[ ]?[-\u2212]?[0-9]{0,9}(\.[0-9]{0,3})?", fullmatch=True)
+)
+def test_any_typed_price_is_refused_or_read_exactly(typed: str) -> None:
+    # independent reading: digits, at most 2 decimals, at most 10,000,000.00
+    found = TYPED_PRICE.fullmatch(typed)
+    expected = None
+    if found and typed.strip() not in ("", "."):
+        whole, decimals = found.group(1) or "0", found.group(2) or found.group(3) or ""
+        cents = int(whole) * 100 + int(decimals.ljust(2, "0"))
+        expected = cents if cents <= MAX_CENTS else None
+    errors = errors_of(PlanUpdate, {**GOOD, "price_monthly_cents": typed})
+    if expected is None:
+        assert list(errors) == ["price_monthly_cents"]
+        assert "cents" not in errors["price_monthly_cents"]
+    else:
+        assert errors == {}
+        assert parse(PlanUpdate, {**GOOD, "price_monthly_cents": typed}).price_monthly_cents == (
+            expected
+        )
 
 
 def test_the_annual_price_may_be_absent() -> None:
@@ -188,6 +254,38 @@ def test_quota_override_rules() -> None:
     assert "whole number from 0" in _errors(QuotaOverride, {**ok, "limit_value": -1})["limit_value"]
 
 
+LIMIT_RULES = {
+    "negative": "The limit cannot be negative: type 0 or more.",
+    "blank": "Type a limit per month (a whole number, 0 allows no use), or tick Unlimited.",
+    "whole": "The limit must be a whole number, e.g. 100000.",
+    "huge": "The limit must be at most 1,000,000,000,000,000 (or tick Unlimited).",
+    "separators": "Type the limit without separators, e.g. 100000.",
+    "number": "Type the limit as a number such as 100000.",
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "rule"),
+    [("-100", "negative"), ("\u2212100", "negative"), ("", "blank"), ("  ", "blank"),
+     ("1.5", "whole"), ("100.", "whole"), ("99999999999999999999", "huge"),
+     ("1000000000000001", "huge"), ("1,000", "separators"), ("100 000", "separators"),
+     ("NaN", "number"), ("inf", "number"), ("1e3", "number"), ("ten", "number"),
+     ("\uff11\uff10", "number"), ("+5", "number")],
+)  # fmt: skip
+def test_a_typed_quota_limit_breaking_a_rule_says_which(typed: str, rule: str) -> None:
+    override = {"metric": "tokens", "limit_value": typed, "reason": "deal"}
+    assert _errors(QuotaOverride, override) == {"limit_value": LIMIT_RULES[rule]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "limit"),
+    [("0", 0), ("100", 100), (" 007 ", 7), ("1000000000000000", 10**15), (None, None)],
+)
+def test_a_typed_quota_limit_is_read_exactly(typed: str | None, limit: int | None) -> None:
+    override = {"metric": "tokens", "limit_value": typed, "reason": "deal"}
+    assert parse(QuotaOverride, override).limit_value == limit
+
+
 def test_tenant_rules() -> None:
     assert parse(TenantRename, {"name": "  Acme  "}).name == "Acme"
     assert "at most 120" in _errors(TenantRename, {"name": "a" * 121})["name"]
@@ -206,12 +304,40 @@ def test_tenant_rules() -> None:
 def test_member_and_plan_change_rules() -> None:
     assert parse(MemberAdd, {"email": " Ann@Example.COM "}).email == "ann@example.com"
     assert "email address" in _errors(MemberAdd, {"email": "ann"})["email"]
+    assert "email address" in _errors(MemberAdd, {"email": "a\x00n@example.com"})["email"]
     assert "tenant role" in _errors(MemberAdd, {"email": "a@b.co", "role": "boss"})["role"]
     today = dt.datetime.now(dt.UTC).date()
     assert parse(PlanChange, {"plan_id": "pro", "effective_date": today}).effective_date == today
     tomorrow = today + dt.timedelta(days=1)
     errors = _errors(PlanChange, {"plan_id": "pro", "effective_date": tomorrow})
     assert "cannot be in the future" in errors["effective_date"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"note": "a\\u0000b"}', "Settings must not contain the character U+0000."),
+        ('{"x": {"a\\u0000": 1}}', "Settings must not contain the character U+0000."),
+        ('{"note": 1e999}', "Settings is not valid JSON: 1e999 is too large for a number."),
+        ('{"note": "\\ud800"}', "Settings must hold only JSON values: text, finite numbers, "
+         "true/false, null, lists and objects."),
+        ("[" * 3000 + "]" * 3000, "Settings is nested too deeply."),
+        ("{" + " " * 100_000 + "}", "Settings must be at most 100,000 characters of JSON."),
+    ],
+)  # fmt: skip
+def test_json_that_postgres_cannot_store_is_refused(text: str, message: str) -> None:
+    assert _errors(TenantSettings, {"settings": text}) == {"settings": message}
+    assert list(_errors(PlanUpdate, {**GOOD, "features": text})) == ["features"]
+
+
+def test_parsed_json_with_nan_or_odd_keys_is_refused() -> None:
+    only_json = (
+        "Settings must hold only JSON values: text, finite numbers, true/false, null, lists "
+        "and objects."
+    )
+    assert _errors(TenantSettings, {"settings": {"a": math.nan}}) == {"settings": only_json}
+    features = _errors(PlanUpdate, {**GOOD, "features": {1: True}})["features"]
+    assert features == only_json.replace("Settings", "Features")  # JSON keys are text
 
 
 # ------------------------------------------------------------------ diff

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import pandas as pd
 import pytest
+from pandas.errors import Pandas4Warning
 
 from regime_dashboard.metrics import data_quality as dq
 
@@ -30,20 +32,63 @@ def _bars(closes: list[float], opens: list[float] | None = None, start: str = "2
 def test_missing_sessions_of_the_trading_calendar() -> None:
     # Week of 2024-07-01: Mon 1, Tue 2, Wed 3, Thu 4 (Independence Day, no session), Fri 5.
     dates = pd.Series([D(2024, 7, 1), D(2024, 7, 3), D(2024, 7, 5)])
-    missing = dq.missing_sessions(dates, "trading_252", D(2024, 7, 1), D(2024, 7, 7))
+    missing = dq.missing_sessions(dates, "XNYS", D(2024, 7, 1), D(2024, 7, 7))
     assert list(missing["date"]) == [pd.Timestamp("2024-07-02")]
     assert list(missing["weekday"]) == ["Tuesday"]
 
 
-def test_missing_sessions_of_the_365_calendar_include_weekends() -> None:
+def test_missing_sessions_of_the_24_7_calendar_include_weekends() -> None:
     dates = pd.Series([D(2024, 7, 5), D(2024, 7, 8)])  # Friday, Monday
-    missing = dq.missing_sessions(dates, "calendar_365", D(2024, 7, 5), D(2024, 7, 8))
-    assert list(missing["weekday"]) == ["Saturday", "Sunday"]
+    for calendar in ("24/7", "calendar_365"):  # the name from before migration 0008 too
+        missing = dq.missing_sessions(dates, calendar, D(2024, 7, 5), D(2024, 7, 8))
+        assert list(missing["weekday"]) == ["Saturday", "Sunday"]
+
+
+def test_missing_sessions_of_the_24_5_calendar_include_holidays() -> None:
+    # Thu 2024-07-04 is a weekday, so FX has a session on it; the weekend has none.
+    dates = pd.Series([D(2024, 7, 3), D(2024, 7, 5), D(2024, 7, 8)])
+    missing = dq.missing_sessions(dates, "24/5", D(2024, 7, 3), D(2024, 7, 8))
+    assert list(missing["date"]) == [pd.Timestamp("2024-07-04")]
+
+
+def _spx_dates() -> pd.Series:
+    """The session dates of an S&P 500 file 1999-2018 as a vendor delivers it: every NYSE
+    session, so no bar on the exchange's closures (regular holidays, 2001-09-11..14,
+    2004-06-11, 2007-01-02, 2012-10-29..30, 2018-12-05)."""
+    import exchange_calendars as xc
+
+    with warnings.catch_warnings():  # exchange-calendars' own pandas 3.1 deprecation
+        warnings.simplefilter("ignore", Pandas4Warning)
+        nyse = xc.get_calendar("XNYS", start="1999-01-01", end="2018-12-31")
+    return pd.Series(nyse.sessions_in_range("1999-01-04", "2018-12-31").date)
+
+
+def test_twenty_years_of_sp500_sessions_have_no_false_missing_sessions() -> None:
+    dates = _spx_dates()
+    closures = pd.to_datetime(
+        [
+            *("2001-09-11", "2001-09-12", "2001-09-13", "2001-09-14"),  # September 11
+            *("2004-06-11", "2007-01-02", "2018-12-05"),  # national days of mourning
+            *("2012-10-29", "2012-10-30"),  # Hurricane Sandy
+        ]
+    )
+    assert not pd.DatetimeIndex(pd.to_datetime(dates)).isin(closures).any()
+    assert len(dates) == 5031  # 20 years of NYSE sessions
+    missing = dq.missing_sessions(dates, "XNYS", D(1999, 1, 1), D(2018, 12, 31))
+    assert missing.empty and list(missing.columns) == ["date", "weekday"]
+
+
+def test_a_real_gap_in_twenty_years_is_still_found() -> None:
+    dates = _spx_dates()
+    dates = dates[dates != D(2012, 10, 31)]  # the day trading resumed after Sandy
+    missing = dq.missing_sessions(dates, "XNYS", D(1999, 1, 1), D(2018, 12, 31))
+    assert list(missing["date"]) == [pd.Timestamp("2012-10-31")]
+    assert list(missing["weekday"]) == ["Wednesday"]
 
 
 def test_no_missing_sessions_gives_the_empty_frame() -> None:
     dates = pd.Series(pd.date_range("2024-07-08", "2024-07-12"))  # Mon..Fri, datetime64
-    missing = dq.missing_sessions(dates, "trading_252", D(2024, 7, 8), D(2024, 7, 12))
+    missing = dq.missing_sessions(dates, "XNYS", D(2024, 7, 8), D(2024, 7, 12))
     assert missing.empty and list(missing.columns) == ["date", "weekday"]
 
 
@@ -111,8 +156,18 @@ def test_close_to_close_gaps() -> None:
         dq.price_gaps(bars, 0.06, "open_to_close")  # type: ignore[arg-type]
 
 
+def test_zero_volume_bars_are_flagged_and_missing_volume_is_not() -> None:
+    bars = _bars([10.0, 11.0, 12.0, 13.0]).assign(volume=[1200.0, 0.0, float("nan"), 0.0])
+    found = dq.zero_volume(bars.iloc[::-1])  # any order
+    assert list(found["date"]) == [pd.Timestamp("2024-01-02"), pd.Timestamp("2024-01-04")]
+    assert found["close"].tolist() == [11.0, 13.0]
+    assert dq.zero_volume(bars.assign(volume=float("nan"))).empty
+    assert list(dq.zero_volume(_bars([1.0])).columns) == ["date", "close"]  # no volume column
+
+
 def test_empty_bars_give_empty_frames_with_columns() -> None:
     empty = _bars([])
+    assert list(dq.zero_volume(empty.assign(volume=[])).columns) == ["date", "close"]
     assert list(dq.non_positive_prices(empty).columns) == ["date", "field", "value"]
     assert list(dq.high_below_low(empty).columns) == ["date", "high", "low"]
     assert list(dq.stale_runs(empty, 3).columns) == ["start", "end", "bars", "close"]

@@ -15,14 +15,14 @@ def _rows(data: bytes) -> list[list[str]]:
 
 
 def test_text_a_spreadsheet_would_run_is_written_as_text() -> None:
-    names = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "Acme", None]
+    names = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "Acme", None]
     frame = pd.DataFrame({"Tenant": names, "MRR": [1.0, -800.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
 
     rows = _rows(csv_bytes(frame))
 
     assert rows[0] == ["Tenant", "MRR"]
     assert [r[0] for r in rows[1:]] == [
-        "'=HYPERLINK(\"http://x\",\"y\")",
+        '\'=HYPERLINK("http://x","y")',
         "'+1+1",
         "'-2+3",
         "'@SUM(A1)",

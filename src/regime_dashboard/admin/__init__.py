@@ -4,7 +4,7 @@ Every service takes the acting viewer as a keyword argument and refuses anyone b
 (PermissionDeniedError); writes go through `cache.write_transaction`, so an edit, its audit
 rows and the data-version bump commit together or not at all."""
 
-from .audit import audit_filters, change_diff, list_changes, revert_change
+from .audit import audit_filters, change_diff, list_changes, revert_change, revert_note
 from .changes import Saved
 from .errors import (
     AdminError,
@@ -18,6 +18,7 @@ from .models import (
     MemberRole,
     PlanChange,
     PlanCreate,
+    PlanRetire,
     PlanUpdate,
     PricePolicy,
     QuotaOverride,
@@ -57,6 +58,7 @@ __all__ = [
     "PlanChange",
     "PlanCreate",
     "PlanImpact",
+    "PlanRetire",
     "PlanUpdate",
     "PricePolicy",
     "QuotaOverride",
@@ -81,6 +83,7 @@ __all__ = [
     "restore_plan",
     "retire_plan",
     "revert_change",
+    "revert_note",
     "set_quota_override",
     "tenant_detail",
     "update_plan",

@@ -3,8 +3,9 @@
 A revert restores the row to the change's `before` (deletes a created row, re-creates a
 deleted one), is itself audited (action 'revert', reverts_audit_id set) and is refused when
 the row changed since: its current state must equal the change's `after`, version and
-timestamps included. subscription_events is an append-only ledger and is never reverted;
-reverting a subscription change appends a new event holding the restored state instead."""
+timestamps included. A change is reverted at most once ("already reverted by change N").
+subscription_events is an append-only ledger and is never reverted; reverting a
+subscription change appends a new event holding the restored state instead."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ __all__ = [
     "change_diff",
     "list_changes",
     "revert_change",
+    "revert_note",
 ]
 
 REVERTABLE_TABLES = ("plans", "tenants", "subscriptions", "tenant_quota_overrides", "tenant_users")
@@ -52,9 +54,10 @@ def list_changes(
     limit: int = 500,
 ) -> pd.DataFrame:
     """The latest changes, newest first, optionally of one table, tenant and actor. Columns
-    CHANGE_COLUMNS: queries.admin.AUDIT_COLUMNS (occurred_at in UTC, reverted_by an int or
-    None) plus `row` (its key as text) and `changes` (the field-level diff as one line:
-    `field: before → after; ...`)."""
+    CHANGE_COLUMNS: queries.admin.AUDIT_COLUMNS (occurred_at in UTC; reverts_audit_id and
+    reverted_by Python ints or None, in object columns so that a missing one never turns
+    the others into floats) plus `row` (its key as text) and `changes` (the field-level
+    diff as one line: `field: before → after; ...`)."""
     viewer.require("admin")
     entries = run_query(
         q.audit_entries,
@@ -70,10 +73,32 @@ def list_changes(
     ]
     return entries.assign(
         occurred_at=pd.to_datetime(entries["occurred_at"], utc=True),
-        reverted_by=[None if pd.isna(r) else int(r) for r in entries["reverted_by"]],
+        reverts_audit_id=_ids(entries["reverts_audit_id"]),
+        reverted_by=_ids(entries["reverted_by"]),
         row=[_row_label(k) for k in entries["row_key"]],
         changes=diffs,
     )
+
+
+def _ids(column: pd.Series) -> pd.Series:
+    """Audit ids as Python ints, None where there is none (an object column)."""
+    ids = [None if pd.isna(v) else int(v) for v in column]
+    return pd.Series(ids, index=column.index, dtype=object)
+
+
+def revert_note(entry: Mapping[str, Any]) -> str:
+    """What the Audit page says under a change about reverts: "Reverted by change 11.",
+    "Reverts change 10.", both, or "" when neither applies."""
+    notes = []
+    if _present(entry.get("reverts_audit_id")):
+        notes.append(f"Reverts change {int(entry['reverts_audit_id'])}.")
+    if _present(entry.get("reverted_by")):
+        notes.append(f"Reverted by change {int(entry['reverted_by'])}.")
+    return " ".join(notes)
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not pd.isna(value)
 
 
 def audit_filters(*, viewer: Viewer) -> pd.DataFrame:
@@ -91,7 +116,15 @@ def _revertable(conn: Connection, audit_id: int) -> tuple[dict[str, Any], dict[s
     """The audit entry and its row now (locked), if the row is still as the change left it."""
     entry = q.audit_entry(conn, audit_id=int(audit_id))
     if entry is None:
-        raise NotFoundError(f"no audit entry {audit_id}")
+        raise NotFoundError(f"There is no change {int(audit_id)}.")
+    reverted_by = q.first_revert(conn, audit_id=entry["id"])
+    if reverted_by is not None:
+        raise RevertRefusedError(
+            f"Change {entry['id']} was already reverted by change {reverted_by}: nothing to "
+            f"do (revert change {reverted_by} to apply it again).",
+            current=None,
+            expected=None,
+        )
     if entry["table_name"] not in REVERTABLE_TABLES:
         raise RevertRefusedError(
             f"{entry['table_name']} is an append-only ledger: revert the subscription change "

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from ..queries import admin as q
 from ..viewer import Viewer
-from .errors import ConflictError, InvalidInputError
+from .errors import ConflictError, InvalidInputError, NotFoundError
 
 __all__ = [
     "Saved",
@@ -22,6 +22,8 @@ __all__ = [
     "audited_insert",
     "audited_update",
     "change_subscription",
+    "check_expected",
+    "lock_row",
     "locked_current",
     "now_utc",
     "record",
@@ -80,17 +82,25 @@ def record(
     )
 
 
-def locked_current(
-    conn: Connection,
+def lock_row(conn: Connection, *, table: str, key: Mapping[str, Any], gone: str) -> dict[str, Any]:
+    """The row of `table` with primary key `key`, locked by one SELECT … FOR UPDATE;
+    NotFoundError(`gone`) when there is no such row. Never another row in its place."""
+    row = q.get_row(conn, table=table, key=key, lock=True)
+    if row is None:
+        raise NotFoundError(gone)
+    return row
+
+
+def check_expected(
+    current: dict[str, Any] | None,
     *,
     table: str,
     key: Mapping[str, Any],
     expected: Mapping[str, Any],
     mine: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """The row locked FOR UPDATE, after checking it still holds the `expected` values (its
+    """`current` (a locked row, None when gone) if it still holds the `expected` values (its
     version, or its role for tenant_users); otherwise ConflictError with both sides."""
-    current = q.get_row(conn, table=table, key=key, lock=True)
     if current is None or any(current.get(k) != v for k, v in expected.items()):
         raise ConflictError(
             table=table,
@@ -100,6 +110,20 @@ def locked_current(
             current=current,
         )
     return current
+
+
+def locked_current(
+    conn: Connection,
+    *,
+    table: str,
+    key: Mapping[str, Any],
+    expected: Mapping[str, Any],
+    mine: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The row locked FOR UPDATE, after checking it still holds the `expected` values;
+    otherwise ConflictError with both sides (`check_expected`)."""
+    current = q.get_row(conn, table=table, key=key, lock=True)
+    return check_expected(current, table=table, key=key, expected=expected, mine=mine)
 
 
 def _changed(current: Mapping[str, Any], changes: Mapping[str, Any]) -> bool:
@@ -114,12 +138,17 @@ def audited_update(
     key: Mapping[str, Any],
     expected_version: int,
     changes: Mapping[str, Any],
+    locked: dict[str, Any] | None = None,
 ) -> tuple[dict[str, Any], int]:
     """UPDATE a versioned row from `expected_version` and audit it. Returns (row, audit id).
-    ConflictError when someone saved in between; InvalidInputError when nothing changes."""
-    current = locked_current(
-        conn, table=table, key=key, expected={"version": expected_version}, mine=changes
-    )
+    `locked` is the row when the caller already holds it FOR UPDATE (`lock_row`), else it
+    is locked here. ConflictError when someone saved in between; InvalidInputError when
+    nothing changes."""
+    expected = {"version": expected_version}
+    if locked is None:
+        current = locked_current(conn, table=table, key=key, expected=expected, mine=changes)
+    else:
+        current = check_expected(locked, table=table, key=key, expected=expected, mine=changes)
     if not _changed(current, changes):
         raise InvalidInputError.one("form", "Nothing to save: no field differs from the row.")
     after = q.update_versioned(
@@ -199,8 +228,8 @@ def change_subscription(
     event_type: str,
     occurred_at: dt.datetime | None = None,
 ) -> tuple[dict[str, Any], list[int]]:
-    """Update one subscription from the version in `sub` and append its event; returns the
-    row after and the two audit ids."""
+    """Update one subscription `sub` (a row the caller locked FOR UPDATE) from its version
+    and append its event; returns the row after and the two audit ids."""
     key = q.row_key("subscriptions", sub)
     after, audit_id = audited_update(
         conn,
@@ -209,6 +238,7 @@ def change_subscription(
         key=key,
         expected_version=sub["version"],
         changes=changes,
+        locked=dict(sub),
     )
     event = append_event(conn, viewer, after, event_type=event_type, occurred_at=occurred_at)
     return after, [audit_id, event]

@@ -1,7 +1,9 @@
 """Validated inputs of admin edits (pydantic v2). Every field has one rule (`rules.py`), and
 `parse` turns a broken rule into InvalidInputError with a message per field, so a page can
 show it next to that field. JSON fields accept the text of a text area and are parsed and
-checked, never stored as free text."""
+checked, never stored as free text. Numbers an admin types (prices in currency units, quota
+limits) arrive as that text and are read here, once: the page shows what was typed and the
+rule it breaks, and the service writes only what the same model accepted."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ __all__ = [
     "MemberRole",
     "PlanChange",
     "PlanCreate",
+    "PlanRetire",
     "PlanUpdate",
     "PricePolicy",
     "QuotaOverride",
@@ -54,7 +57,8 @@ class _Input(BaseModel):
 
 
 class PlanUpdate(_Input):
-    """Every editable field of a plan (a full replacement, not a patch)."""
+    """Every editable field of a plan (a full replacement, not a patch). Prices are integer
+    cents, or the text typed in currency units ("49.90"); no annual price is None."""
 
     name: Name
     price_monthly_cents: Cents
@@ -66,6 +70,12 @@ class PlanUpdate(_Input):
 
 class PlanCreate(PlanUpdate):
     id: PlanId
+
+
+class PlanRetire(_Input):
+    """Retiring a plan: the number of its live subscriptions, typed to confirm."""
+
+    confirmed_live_subscriptions: Annotated[int, BeforeValidator(rules.check_count)] = 0
 
 
 class TenantRename(_Input):
@@ -82,10 +92,10 @@ class PlanChange(_Input):
 
 
 class QuotaOverride(_Input):
-    """`limit_value` None means unlimited."""
+    """`limit_value`: a whole number or the digits typed; None means unlimited."""
 
     metric: Annotated[str, BeforeValidator(rules.check_metric)]
-    limit_value: Annotated[int | None, BeforeValidator(rules.check_limit_value)]
+    limit_value: Annotated[int | None, BeforeValidator(rules.check_quota_limit)]
     reason: Annotated[str, BeforeValidator(rules.check_reason)]
     expires_at: Annotated[dt.datetime | None, BeforeValidator(rules.check_expiry)] = None
 

@@ -1,5 +1,6 @@
-"""Widgets of the Plans page: the plan table, the plan form (prices typed in currency units,
-JSON in text areas), the impact panel with the price policy choice, and retiring."""
+"""Widgets of the Plans page: the plan table, the plan form (prices typed in currency units
+into text fields that keep what was typed, JSON in text areas), the impact panel with the
+price policy choice, and retiring."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ import streamlit as st
 
 from ..viewer import Viewer
 from .changes import Saved
-from .plans import PlanImpact, restore_plan, retire_plan
-from .rules import CURRENCIES, METRICS, units_to_cents
+from .errors import InvalidInputError
+from .models import PlanUpdate, parse
+from .plans import PlanImpact, restore_plan, retire_plan, stored_fields
+from .rules import CURRENCIES, METRICS
 from .widgets import FieldSlots, csv_button, money
 
-__all__ = ["impact_panel", "plan_form", "plans_table", "retire_panel"]
+__all__ = ["impact_panel", "nothing_changed", "plan_form", "plans_table", "retire_panel"]
 
 POLICY_LABELS = {
     "grandfather": "Keep their current price (grandfathered: only new ones pay the new price)",
@@ -46,15 +49,20 @@ def plans_table(plans: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _price(label: str, cents: Any, key: str, errors: dict[str, str], field: str) -> int | None:
-    value = st.number_input(
-        label, min_value=0.0, step=0.01, format="%.2f", value=_units(cents) or 0.0, key=key
+def _price_text(cents: Any) -> str:
+    """A stored price as the text its field starts with ("199.00"); "" for none."""
+    units = _units(cents)
+    return "" if units is None else f"{int(cents) // 100}.{int(cents) % 100:02d}"
+
+
+def _price(label: str, cents: Any, key: str) -> str:
+    """The price as typed (validated by the plan model, never rounded or clamped here)."""
+    return st.text_input(
+        label, value=_price_text(cents), key=key, placeholder="e.g. 49.90", help=PRICE_HELP
     )
-    try:
-        return units_to_cents(value)
-    except ValueError as exc:
-        errors[field] = str(exc)
-        return None
+
+
+PRICE_HELP = "In the plan's currency, e.g. 49 or 49.90 (digits and a decimal point)."
 
 
 def _json_area(label: str, value: Any, key: str, help_text: str) -> str:
@@ -68,7 +76,6 @@ class _Form:
     def __init__(self, plan: Mapping[str, Any] | None) -> None:
         self.plan, self.slots = plan, FieldSlots()
         self.raw: dict[str, Any] = {}
-        self.errors: dict[str, str] = {}
         self.key = f"plan-{plan['id']}-v{plan['version']}" if plan else "plan-new"
 
     def old(self, column: str, default: Any) -> Any:
@@ -88,19 +95,12 @@ class _Form:
 
     def prices(self) -> None:
         unit, key = self.raw["currency"], self.key
-        monthly = self.old("price_monthly_cents", 0)
-        label = f"Monthly price ({unit})"
-        self.field(
-            "price_monthly_cents",
-            _price(label, monthly, f"{key}-m", self.errors, "price_monthly_cents"),
-        )
+        monthly = self.old("price_monthly_cents", None)
+        self.field("price_monthly_cents", _price(f"Monthly price ({unit})", monthly, f"{key}-m"))
         annual = self.old("price_annual_cents", None)
         has = st.checkbox("Has an annual price", _units(annual) is not None, key=f"{key}-has-a")
         label = f"Annual price ({unit})"
-        value = (
-            _price(label, annual, f"{key}-a", self.errors, "price_annual_cents") if has else None
-        )
-        self.field("price_annual_cents", value)
+        self.field("price_annual_cents", _price(label, annual, f"{key}-a") if has else None)
 
     def json_fields(self) -> None:
         features = _json_area(
@@ -124,14 +124,25 @@ class _Form:
         self.slots.add("form")
 
 
-def plan_form(plan: Mapping[str, Any] | None) -> tuple[dict[str, Any], FieldSlots, dict[str, str]]:
+def plan_form(plan: Mapping[str, Any] | None) -> tuple[dict[str, Any], FieldSlots]:
     """Widgets for every plan field, prefilled from `plan` (None: a new plan). Returns the
-    raw input for PlanCreate/PlanUpdate, the slots under the fields, and price errors."""
+    input as typed for PlanCreate/PlanUpdate (which validates it) and the slots under the
+    fields."""
     form = _Form(plan)
     form.identity()
     form.prices()
     form.json_fields()
-    return form.raw, form.slots, form.errors
+    return form.raw, form.slots
+
+
+def nothing_changed(plan: Mapping[str, Any], raw: Mapping[str, Any]) -> bool:
+    """Whether the form, read by PlanUpdate, holds exactly the stored plan (so Save has
+    nothing to do). An invalid form counts as changed: its errors say what to fix."""
+    try:
+        typed = parse(PlanUpdate, raw)
+    except InvalidInputError:
+        return False
+    return stored_fields(plan) == stored_fields(typed)
 
 
 OVER_LABELS = {
@@ -213,7 +224,7 @@ def _retire(viewer: Viewer, plan: Mapping[str, Any], slots: FieldSlots) -> Saved
         "at their price."
     )
     label = "Type the number of live subscriptions to confirm"
-    confirmed = st.number_input(label, min_value=0, step=1, key="confirm") if live else 0
+    confirmed = st.text_input(label, key="confirm") if live else "0"
     slots.add("confirmed_live_subscriptions")
     slots.add("form")
     if not st.button("Retire plan", key="retire"):
@@ -223,7 +234,7 @@ def _retire(viewer: Viewer, plan: Mapping[str, Any], slots: FieldSlots) -> Saved
         viewer=viewer,
         plan_id=plan["id"],
         expected_version=int(plan["version"]),
-        confirmed_live_subscriptions=int(confirmed),
+        confirmed_live_subscriptions=confirmed,
     )
 
 

@@ -4,11 +4,15 @@ and audited in one transaction that bumps the data version.
 
 Retiring (is_active = false) keeps existing subscriptions on the plan at their price; the
 plan only stops being offered. The admin must confirm the number of live subscriptions it
-still has, so nobody retires a busy plan by accident (the count is re-checked on save)."""
+still has, so nobody retires a busy plan by accident (the count is re-checked on save).
+
+Every write addresses its plan by id and first locks that row (one SELECT … FOR UPDATE): a
+plan that no longer exists is a NotFoundError, never an edit of another plan."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,22 +28,28 @@ from .changes import (
     audited_insert,
     audited_update,
     change_subscription,
-    locked_current,
+    check_expected,
+    lock_row,
     now_utc,
 )
 from .errors import InvalidInputError, NotFoundError
 from .impact import cycle_price, over_quota_after
-from .models import PlanCreate, PlanUpdate, PricePolicy, parse
+from .models import PlanCreate, PlanRetire, PlanUpdate, PricePolicy, parse
 
 __all__ = [
+    "PLAN_GONE",
     "PlanImpact",
     "create_plan",
     "list_plans",
     "plan_impact",
     "restore_plan",
     "retire_plan",
+    "stored_fields",
     "update_plan",
 ]
+
+
+PLAN_GONE = "This plan no longer exists: reload the page to pick another one."
 
 
 @dataclass(frozen=True)
@@ -72,8 +82,13 @@ def _plan_row(viewer: Viewer, plan_id: str) -> pd.Series:
     plans = list_plans(viewer=viewer)
     found = plans[plans["id"] == plan_id]
     if found.empty:
-        raise NotFoundError(f"no plan {plan_id!r}")
+        raise NotFoundError(PLAN_GONE)
     return found.iloc[0]
+
+
+def _lock_plan(conn: Connection, plan_id: str) -> dict[str, Any]:
+    """The plan row by id, locked FOR UPDATE; NotFoundError when there is none."""
+    return lock_row(conn, table="plans", key={"id": str(plan_id)}, gone=PLAN_GONE)
 
 
 def _cents(value: Any) -> int | None:
@@ -124,6 +139,19 @@ def _price_changed(plan: Mapping[str, Any], new: PlanUpdate) -> bool:
     )
 
 
+def stored_fields(plan: PlanUpdate | Mapping[str, Any]) -> str:
+    """The editable fields of a plan as canonical JSON text (sorted keys; prices as cents or
+    null), from a validated edit or a stored row (`plans_overview`), to tell whether an
+    edit changes anything."""
+    if isinstance(plan, PlanUpdate):
+        fields = _columns(plan)
+    else:
+        fields = {c: plan[c] for c in ("name", "currency", "features_json", "limits_json")}
+        for c in ("price_monthly_cents", "price_annual_cents"):
+            fields[c] = _cents(plan[c])
+    return json.dumps(fields, sort_keys=True, default=str)
+
+
 def _columns(plan: PlanUpdate) -> dict[str, Any]:
     return {
         "name": plan.name,
@@ -171,8 +199,8 @@ def update_plan(
     viewer.require("admin")
     new, policy = parse(PlanUpdate, changes), _policy(price_policy)
     with write_transaction(viewer) as conn:
-        current = locked_current(
-            conn,
+        current = check_expected(
+            _lock_plan(conn, plan_id),
             table="plans",
             key={"id": plan_id},
             expected={"version": expected_version},
@@ -191,6 +219,7 @@ def update_plan(
             key={"id": plan_id},
             expected_version=expected_version,
             changes=_columns(new),
+            locked=current,
         )
         moved = _move_subscriptions(conn, viewer, row) if policy is PricePolicy.MOVE else ()
     return Saved("plans", {"id": plan_id}, row, (audit_id, *moved))
@@ -212,12 +241,20 @@ def _move_subscriptions(conn: Connection, viewer: Viewer, plan: dict[str, Any]) 
 
 
 def retire_plan(
-    *, viewer: Viewer, plan_id: str, expected_version: int, confirmed_live_subscriptions: int = 0
+    *,
+    viewer: Viewer,
+    plan_id: str,
+    expected_version: int,
+    confirmed_live_subscriptions: int | str = 0,
 ) -> Saved:
     """Stop offering a plan (is_active = false). Its live subscriptions stay on it at their
-    price; `confirmed_live_subscriptions` must equal their number when there are any."""
+    price; `confirmed_live_subscriptions` (a number, or the digits typed) must equal their
+    number when there are any."""
     viewer.require("admin")
+    confirm = {"confirmed_live_subscriptions": confirmed_live_subscriptions}
+    confirmed_live_subscriptions = parse(PlanRetire, confirm).confirmed_live_subscriptions
     with write_transaction(viewer) as conn:
+        current = _lock_plan(conn, plan_id)
         live = len(q.live_subscriptions(conn, plan_id=plan_id))
         if live and confirmed_live_subscriptions != live:
             raise InvalidInputError.one(
@@ -225,21 +262,28 @@ def retire_plan(
                 f"{live} live subscription(s) stay on this plan at their price: confirm "
                 f"that number ({live}) to retire it.",
             )
-        return _set_active(conn, viewer, plan_id, expected_version, active=False)
+        return _set_active(conn, viewer, current, expected_version, active=False)
 
 
 def restore_plan(*, viewer: Viewer, plan_id: str, expected_version: int) -> Saved:
     """Offer a retired plan again."""
     viewer.require("admin")
     with write_transaction(viewer) as conn:
-        return _set_active(conn, viewer, plan_id, expected_version, active=True)
+        current = _lock_plan(conn, plan_id)
+        return _set_active(conn, viewer, current, expected_version, active=True)
 
 
 def _set_active(
-    conn: Connection, viewer: Viewer, plan_id: str, expected_version: int, *, active: bool
+    conn: Connection,
+    viewer: Viewer,
+    current: dict[str, Any],
+    expected_version: int,
+    *,
+    active: bool,
 ) -> Saved:
-    current = q.get_row(conn, table="plans", key={"id": plan_id})
-    if current is not None and current["is_active"] is active:
+    """Offer or retire the locked plan row `current`, from `expected_version`."""
+    plan_id = current["id"]
+    if current["is_active"] is active:
         state = "offered" if active else "retired"
         raise InvalidInputError.one("form", f"Plan {plan_id!r} is {state} already.")
     row, audit_id = audited_update(
@@ -249,5 +293,6 @@ def _set_active(
         key={"id": plan_id},
         expected_version=expected_version,
         changes={"is_active": active},
+        locked=current,
     )
     return Saved("plans", {"id": plan_id}, row, (audit_id,))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -15,8 +17,10 @@ __all__ = [
     "MAX_CENTS",
     "MAX_LIMIT",
     "METRICS",
+    "MINUS_SIGNS",
     "TENANT_ROLES",
     "check_cents",
+    "check_count",
     "check_currency",
     "check_email",
     "check_expiry",
@@ -28,6 +32,7 @@ __all__ = [
     "check_optional_cents",
     "check_past_or_today",
     "check_plan_id",
+    "check_quota_limit",
     "check_reason",
     "check_role",
     "check_settings",
@@ -46,6 +51,7 @@ MAX_CENTS = 1_000_000_000  # 10,000,000.00 in the plan's currency; the column is
 MAX_LIMIT = 10**15
 MAX_TEXT = 200
 MAX_SETTINGS_CHARS = 10_000
+MAX_JSON_CHARS = 100_000  # what a JSON text area may hold before it is parsed
 
 
 def _text(value: Any, what: str, longest: int) -> str:
@@ -58,7 +64,17 @@ def _text(value: Any, what: str, longest: int) -> str:
         raise ValueError(f"{what} must be at most {longest} characters (it has {len(value)}).")
     if any(ord(ch) < 32 for ch in value):
         raise ValueError(f"{what} must not contain line breaks or control characters.")
+    if not _encodable(value):
+        raise ValueError(f"{what} must be text (it holds an unpaired surrogate).")
     return value
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_name(value: Any) -> str:
@@ -86,7 +102,46 @@ def _whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# What an admin may type for a number: ASCII digits with at most one decimal point. The
+# minus signs are recognised only to say that a number may not be negative.
+MINUS_SIGNS = "-\u2212\u2012\u2013\u2014\ufe63\uff0d"
+_DECIMAL_TEXT = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+_WHOLE_TEXT = re.compile(r"[0-9]+")
+
+
+def _typed(value: str, blank: str, what: str, example: str) -> str:
+    """The stripped text of a typed number, or ValueError for blank, negative, separated or
+    non-numeric text (only ASCII digits and one decimal point are numbers)."""
+    text = value.strip()
+    if not text:
+        raise ValueError(blank)
+    if text[0] in MINUS_SIGNS and _DECIMAL_TEXT.fullmatch(text[1:].strip()):
+        raise ValueError(f"{what} cannot be negative: type 0 or more.")
+    if "," in text or "_" in text or " " in text:
+        raise ValueError(f"Type {what.lower()} without separators, e.g. {example}.")
+    if not _DECIMAL_TEXT.fullmatch(text):
+        raise ValueError(f"Type {what.lower()} as a number such as {example}.")
+    return text
+
+
+def _units(value: str) -> int:
+    """A price typed in currency units ("49", "49.9", "49.90") as integer cents."""
+    text = _typed(value, "Type a price, e.g. 49 or 49.90.", "The price", "1234.50")
+    whole, _, decimals = text.partition(".")
+    if len(decimals) > 2:
+        shown = text if len(text) <= 24 else text[:20] + "…"
+        raise ValueError(
+            f"The price can have at most 2 decimals ({shown} has {len(decimals)}): type e.g. 49.99."
+        )
+    if len(whole.lstrip("0")) > len(str(MAX_CENTS // 100)) or Decimal(text) > MAX_CENTS // 100:
+        raise ValueError(f"The price must be at most {MAX_CENTS / 100:,.2f}.")
+    return int(Decimal(text).scaleb(2))
+
+
 def check_cents(value: Any) -> int:
+    """A price: integer cents, or the text an admin typed in currency units ("49.90")."""
+    if isinstance(value, str):
+        return _units(value)
     if not _whole(value) or not 0 <= value <= MAX_CENTS:
         raise ValueError(
             f"The price must be a whole number of cents from 0 to {MAX_CENTS:,} "
@@ -100,18 +155,9 @@ def check_optional_cents(value: Any) -> int | None:
 
 
 def units_to_cents(value: Decimal | float | int | str) -> int:
-    """A price typed in currency units (at most 2 decimals) as integer cents."""
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not a number; type e.g. 49 or 49.90.") from None
-    if not amount.is_finite() or amount < 0:
-        raise ValueError("The price must be a number of at least 0.")
-    if amount > MAX_CENTS / 100:
-        raise ValueError(f"The price must be at most {MAX_CENTS / 100:,.2f}.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("The price can have at most 2 decimals (whole cents).")
-    return check_cents(int(amount * 100))
+    """A price in currency units (at most 2 decimals; text as typed, or a number) as integer
+    cents; ValueError with the rule otherwise."""
+    return _units(value if isinstance(value, str) else str(value))
 
 
 def check_currency(value: Any) -> str:
@@ -133,26 +179,77 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number.")
 
 
-def parse_json_object(value: Any, what: str) -> dict[str, Any]:
-    """A JSON object from a text area (or an already parsed dict), else a clear ValueError."""
-    if isinstance(value, str):
-        if not value.strip():
-            raise ValueError(f"{what}: enter a JSON object, e.g. {{}} for none.")
-        try:
-            value = json.loads(value, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-        except json.JSONDecodeError as exc:
-            raise ValueError(
-                f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
-            ) from None
-        except ValueError as exc:
-            raise ValueError(f"{what} is not valid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"{what} must be a JSON object ({{...}}), not {type(value).__name__}.")
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:20]} is too large for a number.")
+    return number
+
+
+def _storable(value: dict[str, Any], what: str) -> dict[str, Any]:
+    """`value` if Postgres can store it as jsonb: JSON values only, finite numbers, no
+    U+0000 and no unpaired surrogate in any text."""
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+        text.encode("utf-8")
+        nul = any("\x00" in t for t in _texts(value))
+    except (TypeError, ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
+        raise ValueError(
+            f"{what} must hold only JSON values: text, finite numbers, true/false, null, "
+            "lists and objects."
+        ) from None
+    if nul:
+        raise ValueError(f"{what} must not contain the character U+0000.")
     return value
 
 
+def _texts(value: Any) -> Iterator[str]:
+    """Every key and text inside a JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _load_json(text: str, what: str) -> Any:
+    if len(text) > MAX_JSON_CHARS:
+        raise ValueError(f"{what} must be at most {MAX_JSON_CHARS:,} characters of JSON.")
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_no_constant,
+            parse_float=_finite,
+        )
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})."
+        ) from None
+    except ValueError as exc:
+        raise ValueError(f"{what} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ValueError(f"{what} is nested too deeply.") from None
+
+
+def parse_json_object(value: Any, what: str) -> dict[str, Any]:
+    """A JSON object from a text area (or an already parsed dict) that Postgres can store,
+    else a clear ValueError."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError(f"{what}: enter a JSON object, e.g. {{}} for none.")
+        value = _load_json(value, what)
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} must be a JSON object ({{...}}), not {type(value).__name__}.")
+    return _storable(value, what)
+
+
 def _check_key(key: str, what: str) -> None:
-    if not KEY.fullmatch(key):
+    if not isinstance(key, str) or not KEY.fullmatch(key):
         raise ValueError(
             f"{what} name {key!r} must start with a lower-case letter and use only a-z, 0-9 "
             "and _ (at most 64 characters)."
@@ -173,12 +270,43 @@ def check_features(value: Any) -> dict[str, bool | int | str]:
 
 
 def check_limit_value(value: Any, what: str = "The limit") -> int | None:
+    """A limit from JSON: a whole number from 0 to MAX_LIMIT, or None for unlimited."""
     if value is not None and (not _whole(value) or not 0 <= value <= MAX_LIMIT):
         raise ValueError(
             f"{what} must be a whole number from 0 to {MAX_LIMIT:,}, or null for unlimited "
             f"(got {json.dumps(value)[:40]})."
         )
     return value
+
+
+def check_quota_limit(value: Any) -> int | None:
+    """A quota override's monthly limit: the text an admin typed (digits only), a whole
+    number, or None for unlimited."""
+    if not isinstance(value, str):
+        return check_limit_value(value)
+    text = _typed(
+        value,
+        "Type a limit per month (a whole number, 0 allows no use), or tick Unlimited.",
+        "The limit",
+        "100000",
+    )
+    if not _WHOLE_TEXT.fullmatch(text):
+        raise ValueError("The limit must be a whole number, e.g. 100000.")
+    if len(text.lstrip("0")) > len(str(MAX_LIMIT)) or int(text) > MAX_LIMIT:
+        raise ValueError(f"The limit must be at most {MAX_LIMIT:,} (or tick Unlimited).")
+    return int(text)
+
+
+def check_count(value: Any) -> int:
+    """A count typed to confirm (e.g. of live subscriptions): digits, or a whole number."""
+    if isinstance(value, str):
+        text = _typed(value, "Type the number to confirm, e.g. 3.", "The number", "3")
+        if not _WHOLE_TEXT.fullmatch(text) or len(text.lstrip("0")) > 9:
+            raise ValueError("Type the number as a whole number, e.g. 3.")
+        return int(text)
+    if not _whole(value) or not 0 <= value < 10**9:
+        raise ValueError("The number must be a whole number of at least 0.")
+    return int(value)
 
 
 def check_limits(value: Any) -> dict[str, int | None]:
@@ -209,7 +337,7 @@ def check_role(value: Any) -> str:
 
 def check_email(value: Any) -> str:
     email = value.strip().lower() if isinstance(value, str) else ""
-    if not EMAIL.fullmatch(email) or len(email) > 254:
+    if not EMAIL.fullmatch(email) or len(email) > 254 or not email.isprintable():
         raise ValueError("Enter an email address such as name@example.com.")
     return email
 

@@ -11,9 +11,12 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pydantic import BaseModel
 
+from ..ui import plain
 from ..viewer import Viewer
 from .changes import Saved
+from .models import QuotaOverride, errors_of
 from .rules import METRICS, TENANT_ROLES
 from .tenants import (
     TenantDetail,
@@ -30,6 +33,7 @@ from .widgets import FieldSlots, csv_button, money
 
 __all__ = [
     "Loaded",
+    "live_errors",
     "loaded_state",
     "members_section",
     "name_section",
@@ -156,12 +160,19 @@ def _usage_table(detail: TenantDetail) -> None:
 
 
 def _override_input(key: str, slots: FieldSlots) -> dict[str, Any]:
+    """The override fields as typed: the limit is a text field that starts empty (no
+    override value is chosen until the admin types one) unless Unlimited is ticked."""
     metric = st.selectbox("Metric", METRICS, key=f"{key}-metric")
     slots.add("metric")
     unlimited = st.checkbox("Unlimited", key=f"{key}-unlimited")
     limit = None
     if not unlimited:
-        limit = st.number_input("Limit per month", min_value=0, step=1, key=f"{key}-limit")
+        limit = st.text_input(
+            "Limit per month",
+            key=f"{key}-limit",
+            placeholder="e.g. 100000",
+            help="A whole number (digits only); 0 allows no use. Tick Unlimited for no limit.",
+        )
     slots.add("limit_value")
     reason = st.text_input("Reason", key=f"{key}-reason", help="Required, e.g. the deal agreed.")
     slots.add("reason")
@@ -172,24 +183,43 @@ def _override_input(key: str, slots: FieldSlots) -> dict[str, Any]:
     return {"metric": metric, "limit_value": limit, "reason": reason, "expires_at": at}
 
 
+FIELD_LABELS = {"limit_value": "a limit per month", "reason": "a reason"}
+
+
+def live_errors(
+    model: type[BaseModel], values: Mapping[str, Any], slots: FieldSlots
+) -> dict[str, str]:
+    """Check `values` with `model` as the admin types: the broken rules of fields typed in
+    appear under them; fields still blank are named in one caption instead. Returns every
+    broken rule (Save stays disabled while there is any)."""
+    errors = errors_of(model, values)
+    blank = [f for f in errors if isinstance(values.get(f), str) and not values[f].strip()]
+    slots.show({f: m for f, m in errors.items() if f not in blank})
+    if blank:
+        needed = " and ".join(FIELD_LABELS.get(f, f.replace("_", " ")) for f in blank)
+        st.caption(f"To save, type {needed}.")
+    return errors
+
+
 def quota_section(
     viewer: Viewer, tenant_id: str, detail: TenantDetail, versions: dict[str, int]
 ) -> Saved | None:
     """Usage against limits; set (create or replace) and clear quota overrides, from the
-    override `versions` the editor loaded."""
+    override `versions` the editor loaded. Save stays disabled until the override is valid."""
     _usage_table(detail)
     st.dataframe(detail.overrides, hide_index=True)
     csv_button(detail.overrides, "quota overrides")
     key, slots = f"override-{tenant_id}-{sorted(versions.items())}", FieldSlots()
     values = _override_input(key, slots)
     slots.add("form")
-    save = st.button("Save override", key=f"{key}-save")
+    errors = live_errors(QuotaOverride, values, slots)
+    save = st.button("Save override", key=f"{key}-save", disabled=bool(errors))
     metric = clear = None
     if versions:
         metric = st.selectbox("Override to clear", list(versions), key=f"{key}-clear-metric")
         clear = st.button("Clear override", key=f"{key}-clear")
     common = {"viewer": viewer, "tenant_id": tenant_id}
-    if save:
+    if save and not errors:
         version = versions.get(values["metric"])
         return slots.run(set_quota_override, **common, override=values, expected_version=version)
     if clear and metric is not None:
@@ -203,7 +233,7 @@ def members_section(
     viewer: Viewer, tenant_id: str, detail: TenantDetail, loaded: dict[str, tuple[str, str]]
 ) -> Saved | None:
     """Members with their tenant roles: add by email, change a role, remove (from the roles
-    the editor loaded)."""
+    the editor loaded; removing needs the "Yes, remove …" box ticked first)."""
     st.dataframe(detail.members.drop(columns=["user_id"]), hide_index=True)
     csv_button(detail.members, "members")
     roles = {email: role for email, (_, role) in loaded.items()}
@@ -218,7 +248,8 @@ def members_section(
     slots.add("user_id")
     slots.add("form")
     change = st.button("Change role", key=f"{key}-change", disabled=who is None)
-    remove = st.button("Remove member", key=f"{key}-remove", disabled=who is None)
+    sure = who is not None and st.checkbox(f"Yes, remove {plain(who)}", key=f"{key}-sure-{who}")
+    remove = st.button("Remove member", key=f"{key}-remove", disabled=not sure)
     if add:
         member = {"email": email, "role": role}
         return slots.run(add_member, viewer=viewer, tenant_id=tenant_id, member=member)
@@ -227,6 +258,6 @@ def members_section(
     common = {"viewer": viewer, "tenant_id": tenant_id, "user_id": loaded[who][0]}
     if change:
         return slots.run(change_member_role, **common, expected_role=roles[who], role=new_role)
-    if remove:
+    if remove and sure:
         return slots.run(remove_member, **common, expected_role=roles[who])
     return None

@@ -7,7 +7,10 @@ A plan change updates the tenant's live subscription (the new plan's price for i
 cycle, in the subscription's own currency) and appends an `upgraded` / `downgraded` event
 (by monthly list price; `price_changed` between equally priced plans). Its effective date
 is today or back-dated, never before the subscription's latest event, so the event ledger
-stays in order. A tenant always keeps at least one owner."""
+stays in order. A tenant always keeps at least one owner.
+
+Every write addresses its tenant by id and first locks that row (one SELECT … FOR UPDATE):
+a tenant that no longer exists is a NotFoundError, never an edit of another tenant."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ from .changes import (
     audited_insert,
     audited_update,
     change_subscription,
+    lock_row,
     locked_current,
     now_utc,
     record,
@@ -45,8 +49,10 @@ from .models import (
     TenantSettings,
     parse,
 )
+from .rules import check_metric
 
 __all__ = [
+    "TENANT_GONE",
     "TenantDetail",
     "add_member",
     "change_member_role",
@@ -79,7 +85,7 @@ def tenant_detail(*, viewer: Viewer, tenant_id: str, at: dt.datetime | None = No
     """Members, quota overrides, subscription and this month's usage against limits."""
     viewer.require("admin")
     if not _is_uuid(tenant_id):
-        raise NotFoundError(f"no tenant {tenant_id!r}")
+        raise NotFoundError(TENANT_GONE)
     scope = viewer.scope
     moment = (at or now_utc()).astimezone(dt.UTC).replace(second=0, microsecond=0)
     return TenantDetail(
@@ -113,21 +119,22 @@ def _member_key(tenant_id: str, user_id: str) -> dict[str, str]:
     return {"tenant_id": tenant_id, "user_id": user_id}
 
 
+TENANT_GONE = "This tenant no longer exists: reload the page to pick another one."
+
+
 def _lock_tenant(conn: Connection, tenant_id: str) -> dict[str, Any]:
-    """The tenant row, locked so that membership edits of one tenant run one at a time."""
+    """The tenant row by id, locked FOR UPDATE so that edits of one tenant run one at a
+    time; NotFoundError when it is gone (or the id is not a tenant id)."""
     if not _is_uuid(tenant_id):
-        raise NotFoundError(f"no tenant {tenant_id!r}")
-    tenant = q.get_row(conn, table="tenants", key={"id": tenant_id}, lock=True)
-    if tenant is None:
-        raise NotFoundError(f"no tenant {tenant_id!r}")
-    return tenant
+        raise NotFoundError(TENANT_GONE)
+    return lock_row(conn, table="tenants", key={"id": tenant_id}, gone=TENANT_GONE)
 
 
 def _save_tenant(viewer: Viewer, tenant_id: str, version: int, changes: dict[str, Any]) -> Saved:
     taken = InvalidInputError.one("name", f"Another tenant is called {changes.get('name')!r}.")
     try:
         with write_transaction(viewer) as conn:
-            _lock_tenant(conn, tenant_id)
+            tenant = _lock_tenant(conn, tenant_id)
             name = changes.get("name")
             if name is not None and q.tenant_name_taken(conn, name=name, tenant_id=tenant_id):
                 raise taken
@@ -138,6 +145,7 @@ def _save_tenant(viewer: Viewer, tenant_id: str, version: int, changes: dict[str
                 key={"id": tenant_id},
                 expected_version=version,
                 changes=changes,
+                locked=tenant,
             )
     except IntegrityError:  # the same name saved for another tenant a moment ago
         raise taken from None
@@ -292,7 +300,10 @@ def clear_quota_override(
 ) -> Saved:
     """Delete the tenant's override of `metric` (the plan limit applies again)."""
     viewer.require("admin")
-    key = {"tenant_id": tenant_id, "metric": metric}
+    try:
+        key = {"tenant_id": tenant_id, "metric": check_metric(metric)}
+    except ValueError as exc:
+        raise InvalidInputError.one("metric", str(exc)) from None
     with write_transaction(viewer) as conn:
         _lock_tenant(conn, tenant_id)
         _, audit_id = audited_delete(

@@ -12,7 +12,7 @@ import streamlit as st
 
 from ..ui import csv_download
 from .diff import diff_frame
-from .errors import ConflictError, InvalidInputError, RevertRefusedError
+from .errors import ConflictError, InvalidInputError, NotFoundError, RevertRefusedError
 
 __all__ = [
     "FieldSlots",
@@ -63,6 +63,8 @@ class FieldSlots:
             self.show(exc.errors)
         except ConflictError as exc:
             show_conflict(exc)
+        except NotFoundError as exc:  # the row is gone: say so, never edit another one
+            self.show({"form": str(exc)})
         return None
 
 

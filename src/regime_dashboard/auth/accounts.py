@@ -1,4 +1,5 @@
-"""`create-user` and `reset-password`: dashboard accounts from the command line."""
+"""`create-user` and `reset-password`: dashboard accounts from the command line. Both end
+the account's open sessions when they change its password or roles (the session epoch)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TextIO
 
 from sqlalchemy import Engine
 
+from ..demo.tenants import DEMO_EMAILS
 from ..queries import auth as q
 from ..queries.versions import bump_data_version
 from ..viewer import AREAS
@@ -53,6 +55,8 @@ def create_user(
         raise AccountError(f"roles must be among {sorted(AREAS)}; got {roles}")
     check_password_rules(password)
     address = _email(email)
+    if address in DEMO_EMAILS:
+        raise AccountError(f"{address} is a demo account, which signs in only in demo mode")
     with engine.begin() as conn:
         missing = q.upsert_account(
             conn,
@@ -69,6 +73,8 @@ def create_user(
 
 
 def reset_password(engine: Engine, *, email: str, password: str) -> None:
+    """New password: unlocks the account and its (email, source) pairs and ends every
+    session signed in with the old one."""
     check_password_rules(password)
     with engine.begin() as conn:
         if not q.set_password(conn, email=_email(email), password_hash=hash_password(password)):

@@ -1,84 +1,156 @@
-"""The sign-in gate of app.py: cookie re-login through streamlit-authenticator, our own
-form for passwords (so that failures are counted and accounts locked in the database),
-and sign-out. STACK.md gotcha 2: never st.rerun() right after signing in or out."""
+"""The sign-in gate of app.py: the session cookie, our own sign-in form (failures counted
+and pairs locked in the database), the session check of every run, and sign-out.
+
+The cookie is verified here (`tokens.read_token`), not by streamlit-authenticator: its
+0.4.2 cookie holds only the username and an expiry, cannot be ended before it expires, and
+raises on a token signed with another algorithm or without a numeric expiry. Only
+extra_streamlit_components' cookie component (which it uses) writes and deletes the
+cookie in the browser. Never st.rerun() right after signing in or out: the component
+would be gone before it wrote or deleted the cookie; its own reply reruns the app.
+"""
 
 from __future__ import annotations
 
-import streamlit as st
-import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities import LoginError
+import contextlib
+import datetime as dt
 
-from ..cache import get_engine, run_query
-from ..config import Settings
+import extra_streamlit_components as stx
+import streamlit as st
+
+from ..cache import get_engine
+from ..config import DEMO_COOKIE_KEY, CookieKeyError, Settings
+from ..db.engine import read_only
 from ..queries import auth as q
-from ..scope import TenantScope
 from ..session import VIEWER_KEY
 from ..viewer import Viewer
-from .signin import attempt_sign_in, viewer_from_account
+from .signin import UNKNOWN_SOURCE, attempt_sign_in, viewer_from_account
+from .tokens import SESSION_SECONDS, SessionClaims, issue_token, new_claims, read_token
 
-__all__ = ["COOKIE_NAME", "DEMO_COOKIE_KEY", "CookieKeyError", "cookie_key", "signed_in_viewer"]
+__all__ = [
+    "CLAIMS_KEY",
+    "COOKIE_NAME",
+    "DEMO_COOKIE_KEY",
+    "CookieKeyError",
+    "DemoModeError",
+    "check_session",
+    "cookie_key",
+    "signed_in_viewer",
+]
 
 COOKIE_NAME = "regime_dashboard_session"
-DEMO_COOKIE_KEY = "regime-dashboard-demo-cookie-key-not-a-secret"
-COOKIE_DAYS = 7.0
-_AUTH_KEYS = ("name", "username", "authentication_status", "email", "roles")
+CLAIMS_KEY = "_session_claims"
+_SPENT_COOKIE_KEY = "_session_cookie_spent"
+_AUTH_KEYS = ("name", "username", "authentication_status", "email")
 
 
-class CookieKeyError(RuntimeError):
-    """Outside demo mode the cookie key must be set, long, and not the demo one."""
+class DemoModeError(CookieKeyError):
+    """DEMO_MODE (public demo accounts, public cookie key) answers loopback clients only."""
 
 
 def cookie_key(settings: Settings) -> str:
-    key = settings.cookie_key.get_secret_value() if settings.cookie_key else ""
-    if settings.demo_mode:
-        return key or DEMO_COOKIE_KEY
-    if not key or key == DEMO_COOKIE_KEY or len(key) < 32:
-        raise CookieKeyError(
-            "COOKIE_KEY is missing, too short (< 32 characters) or the demo key. Set a random "
-            "key in the environment or .streamlit/secrets.toml, e.g. "
-            "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+    """The key this app signs cookies with (see `Settings.app_cookie_key`)."""
+    return settings.app_cookie_key()
+
+
+def client_address() -> str | None:
+    """The client's address as Streamlit gives it: the TCP peer, None for 127.0.0.1/::1
+    (and for anything that is not an address text)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else None
+
+
+def browser_cookie() -> str | None:
+    """The session cookie the browser sent when this session's connection opened."""
+    return st.context.cookies.get(COOKIE_NAME)
+
+
+def client_source() -> str:
+    """The source of a sign-in attempt: the client's address, else "unknown"."""
+    return client_address() or UNKNOWN_SOURCE
+
+
+def _require_loopback_in_demo(settings: Settings) -> None:
+    if settings.demo_mode and client_address() is not None:
+        raise DemoModeError(
+            "This server runs in demo mode, which answers only this computer (127.0.0.1). "
+            "Serve it with `regime-dashboard run` and a COOKIE_KEY instead."
         )
-    return key
 
 
-def _authenticator(settings: Settings) -> stauth.Authenticate:
-    """Built per run (it mutates its credentials); no passwords: the cookie path only."""
-    accounts = run_query(q.dashboard_accounts, scope=TenantScope.everything())
-    credentials = {
-        "usernames": {
-            a.email: {
-                "email": a.email,
-                "name": a.display_name or a.email,
-                "password": "!",
-                "roles": list(a.dashboard_roles),
-            }
-            for a in accounts.itertuples()
+def check_session(claims: SessionClaims | None, settings: Settings) -> Viewer | None:
+    """The viewer a session's claims stand for, read fresh from the primary: None when
+    there are no claims, they expired, the account's session epoch moved on (sign-out,
+    new password, new roles, lock), or the account may not sign in any more."""
+    if claims is None or claims.expired():
+        return None
+    with read_only(get_engine()) as conn:
+        account = q.session_account(conn, email=claims.email)
+    if account is None or account["session_epoch"] != claims.epoch:
+        return None
+    return viewer_from_account(account, settings)
+
+
+def _adopted_claims() -> SessionClaims | None:
+    """Claims for a session marked signed in by server code without claims (the tests'
+    `signed_in` helper): the account's current epoch. Never reached from a browser."""
+    with read_only(get_engine()) as conn:
+        account = q.session_account(conn, email=str(st.session_state["username"]))
+    return new_claims(account["email"], account["session_epoch"]) if account else None
+
+
+def _session_claims(key: str) -> tuple[SessionClaims | None, bool]:
+    """This session's claims, else those of the browser's cookie, which is read once per
+    session. Also whether a cookie was read (and so may need deleting) in this run."""
+    claims = st.session_state.get(CLAIMS_KEY)
+    if isinstance(claims, SessionClaims):
+        return claims, False
+    if st.session_state.get("authentication_status") is True and st.session_state.get("username"):
+        return _adopted_claims(), False
+    token = browser_cookie()
+    if not token or st.session_state.get(_SPENT_COOKIE_KEY) == token:
+        return None, False
+    st.session_state[_SPENT_COOKIE_KEY] = token  # read once: a rejected one is not retried
+    return read_token(token, key), True
+
+
+def _remember(claims: SessionClaims, viewer: Viewer) -> None:
+    st.session_state[CLAIMS_KEY] = claims
+    st.session_state[VIEWER_KEY] = viewer
+    st.session_state.update(
+        {
+            "authentication_status": True,
+            "username": viewer.email,
+            "name": viewer.display_name,
+            "email": viewer.email,
         }
-    }
-    return stauth.Authenticate(
-        credentials,
+    )
+
+
+def _write_cookie(cookies: stx.CookieManager, key: str, claims: SessionClaims) -> None:
+    """Rendered in one run only: the component's reply reruns the app."""
+    cookies.set(
         COOKIE_NAME,
-        cookie_key(settings),
-        COOKIE_DAYS,
-        auto_hash=False,
-        login_sleep_time=0,
+        issue_token(claims, key),
+        key=f"set_session_{claims.issued_at}",
+        expires_at=dt.datetime.fromtimestamp(claims.expires_at, dt.UTC),
+        max_age=SESSION_SECONDS,
+        same_site="strict",
     )
 
 
-def _viewer_for(email: str) -> Viewer | None:
-    return viewer_from_account(
-        run_query(q.viewer_account, scope=TenantScope.everything(), email=email)
-    )
-
-
-def _forget(authenticator: stauth.Authenticate) -> None:
-    authenticator.cookie_controller.delete_cookie()
-    for key in _AUTH_KEYS:
-        st.session_state[key] = None
+def _forget(cookies: stx.CookieManager, delete_cookie: bool) -> None:
+    """Sign this session out; with `delete_cookie`, delete the browser's cookie too."""
+    st.session_state.pop(CLAIMS_KEY, None)
     st.session_state.pop(VIEWER_KEY, None)
+    for name in _AUTH_KEYS:
+        st.session_state[name] = None
+    if delete_cookie:
+        # KeyError: the component had not yet reported the browser's cookies
+        with contextlib.suppress(KeyError):
+            cookies.delete(COOKIE_NAME, key="delete_session")
 
 
-def _sign_in_form(authenticator: stauth.Authenticate, settings: Settings) -> Viewer | None:
+def _sign_in_form(settings: Settings) -> tuple[Viewer, SessionClaims] | None:
     box = st.empty()
     with box.form("sign_in"):
         st.subheader("Sign in to Regime Dashboard")
@@ -87,54 +159,63 @@ def _sign_in_form(authenticator: stauth.Authenticate, settings: Settings) -> Vie
         submitted = st.form_submit_button("Sign in")
     if not submitted:
         return None
-    result = attempt_sign_in(get_engine(), settings, email, password)
-    if not result.ok:
-        st.error(result.message)
-        return None
-    viewer = _viewer_for(result.email)
-    if viewer is None:
-        st.error("This account has no dashboard role.")
+    result = attempt_sign_in(get_engine(), settings, email, password, client_source())
+    claims = new_claims(result.email, result.session_epoch) if result.ok else None
+    viewer = check_session(claims, settings)
+    if viewer is None or claims is None:
+        st.error(result.message or "This account has no dashboard role.")
         return None
     box.empty()
-    st.session_state.update(
-        {
-            "authentication_status": True,
-            "username": result.email,
-            "logout": False,
-            "name": result.display_name,
-            "email": result.email,
-        }
-    )
-    authenticator.cookie_controller.set_cookie()
-    return viewer
+    return viewer, claims
 
 
-def _sign_out_button(authenticator: stauth.Authenticate, viewer: Viewer) -> None:
+def _sign_out_button(cookies: stx.CookieManager, viewer: Viewer) -> None:
     with st.sidebar:
         st.caption(f"Signed in as **{viewer.display_name}** ({', '.join(sorted(viewer.roles))})")
-        authenticator.logout("Sign out", location="sidebar", key="sign_out")
-    if not st.session_state.get("authentication_status"):
-        st.session_state.pop(VIEWER_KEY, None)
+        clicked = st.button("Sign out", key="sign_out")
+    if clicked:
+        with get_engine().begin() as conn:
+            q.bump_session_epoch(conn, email=viewer.email)  # every copy of the cookie dies
+        _forget(cookies, delete_cookie=True)
         st.info("You are signed out.")
         st.stop()  # let the cookie component's reply rerun the app (no st.rerun here)
 
 
 def signed_in_viewer(settings: Settings) -> Viewer | None:
-    """The viewer of this session, after showing the sign-in form if needed."""
-    authenticator = _authenticator(settings)
-    try:
-        authenticator.login(location="unrendered")
-    except LoginError:
-        _forget(authenticator)
-    viewer = None
-    if st.session_state.get("authentication_status"):
-        viewer = _viewer_for(st.session_state["username"])
-        if viewer is None:
-            _forget(authenticator)
-    if viewer is None:
-        st.session_state.pop(VIEWER_KEY, None)
-        viewer = _sign_in_form(authenticator, settings)
-    if viewer is not None:
-        st.session_state[VIEWER_KEY] = viewer
-        _sign_out_button(authenticator, viewer)
+    """The viewer of this session, after showing the sign-in form if needed. Raises
+    CookieKeyError when no usable cookie key is configured, or in demo mode for a client
+    that is not on this computer."""
+    key = cookie_key(settings)
+    _require_loopback_in_demo(settings)
+    with st.container():  # one slot of the page, whatever this run draws in it
+        return _gate(settings, key)
+
+
+def _gate(settings: Settings, key: str) -> Viewer | None:
+    """Everything the gate draws in the main area: the cookie component, the sign-in form,
+    and the cookie written or deleted in one run only (the sign-out button is in the
+    sidebar). `signed_in_viewer` keeps them in one container so that the page below starts
+    at the same place in every run. Were the page to move up when the sign-in run's extra
+    elements go, the browser would draw each moved layout block (columns, containers) anew
+    and then remove the old copy, and with it the URL binding of the widget id both share:
+    the page's URL-bound filters would stop writing the address bar."""
+    cookies = stx.CookieManager(key="session_cookies")
+    claims, from_cookie = _session_claims(key)
+    viewer = check_session(claims, settings)
+    if viewer is None or claims is None:
+        was_signed_in = st.session_state.get(CLAIMS_KEY) is not None
+        _forget(cookies, delete_cookie=from_cookie or was_signed_in)
+        signed_in = _sign_in_form(settings)
+        if signed_in is None:
+            return None
+        viewer, claims = signed_in
+        _write_cookie(cookies, key, claims)
+    elif claims.needs_refresh():  # sliding: a new token for another SESSION_HOURS
+        claims = new_claims(claims.email, claims.epoch)
+        _write_cookie(cookies, key, claims)
+    _remember(claims, viewer)
+    _sign_out_button(cookies, viewer)
     return viewer
+
+
+__all__ += ["SESSION_SECONDS", "browser_cookie", "client_address", "client_source"]

@@ -11,6 +11,7 @@ from pandas.io.formats.style import Styler
 
 from ..memo import by_content
 from .stacked import axis_names, stacked_figure
+from .text import plotly_text
 
 __all__ = [
     "PERCENT_METRICS",
@@ -61,7 +62,12 @@ def equity_figure(equity: pd.DataFrame, drawdown: pd.DataFrame, title: str) -> g
             {"title": {"text": "Equity"}, "tickformat": ",.0f"},
             {"title": {"text": "Underwater"}, "tickformat": ".0%"},
         ],
-        layout={"title": {"text": title}, "height": 520, "showlegend": False, "margin": _MARGIN},
+        layout={
+            "title": {"text": plotly_text(title)},
+            "height": 520,
+            "showlegend": False,
+            "margin": _MARGIN,
+        },
     )
 
 

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from ..memo import by_content
 from .stacked import axis_names, stacked_figure
+from .text import plotly_text
 
 __all__ = ["LOSS_COLOR", "WIN_COLOR", "confidence_outcome_figure", "equity_pnl_figure"]
 
@@ -80,7 +81,7 @@ def equity_pnl_figure(
         layout={
             "shapes": [line],
             "annotations": [label],
-            "title": {"text": title},
+            "title": {"text": plotly_text(title)},
             "height": 520,
             "showlegend": False,
             "margin": _MARGIN,

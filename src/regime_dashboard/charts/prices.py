@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from ..memo import by_content
 from .stacked import candles_and_volume, stacked_figure
+from .text import plotly_text
 
 __all__ = ["price_figure", "returns_histogram_figure"]
 
@@ -23,7 +24,7 @@ def price_figure(candles: pd.DataFrame, title: str, *, log_scale: bool) -> go.Fi
             {"title": {"text": "Volume"}},
         ],
         layout={
-            "title": {"text": title},
+            "title": {"text": plotly_text(title)},
             "height": 560,
             "xaxis": {"rangeslider": {"visible": False}},
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
@@ -48,7 +49,7 @@ def returns_histogram_figure(histogram: pd.DataFrame, title: str) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=title,
+        title=plotly_text(title),
         height=360,
         xaxis={"title": "Daily return", "tickformat": ".1%"},
         yaxis={"title": "Days"},

@@ -1,13 +1,18 @@
-"""The Regimes chart: candles with regime-coloured background bands, volume, confidence."""
+"""The Regimes chart: candles with regime-coloured background bands, volume, confidence.
+
+Regimes are whatever labels the release stored: each is named with `labels.regime_label`
+and coloured by `palette.regime_colors` over the labels of the chart."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..labels import regime_label
 from ..memo import by_content
-from .palette import REGIME_COLORS, regime_color
+from .palette import regime_colors, regime_order
 from .stacked import axis_names, candles_and_volume, stacked_figure
+from .text import plotly_text
 
 __all__ = ["PANEL_TITLES", "panels_figure", "regime_price_figure", "transition_figure"]
 
@@ -26,6 +31,7 @@ PANEL_TITLES = {
 
 def _bands(spells: pd.DataFrame) -> list[dict]:
     """One background rectangle per regime spell (spells: regime, start, end)."""
+    colors = regime_colors(regime_order(spells["regime"]))
     return [
         {
             "type": "rect",
@@ -35,7 +41,7 @@ def _bands(spells: pd.DataFrame) -> list[dict]:
             "x1": s.end + pd.Timedelta(days=1),
             "y0": 0,
             "y1": 1,
-            "fillcolor": regime_color(s.regime),
+            "fillcolor": colors[str(s.regime)],
             "opacity": 0.16,
             "line": {"width": 0},
             "layer": "below",
@@ -44,17 +50,17 @@ def _bands(spells: pd.DataFrame) -> list[dict]:
     ]
 
 
-def _legend_entries() -> list[go.Scatter]:
-    """Legend entries for the bands (shapes have none)."""
+def _legend_entries(spells: pd.DataFrame) -> list[go.Scatter]:
+    """Legend entries for the regimes of the bands (shapes have none)."""
     return [
         go.Scatter(
             x=[None],
             y=[None],
             mode="markers",
-            name=regime.title(),
+            name=regime_label(regime),
             marker={"color": color, "size": 10, "symbol": "square"},
         )
-        for regime, color in REGIME_COLORS.items()
+        for regime, color in regime_colors(regime_order(spells["regime"])).items()
     ]
 
 
@@ -63,7 +69,7 @@ def _hover_text(bars: pd.DataFrame, regimes: pd.DataFrame) -> list[str]:
         regimes[["date", "regime", "confidence", "conviction"]], on="date", how="left"
     )
     return [
-        f"regime {r} · confidence {c:.0%} · conviction {v}"
+        f"regime {regime_label(r)} · confidence {c:.0%} · conviction {regime_label(v)}"
         if isinstance(r, str)
         else "no regime output"
         for r, c, v in zip(hover["regime"], hover["confidence"], hover["conviction"], strict=True)
@@ -94,7 +100,7 @@ def regime_price_figure(
             yaxis="y3",  # the price row's right-hand axis
         ),
         volume,
-        *_legend_entries(),
+        *_legend_entries(spells),
     ]
     return stacked_figure(
         traces,
@@ -113,7 +119,7 @@ def regime_price_figure(
             },
             "xaxis": {"rangeslider": {"visible": False}},
             "shapes": _bands(spells),
-            "title": {"text": title},
+            "title": {"text": plotly_text(title)},
             "height": 620,
             "hovermode": "x unified",
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
@@ -151,7 +157,7 @@ def panels_figure(
         row_titles=[PANEL_TITLES.get(f, f) for f in fields],
         layout={
             "shapes": _bands(spells),
-            "title": {"text": title},
+            "title": {"text": plotly_text(title)},
             "height": 150 + 130 * len(fields),
             "hovermode": "x unified",
             "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
@@ -167,8 +173,8 @@ def transition_figure(matrix: pd.DataFrame) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=values,
-            x=[str(c).title() for c in matrix.columns],
-            y=[str(i).title() for i in matrix.index],
+            x=[regime_label(c) for c in matrix.columns],
+            y=[regime_label(i) for i in matrix.index],
             text=text,
             texttemplate="%{text}",
             colorscale="Blues",

@@ -1,15 +1,17 @@
 """The Releases chart: two releases' regimes as coloured lanes, with the days they differ.
 
 The lanes are horizontal bars on a date axis (a Gantt chart: each bar starts at a spell's
-first day and is as long as the spell), one trace per regime so the legend names them."""
+first day and is as long as the spell), one trace per regime the releases stored (named by
+`labels.regime_label`), so the legend names them."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..labels import regime_label
 from ..memo import by_content
-from .palette import REGIME_COLORS
+from .palette import regime_colors, regime_order
 
 __all__ = ["DIFFER_COLOR", "DIFFER_NAME", "release_lanes_figure"]
 
@@ -42,9 +44,9 @@ def _by_regime(spells_a: pd.DataFrame, spells_b: pd.DataFrame, lanes: tuple[str,
         [spells_a.assign(lane=lanes[0]), spells_b.assign(lane=lanes[1])], ignore_index=True
     )
     traces = []
-    for regime, color in REGIME_COLORS.items():
+    for regime, color in regime_colors(regime_order(both["regime"])).items():
         rows = both[both["regime"] == regime]
-        bar = _spans(rows, "", regime.title(), color)
+        bar = _spans(rows, "", regime_label(regime), color)
         bar.y = list(rows["lane"])
         traces.append(bar)
     return traces

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..memo import by_content
+from .text import plotly_text, plotly_texts
 
 __all__ = ["STATE_COLORS", "tenant_usage_figure", "usage_share_figure"]
 
@@ -19,7 +20,7 @@ def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
     """rows: tenant_name, metric, pct_used, state (worst first; unlimited rows are skipped).
     Horizontal bars of the `top` highest shares, with the 80 % and 100 % lines."""
     limited = rows[rows["pct_used"].notna()].head(top)
-    labels = limited["tenant_name"] + " · " + limited["metric"]
+    labels = plotly_texts(limited["tenant_name"]) + " · " + limited["metric"]
     shares = limited["pct_used"].clip(upper=5.0)  # a zero limit would be infinite
     fig = go.Figure(
         go.Bar(
@@ -103,7 +104,7 @@ def tenant_usage_figure(
                 col=1,
             )
     fig.update_layout(
-        title=title,
+        title=plotly_text(title),
         height=260 * max(len(metrics), 1) + 80,
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
         legend={"orientation": "h"},

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from ..calendars import periods_per_year
 from ..reproducibility import bars_sha256
 from .engine_outputs import engine_outputs
 from .ids import uuids
@@ -53,7 +54,7 @@ def build_market(
     start = last_bar.replace(year=last_bar.year - years)
     for i, asset in data.assets.iterrows():
         bars = simulate_bars(rng, asset, start, last_bar)
-        periods = 365 if asset["calendar"] == "calendar_365" else 252
+        periods = periods_per_year(asset["calendar"])
         for version in ("v1", "v2"):
             if version == "v2" and i == RESTATED_ASSET:
                 bars = _restate(bars)

@@ -11,24 +11,24 @@ from ..calendars import sessions
 
 __all__ = ["ASSET_UNIVERSE", "asset_table", "simulate_bars"]
 
-# symbol, name, class, calendar, start price
+# symbol, name, class, calendar (calendars.CALENDARS), start price
 ASSET_UNIVERSE = [
-    ("SPY", "SPDR S&P 500 ETF", "equity", "trading_252", 380.0),
-    ("BTCUSD", "Bitcoin / US Dollar", "crypto", "calendar_365", 28000.0),
-    ("EURUSD", "Euro / US Dollar", "fx", "trading_252", 1.08),
-    ("XAUUSD", "Gold spot / US Dollar", "commodity", "trading_252", 1850.0),
-    ("QQQ", "Invesco QQQ Trust", "equity", "trading_252", 300.0),
-    ("NVDA", "NVIDIA Corp.", "equity", "trading_252", 140.0),
-    ("ETHUSD", "Ether / US Dollar", "crypto", "calendar_365", 1800.0),
-    ("USDJPY", "US Dollar / Japanese Yen", "fx", "trading_252", 135.0),
-    ("WTI", "WTI crude oil", "commodity", "trading_252", 75.0),
-    ("AAPL", "Apple Inc.", "equity", "trading_252", 170.0),
+    ("SPY", "SPDR S&P 500 ETF", "equity", "XNYS", 380.0),
+    ("BTCUSD", "Bitcoin / US Dollar", "crypto", "24/7", 28000.0),
+    ("EURUSD", "Euro / US Dollar", "fx", "24/5", 1.08),
+    ("XAUUSD", "Gold spot / US Dollar", "commodity", "XNYS", 1850.0),
+    ("QQQ", "Invesco QQQ Trust", "equity", "XNYS", 300.0),
+    ("NVDA", "NVIDIA Corp.", "equity", "XNYS", 140.0),
+    ("ETHUSD", "Ether / US Dollar", "crypto", "24/7", 1800.0),
+    ("USDJPY", "US Dollar / Japanese Yen", "fx", "24/5", 135.0),
+    ("WTI", "WTI crude oil", "commodity", "XNYS", 75.0),
+    ("AAPL", "Apple Inc.", "equity", "XNYS", 170.0),
 ]
 _CLASS_CYCLE = [
-    ("equity", "trading_252", 100.0),
-    ("crypto", "calendar_365", 50.0),
-    ("fx", "trading_252", 1.5),
-    ("commodity", "trading_252", 60.0),
+    ("equity", "XNYS", 100.0),
+    ("crypto", "24/7", 50.0),
+    ("fx", "24/5", 1.5),
+    ("commodity", "XNYS", 60.0),
 ]
 _PREFIX = {"equity": "EQ", "crypto": "CR", "fx": "FX", "commodity": "CM"}
 _VOL_SCALE = {"equity": 1.0, "crypto": 3.2, "fx": 0.45, "commodity": 1.3}

@@ -78,6 +78,8 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin@demo.local", "admin-demo-pass", "admin", "Adam Admin"),
     DemoAccount("leadership@demo.local", "leadership-demo-pass", "leadership", "Lea Leader"),
 )
+# Their passwords are public (README): they sign in only where DEMO_MODE is on.
+DEMO_EMAILS = frozenset(a.email for a in DEMO_ACCOUNTS)
 ANALYST_TENANTS = 3  # the demo analyst belongs to the first three tenants
 
 
@@ -198,4 +200,4 @@ def watchlists(analyst_id: uuid.UUID, follows: pd.DataFrame, as_of: dt.datetime)
     return frame
 
 
-__all__ += ["ANALYST_TENANTS", "tenant_names", "watchlists"]
+__all__ += ["ANALYST_TENANTS", "DEMO_EMAILS", "tenant_names", "watchlists"]

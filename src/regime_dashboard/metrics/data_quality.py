@@ -2,9 +2,10 @@
 
 Every function takes ``bars``: a DataFrame with columns ``date`` (``datetime.date`` or
 datetime64, unique), ``open``, ``high``, ``low``, ``close`` (float) and optionally
-``adj_close``; rows in any order (they are sorted by date). Each check returns one row per
-problem found, with the documented columns, and an empty frame with those columns when
-there is none. Inputs are never modified.
+``adj_close`` and ``volume`` (float, missing where the source has none); rows in any
+order (they are sorted by date). Each check returns one row per problem found, with the
+documented columns, and an empty frame with those columns when there is none. Inputs are
+never modified.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ __all__ = [
     "MISSING_COLUMNS",
     "NON_POSITIVE_COLUMNS",
     "STALE_COLUMNS",
+    "ZERO_VOLUME_COLUMNS",
     "high_below_low",
     "missing_sessions",
     "non_positive_prices",
     "price_gaps",
     "stale_runs",
+    "zero_volume",
 ]
 
 GapKind = Literal["close_to_open", "close_to_close"]
@@ -47,6 +50,7 @@ GAP_COLUMNS = {
     "price": "float64",
     "gap": "float64",
 }
+ZERO_VOLUME_COLUMNS = {"date": "datetime64[ns]", "close": "float64"}
 _PRICE_FIELDS = ("open", "high", "low", "close", "adj_close")
 
 
@@ -100,6 +104,19 @@ def high_below_low(bars: pd.DataFrame) -> pd.DataFrame:
         if len(bad)
         else _empty(HIGH_LOW_COLUMNS)
     )
+
+
+def zero_volume(bars: pd.DataFrame) -> pd.DataFrame:
+    """Bars that traded nothing: volume exactly 0 (a missing volume, as FX quotes have, is
+    not a problem; neither are bars without a volume column). Returns columns ``date`` and
+    ``close``, by date."""
+    if "volume" not in bars.columns:
+        return _empty(ZERO_VOLUME_COLUMNS)
+    data = _sorted(bars)
+    bad = data.loc[data["volume"].astype("float64") == 0, ["date", "close"]]
+    if bad.empty:
+        return _empty(ZERO_VOLUME_COLUMNS)
+    return bad.reset_index(drop=True).astype(ZERO_VOLUME_COLUMNS)
 
 
 def stale_runs(bars: pd.DataFrame, min_run: int) -> pd.DataFrame:

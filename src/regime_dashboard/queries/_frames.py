@@ -16,7 +16,8 @@ UUID_TYPE_OID = 2950
 def _uuid_columns(result: CursorResult) -> list[str]:
     """The result's columns of Postgres type uuid (psycopg's description names the type)."""
     description = result.cursor.description if result.cursor is not None else None
-    return [column.name for column in description or () if column.type_code == UUID_TYPE_OID]
+    # DB-API's description is a 7-tuple; psycopg's items also name their fields
+    return [c[0] for c in description or () if c[1] == UUID_TYPE_OID]
 
 
 def frame(

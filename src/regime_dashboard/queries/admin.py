@@ -71,6 +71,7 @@ __all__ = [
     "audit_filter_options",
     "current_subscription",
     "delete_row",
+    "first_revert",
     "get_row",
     "insert_audit",
     "insert_row",
@@ -260,6 +261,13 @@ def insert_audit(
 def audit_entry(conn: Connection, *, audit_id: int) -> dict[str, Any] | None:
     """One audit_log row, locked so that two reverts of it run one after the other."""
     return _one(conn, select(AuditLog).where(AuditLog.id == audit_id).with_for_update())
+
+
+def first_revert(conn: Connection, *, audit_id: int) -> int | None:
+    """The id of the first audit_log row that reverts change `audit_id` (None: never)."""
+    stmt = select(func.min(AuditLog.id)).where(AuditLog.reverts_audit_id == audit_id)
+    found = conn.execute(stmt).scalar_one_or_none()
+    return None if found is None else int(found)
 
 
 # ---------------------------------------------------------------- domain reads in a write

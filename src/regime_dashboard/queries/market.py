@@ -1,17 +1,23 @@
 """Assets and daily price bars. Market data is shared by every tenant; `scope` is accepted
-like everywhere else so that every query has the same shape and cache key."""
+like everywhere else so that every query has the same shape and cache key.
+
+Rows dated outside `dates.FIRST`..`dates.LAST` are never returned (`list_assets` counts
+them); the merged candles and the histogram also leave out bars whose open, high, low or
+close is not a finite number (NaN or infinite; `bars` returns them for the page to count),
+and read a non-finite adj_close or volume as missing."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, and_, func, select, text
 from sqlalchemy.dialects.postgresql import distinct_on
 
 from ..db.models import Asset, PriceBar
 from ..scope import TenantScope
 from ._frames import frame
+from .dates import clamp, supported, unsupported
 
 __all__ = [
     "ASSET_COLUMNS",
@@ -27,22 +33,41 @@ __all__ = [
     "return_histogram",
 ]
 
-ASSET_COLUMNS = ["id", "name", "asset_class", "calendar", "is_active", "first_date", "last_date"]
+ASSET_COLUMNS = [
+    "id",
+    "name",
+    "asset_class",
+    "calendar",
+    "is_active",
+    "first_date",
+    "last_date",
+    "skipped_bars",
+]
 BAR_COLUMNS = ["date", "open", "high", "low", "close", "adj_close", "volume"]
 BUCKET_COLUMNS = [*BAR_COLUMNS, "bars_in_bucket"]
 CLOSE_COLUMNS = ["date", "asset_id", "close"]
 HISTOGRAM_COLUMNS = ["bin_start", "bin_end", "count"]
 
+# Both statements below read `usable`: the bars in range whose prices are all finite
+# (Postgres orders NaN above 'Infinity'), a non-finite adj_close or volume read as missing.
 # With :adjusted, open/high/low/close are scaled by adj_close / close (bars without an
 # adjusted close keep their raw prices) before candles are merged.
 _BUCKETED = text("""
-WITH scaled AS (
+WITH usable AS (
+    SELECT date, open, high, low, close,
+           CASE WHEN abs(adj_close) < 'Infinity' THEN adj_close END AS adj_close,
+           CASE WHEN abs(volume) < 'Infinity' THEN volume END AS volume
+    FROM price_bars
+    WHERE asset_id = :asset_id AND date BETWEEN :start AND :end
+      AND abs(open) < 'Infinity' AND abs(high) < 'Infinity' AND abs(low) < 'Infinity'
+      AND abs(close) < 'Infinity'
+),
+scaled AS (
     SELECT date, adj_close, volume,
            CASE WHEN :adjusted AND adj_close IS NOT NULL THEN adj_close / close ELSE 1.0 END
                AS factor,
            open, high, low, close
-    FROM price_bars
-    WHERE asset_id = :asset_id AND date BETWEEN :start AND :end
+    FROM usable
 ),
 numbered AS (
     SELECT date, open * factor AS open, high * factor AS high, low * factor AS low,
@@ -66,10 +91,18 @@ ORDER BY 1
 # Close-to-close returns (of adj_close where present when :adjusted) binned into :bins
 # equal-width bins from the smallest to the largest return; the largest falls in the last.
 _HISTOGRAM = text("""
-WITH prices AS (
-    SELECT date, CASE WHEN :adjusted THEN coalesce(adj_close, close) ELSE close END AS px
+WITH usable AS (
+    SELECT date, open, high, low, close,
+           CASE WHEN abs(adj_close) < 'Infinity' THEN adj_close END AS adj_close,
+           CASE WHEN abs(volume) < 'Infinity' THEN volume END AS volume
     FROM price_bars
     WHERE asset_id = :asset_id AND date BETWEEN :start AND :end
+      AND abs(open) < 'Infinity' AND abs(high) < 'Infinity' AND abs(low) < 'Infinity'
+      AND abs(close) < 'Infinity'
+),
+prices AS (
+    SELECT date, CASE WHEN :adjusted THEN coalesce(adj_close, close) ELSE close END AS px
+    FROM usable
 ),
 returns AS (
     SELECT px / lag(px) OVER (ORDER BY date) - 1 AS ret FROM prices
@@ -96,14 +129,23 @@ ORDER BY g
 
 def list_assets(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     """Columns ASSET_COLUMNS, by id; first_date/last_date are the asset's first and last
-    bar dates (None without bars)."""
+    bar dates in dates.FIRST..LAST (None without such bars), skipped_bars counts its bars
+    dated outside (index probes on the (asset_id, date) key)."""
     same_asset = PriceBar.asset_id == Asset.id
-    first = select(func.min(PriceBar.date)).where(same_asset).scalar_subquery()
-    last = select(func.max(PriceBar.date)).where(same_asset).scalar_subquery()
+    in_range = and_(same_asset, supported(PriceBar.date))
+    first = select(func.min(PriceBar.date)).where(in_range).scalar_subquery()
+    last = select(func.max(PriceBar.date)).where(in_range).scalar_subquery()
+    outside = (
+        select(func.count())
+        .select_from(PriceBar)
+        .where(same_asset, unsupported(PriceBar.date))
+        .scalar_subquery()
+    )
     stmt = select(
         *(getattr(Asset, c) for c in ASSET_COLUMNS[:5]),
         first.label("first_date"),
         last.label("last_date"),
+        outside.label("skipped_bars"),
     ).order_by(Asset.id)
     return frame(conn, stmt, ASSET_COLUMNS)
 
@@ -111,7 +153,9 @@ def list_assets(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
 def bars(
     conn: Connection, *, scope: TenantScope, asset_id: str, start: dt.date, end: dt.date
 ) -> pd.DataFrame:
-    """Every bar of `asset_id` from `start` to `end`, by date. Columns BAR_COLUMNS."""
+    """Every bar of `asset_id` from `start` to `end` (within dates.FIRST..LAST), by date,
+    as stored (non-finite prices included). Columns BAR_COLUMNS."""
+    start, end = clamp(start, end)
     stmt = (
         select(*(getattr(PriceBar, c) for c in BAR_COLUMNS))
         .where(PriceBar.asset_id == asset_id, PriceBar.date.between(start, end))
@@ -134,6 +178,7 @@ def bars_bucketed(
     highest high, lowest low, last close, summed volume). With `adjusted`, each bar's prices
     are first scaled by adj_close / close. Columns BAR_COLUMNS + bars_in_bucket (1
     everywhere when nothing was merged)."""
+    start, end = clamp(start, end)
     params = {
         "asset_id": asset_id,
         "start": start,
@@ -158,6 +203,7 @@ def return_histogram(
     (adjusted closes where present when `adjusted`): `bins` equal-width bins from the
     smallest to the largest return, the largest counted in the last bin; no rows with fewer
     than two distinct returns. Columns HISTOGRAM_COLUMNS (returns as fractions)."""
+    start, end = clamp(start, end)
     params = {"asset_id": asset_id, "start": start, "end": end, "adjusted": adjusted}
     return frame(conn, _HISTOGRAM, HISTOGRAM_COLUMNS, {**params, "bins": bins})
 
@@ -172,6 +218,7 @@ def closes(
 ) -> pd.DataFrame:
     """Closes of `asset_ids` from `start` to `end`, by date then asset. Columns
     CLOSE_COLUMNS."""
+    start, end = clamp(start, end)
     stmt = (
         select(PriceBar.date, PriceBar.asset_id, PriceBar.close)
         .where(PriceBar.asset_id.in_(asset_ids), PriceBar.date.between(start, end))
@@ -187,7 +234,8 @@ def last_closes(
     out), by asset. Columns CLOSE_COLUMNS."""
     stmt = (
         select(PriceBar.date, PriceBar.asset_id, PriceBar.close)
-        .where(PriceBar.asset_id.in_(asset_ids), PriceBar.date <= on_or_before)
+        .where(PriceBar.asset_id.in_(asset_ids), supported(PriceBar.date))
+        .where(PriceBar.date <= on_or_before)
         .ext(distinct_on(PriceBar.asset_id))
         .order_by(PriceBar.asset_id, PriceBar.date.desc())
     )

@@ -1,21 +1,38 @@
 """Engine releases, their daily regime outputs and the viewer's watchlists, scoped to the
-viewer's tenants."""
+viewer's tenants. Outputs dated outside `dates.FIRST`..`dates.LAST` are never returned;
+`release_spans` counts them per release."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import CTE, Connection, Select, Text, and_, cast, func, or_, select
+from sqlalchemy import (
+    CTE,
+    Connection,
+    Select,
+    Text,
+    and_,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..db.models import Asset, EngineOutputDaily, EngineRelease, PriceBar, Tenant, UserAssetSetting
 from ..db.models.market import ENGINE_OUTPUT_FIELDS
 from ..scope import TenantScope
 from ._frames import frame
+from .dates import clamp, supported, unsupported
 
 __all__ = [
     "CARD_COLUMNS",
+    "LABEL_COLUMNS",
     "OUTPUT_COLUMNS",
     "RELEASE_COLUMNS",
     "SERIES_COLUMNS",
@@ -23,6 +40,7 @@ __all__ = [
     "WATCHLIST_COLUMNS",
     "list_releases",
     "regime_series",
+    "release_labels",
     "release_spans",
     "watchlist",
     "watchlist_tails",
@@ -42,11 +60,12 @@ RELEASE_COLUMNS = [
     "data_sha256",
     "env_json",
 ]
-SPAN_COLUMNS = ["release_id", "first_date", "last_date"]
+SPAN_COLUMNS = ["release_id", "first_date", "last_date", "skipped"]
 OUTPUT_COLUMNS = ["date", *ENGINE_OUTPUT_FIELDS]
 SERIES_COLUMNS = [*OUTPUT_COLUMNS, "close"]
 WATCHLIST_COLUMNS = ["asset_id"]
 CARD_COLUMNS = ["asset_id", "asset_name", "version", "date", "regime", "confidence"]
+LABEL_COLUMNS = ["field", "label", "days", "min_confidence", "max_confidence"]
 
 
 def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
@@ -78,19 +97,30 @@ def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
 
 
 def release_spans(conn: Connection, *, scope: TenantScope, tenant_id: str) -> pd.DataFrame:
-    """First and last output date of each of `tenant_id`'s releases (None for a release
-    without outputs): two primary-key probes per release. Columns SPAN_COLUMNS."""
+    """First and last output date in dates.FIRST..LAST of each of `tenant_id`'s releases
+    (None for a release without such outputs), and `skipped`, its outputs dated outside:
+    primary-key probes per release. Columns SPAN_COLUMNS."""
     out = EngineOutputDaily
     same_release = and_(
         scope.clause(out.tenant_id),
         out.tenant_id == EngineRelease.tenant_id,
         out.release_id == EngineRelease.id,
     )
-    first = select(func.min(out.date)).where(same_release).scalar_subquery()
-    last = select(func.max(out.date)).where(same_release).scalar_subquery()
+    in_range = and_(same_release, supported(out.date))
+    first = select(func.min(out.date)).where(in_range).scalar_subquery()
+    last = select(func.max(out.date)).where(in_range).scalar_subquery()
+    outside = (
+        select(func.count())
+        .select_from(out)
+        .where(same_release, unsupported(out.date))
+        .scalar_subquery()
+    )
     stmt = (
         select(
-            EngineRelease.id.label("release_id"), first.label("first_date"), last.label("last_date")
+            EngineRelease.id.label("release_id"),
+            first.label("first_date"),
+            last.label("last_date"),
+            outside.label("skipped"),
         )
         .where(scope.clause(EngineRelease.tenant_id), EngineRelease.tenant_id == tenant_id)
         .order_by(EngineRelease.id)
@@ -107,8 +137,10 @@ def regime_series(
     start: dt.date,
     end: dt.date,
 ) -> pd.DataFrame:
-    """One release's daily outputs from `start` to `end`, by date, with the asset's close
-    that day from price_bars (None when there is no bar). Columns SERIES_COLUMNS."""
+    """One release's daily outputs from `start` to `end` (within dates.FIRST..LAST), by
+    date, with the asset's close that day from price_bars (None when there is no bar).
+    Columns SERIES_COLUMNS."""
+    start, end = clamp(start, end)
     out, rel = EngineOutputDaily, EngineRelease
     stmt = (
         select(*(getattr(out, c) for c in OUTPUT_COLUMNS), PriceBar.close)
@@ -120,6 +152,42 @@ def regime_series(
         .order_by(out.date)
     )
     return frame(conn, stmt, SERIES_COLUMNS)
+
+
+def release_labels(
+    conn: Connection, *, scope: TenantScope, tenant_id: str, release_id: str
+) -> pd.DataFrame:
+    """The labels one release stored over all its outputs (dated in dates.FIRST..LAST):
+    one row per (field, label) for field 'regime' and field 'conviction' (label None for
+    outputs without a conviction), with the days labelled so and the lowest and highest
+    confidence on them; by field, then days descending, then label. Columns
+    LABEL_COLUMNS."""
+    out = EngineOutputDaily
+    mine = (
+        scope.clause(out.tenant_id),
+        out.tenant_id == tenant_id,
+        out.release_id == release_id,
+        supported(out.date),
+    )
+
+    def per(field: str, column: InstrumentedAttribute[Any]) -> Select:
+        return (
+            select(
+                literal(field).label("field"),
+                column.label("label"),
+                func.count().label("days"),
+                func.min(out.confidence).label("min_confidence"),
+                func.max(out.confidence).label("max_confidence"),
+            )
+            .where(*mine)
+            .group_by(column)
+        )
+
+    both = union_all(per("regime", out.regime), per("conviction", out.conviction)).subquery()
+    stmt = select(*(both.c[c] for c in LABEL_COLUMNS)).order_by(
+        both.c.field.desc(), both.c.days.desc(), both.c.label
+    )
+    return frame(conn, stmt, LABEL_COLUMNS)
 
 
 def _watched(scope: TenantScope, tenant_id: str, user_id: str) -> Select:
@@ -167,9 +235,9 @@ def _latest_watched_releases(scope: TenantScope, tenant_id: str, user_id: str) -
 def watchlist_tails(
     conn: Connection, *, scope: TenantScope, tenant_id: str, user_id: str, window: int
 ) -> pd.DataFrame:
-    """For each watchlist asset, the tail of its latest release's outputs: every row of the
-    last regime spell, plus the last `window` rows (for a confidence trend), by asset_id
-    then date. Columns CARD_COLUMNS."""
+    """For each watchlist asset, the tail of its latest release's outputs (those dated in
+    dates.FIRST..LAST): every row of the last regime spell, plus the last `window` rows (for
+    a confidence trend), by asset_id then date. Columns CARD_COLUMNS."""
     out, latest = EngineOutputDaily, _latest_watched_releases(scope, tenant_id, user_id)
     ranked = (
         select(
@@ -189,7 +257,7 @@ def watchlist_tails(
         .join(
             latest, and_(out.tenant_id == latest.c.tenant_id, out.release_id == latest.c.release_id)
         )
-        .where(scope.clause(out.tenant_id))
+        .where(scope.clause(out.tenant_id), supported(out.date))
         .cte("ranked")
     )
     left_spell = func.bool_or(ranked.c.regime != ranked.c.last_regime).over(

@@ -1,5 +1,9 @@
 """The Prices page's data: one asset's bars (merged into candles for long ranges), the
-histogram of its daily returns, and the data-quality checks of its bars."""
+histogram of its daily returns, and the data-quality checks of its bars.
+
+Bars the page cannot use are left out and counted: those dated outside the range pandas
+holds (queries/dates.py; `market.list_assets` counts them) and those whose open, high, low
+or close is NaN or infinite (counted here; the candle and histogram SQL leaves them out)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..cache import run_query
@@ -18,9 +23,11 @@ from ..metrics.data_quality import (
     non_positive_prices,
     price_gaps,
     stale_runs,
+    zero_volume,
 )
 from ..queries import market
 from ..scope import TenantScope
+from .notices import skipped_notice
 
 __all__ = [
     "CANDLE_POINTS",
@@ -28,6 +35,7 @@ __all__ = [
     "HISTOGRAM_BINS",
     "PriceView",
     "QualityChecks",
+    "finite_bars",
     "load_price_view",
     "quality_checks",
     "visible_assets",
@@ -44,7 +52,8 @@ class QualityChecks:
     high_below_low: pd.DataFrame  # date, high, low
     stale: pd.DataFrame  # start, end, bars, close
     gaps: pd.DataFrame  # date, previous_close, price, gap
-    summary: pd.DataFrame  # check, issues
+    zero_volume: pd.DataFrame  # date, close
+    summary: pd.DataFrame  # check, issues (one row per check, in the order above)
 
     @property
     def total(self) -> int:
@@ -56,14 +65,35 @@ class QualityChecks:
 class PriceView:
     candles: pd.DataFrame  # market.BUCKET_COLUMNS, dates as datetime64
     candles_merged: bool
-    bars: int  # bars in the range
+    bars: int  # usable bars in the range
     histogram: pd.DataFrame  # bin_start, bin_end, count
     quality: QualityChecks
+    notice: str | None  # rows left out (services.notices.skipped_notice), None for none
 
 
 def visible_assets(scope: TenantScope) -> pd.DataFrame:
     """Every asset (market.ASSET_COLUMNS): market data is shared by all tenants."""
     return run_query(market.list_assets, scope=scope)
+
+
+def finite_bars(bars: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """(`bars` (market.BAR_COLUMNS) without the rows whose open, high, low or close is NaN
+    or infinite, with a non-finite adj_close or volume made missing; how many rows were
+    dropped)."""
+    prices = bars[["open", "high", "low", "close"]].astype("float64").to_numpy()
+    keep = np.isfinite(prices).all(axis=1)
+    usable = bars[keep].reset_index(drop=True)
+    for column in ("adj_close", "volume"):
+        values = usable[column].astype("float64")
+        usable[column] = values.where(np.isfinite(values))
+    return usable, int((~keep).sum())
+
+
+def _skipped_bars(scope: TenantScope, asset_id: str) -> int:
+    """The asset's bars dated outside the supported range (market.list_assets)."""
+    assets = visible_assets(scope)
+    counts = assets.loc[assets["id"] == asset_id, "skipped_bars"]
+    return int(counts.iloc[0]) if len(counts) else 0
 
 
 def quality_checks(
@@ -83,6 +113,7 @@ def quality_checks(
         high_below_low=high_below_low(bars),
         stale=stale_runs(bars, stale_min),
         gaps=price_gaps(bars, gap_threshold, gap_kind),
+        zero_volume=zero_volume(bars),
         summary=pd.DataFrame(),
     )
     names = [
@@ -91,8 +122,16 @@ def quality_checks(
         "High below low",
         f"Stale closes (≥ {stale_min} identical)",
         f"Gaps over {gap_threshold:.1%} ({gap_kind.replace('_', '-')})",
+        "Zero volume",
     ]
-    found = [checks.missing, checks.non_positive, checks.high_below_low, checks.stale, checks.gaps]
+    found = [
+        checks.missing,
+        checks.non_positive,
+        checks.high_below_low,
+        checks.stale,
+        checks.gaps,
+        checks.zero_volume,
+    ]
     summary = pd.DataFrame({"check": names, "issues": [len(f) for f in found]})
     return dataclasses.replace(checks, summary=summary)
 
@@ -109,13 +148,14 @@ def load_price_view(
     gap_threshold: float,
     gap_kind: GapKind,
 ) -> PriceView:
-    """Candles (adjusted or raw), return histogram and quality checks of one asset's bars
-    from `start` to `end`. Quality checks always look at the raw prices."""
+    """Candles (adjusted or raw), return histogram and quality checks of one asset's usable
+    bars from `start` to `end`, and the notice of the bars left out. Quality checks always
+    look at the raw prices."""
     window = {"asset_id": asset_id, "start": start, "end": end}
     candles = run_query(
         market.bars_bucketed, scope=scope, **window, max_points=CANDLE_POINTS, adjusted=adjusted
     )
-    bars = run_query(market.bars, scope=scope, **window)
+    bars, not_finite = finite_bars(run_query(market.bars, scope=scope, **window))
     histogram = run_query(
         market.return_histogram, scope=scope, **window, adjusted=adjusted, bins=HISTOGRAM_BINS
     )
@@ -134,4 +174,5 @@ def load_price_view(
         bars=len(bars),
         histogram=histogram,
         quality=checks,
+        notice=skipped_notice(_skipped_bars(scope, asset_id), not_finite),
     )

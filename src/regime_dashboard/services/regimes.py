@@ -1,14 +1,19 @@
 """The Regimes page's data: a release's outputs over a range, with the bars beneath them,
-the engine's panels, regime statistics and the viewer's watchlist cards."""
+the engine's panels, regime statistics and the viewer's watchlist cards.
+
+Outputs dated outside the range pandas holds (queries/dates.py) are left out by the
+queries; `release_spans` counts them per release and `regimes_notice` tells the page."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ..cache import derived, run_query
+from ..labels import regime_label
 from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
 from ..metrics.regimes import (
     CONFIDENCE_WINDOW,
@@ -20,6 +25,7 @@ from ..metrics.regimes import (
 )
 from ..queries import market, regimes
 from ..scope import TenantScope
+from .notices import skipped_notice
 
 __all__ = [
     "CANDLE_POINTS",
@@ -30,7 +36,10 @@ __all__ = [
     "RISK_FIELDS",
     "RegimeView",
     "assets_watchlist_first",
+    "describe_labels",
     "load_regime_view",
+    "regimes_notice",
+    "skipped_outputs",
     "tenant_releases",
     "visible_releases",
     "watchlist_cards",
@@ -64,6 +73,7 @@ class RegimeView:
     forward: pd.DataFrame  # regime, horizon, count, mean, median, hit_rate
     confidence: pd.DataFrame  # date, confidence (at most LINE_POINTS rows)
     panels: dict[str, pd.DataFrame]  # field -> date, <field> (at most LINE_POINTS rows each)
+    labels: pd.DataFrame  # regimes.LABEL_COLUMNS: the labels of the whole release
     candles_merged: bool
     line_downsampled: bool
 
@@ -76,11 +86,28 @@ def visible_releases(scope: TenantScope) -> pd.DataFrame:
 
 def tenant_releases(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
     """`tenant_id`'s releases (regimes.RELEASE_COLUMNS) with first_date and last_date, the
-    first and last output dates (None for a release without outputs)."""
+    first and last usable output dates (None for a release without outputs), and skipped
+    (int), its outputs dated outside the supported range."""
     releases = visible_releases(scope)
     of_tenant = releases[releases["tenant_id"] == tenant_id]
     spans = run_query(regimes.release_spans, scope=scope, tenant_id=tenant_id)
-    return of_tenant.merge(spans, on="release_id", how="left", validate="one_to_one")
+    merged = of_tenant.merge(spans, on="release_id", how="left", validate="one_to_one")
+    return merged.assign(skipped=merged["skipped"].fillna(0).astype("int64"))
+
+
+def skipped_outputs(releases: pd.DataFrame, release_ids: set[str]) -> int:
+    """Outputs dated outside the supported range of the `release_ids` among `releases`
+    (tenant_releases' frame)."""
+    chosen = releases["release_id"].astype(str).isin(release_ids)
+    return int(releases.loc[chosen, "skipped"].sum())
+
+
+def regimes_notice(releases: pd.DataFrame, release_id: str, cards: pd.DataFrame) -> str | None:
+    """The page's notice of outputs left out: those of the release shown and of the
+    releases behind the watchlist `cards` (CARD_COLUMNS, matched by asset and version)."""
+    behind = releases.merge(cards[["asset_id", "version"]], on=["asset_id", "version"])
+    ids = {str(release_id), *behind["release_id"].astype(str)}
+    return skipped_notice(skipped_outputs(releases, ids))
 
 
 def assets_watchlist_first(
@@ -155,6 +182,9 @@ def load_regime_view(
         end=end,
         max_points=CANDLE_POINTS,
     )
+    labels = run_query(
+        regimes.release_labels, scope=scope, tenant_id=tenant_id, release_id=release_id
+    )
     bars = bars.assign(date=pd.to_datetime(bars["date"]))
     outputs = outputs.assign(date=pd.to_datetime(outputs["date"]))
     lines = {f: _thin(outputs, f) for f in ("confidence", *RISK_FIELDS, *COMPONENT_FIELDS)}
@@ -165,9 +195,48 @@ def load_regime_view(
         **stats,
         confidence=lines["confidence"][0],
         panels={f: lines[f][0] for f in (*RISK_FIELDS, *COMPONENT_FIELDS)},
+        labels=labels,
         candles_merged=bool((bars["bars_in_bucket"] > 1).any()) if not bars.empty else False,
         line_downsampled=any(thinned for _, thinned in lines.values()),
     )
+
+
+def _confidence_span(row: pd.Series) -> str:
+    low, high = float(row["min_confidence"]), float(row["max_confidence"])
+    return f"{low:.0%}" if f"{low:.0%}" == f"{high:.0%}" else f"{low:.0%}–{high:.0%}"
+
+
+def describe_labels(
+    labels: pd.DataFrame, escape: Callable[[str], str] = lambda text: text
+) -> list[str]:
+    """Markdown bullets that explain the labels a release stored (`labels`:
+    regimes.LABEL_COLUMNS): its regimes with their days, and its conviction labels with the
+    confidence each covered, highest first (the release's own buckets, not fixed
+    thresholds). Each label is shown as `escape(regime_label(label))` (pages pass
+    `ui.plain`: labels are text written by the engine)."""
+    regime_rows = labels[labels["field"] == "regime"]
+    regimes = ", ".join(
+        f"**{escape(regime_label(r.label))}** ({int(r.days):,} d)" for r in regime_rows.itertuples()
+    )
+    conviction = labels[(labels["field"] == "conviction") & labels["label"].notna()]
+    conviction = conviction.sort_values(["min_confidence", "max_confidence"], ascending=False)
+    unlabelled = int(labels.loc[(labels["field"] == "conviction"), "days"].sum()) - int(
+        conviction["days"].sum()
+    )
+    buckets = "; ".join(
+        f"**{escape(regime_label(row['label']))}** on days with confidence {_confidence_span(row)}"
+        for _, row in conviction.iterrows()
+    )
+    lines = [
+        "- **Regime**: the engine's daily classification. This release's labels (output "
+        f"days over the whole release): {regimes or 'none'}.",
+        "- **Confidence**: the engine's certainty in [0, 1]. **Conviction** is the "
+        "release's own label for it: "
+        + (buckets or "this release stores none")
+        + (f"; none on {unlabelled:,} d" if unlabelled and buckets else "")
+        + ".",
+    ]
+    return lines
 
 
 @derived

@@ -1,5 +1,7 @@
 """The Releases page's data: two releases of one asset compared day by day and field by
-field, and every release's input bars re-hashed to check its stored data_sha256."""
+field, and every release's input bars re-hashed to check its stored data_sha256. Outputs
+dated outside the range pandas holds are left out (queries/dates.py) and counted
+(`releases_notice`)."""
 
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ from ..metrics.release_diff import (
 from ..queries import market, regimes
 from ..reproducibility import bars_sha256
 from ..scope import TenantScope
+from .notices import skipped_notice
 from .regimes import tenant_releases, visible_releases
 
 __all__ = [
     "REPRO_COLUMNS",
     "ReleaseComparison",
     "compare_releases",
+    "releases_notice",
     "reproducibility",
     "tenant_releases",
     "visible_releases",
@@ -101,6 +105,12 @@ def compare_releases(
         spells_b=regime_spells(b),
         differing_spells=_differing_spells(a, b),
     )
+
+
+def releases_notice(releases: pd.DataFrame) -> str | None:
+    """The page's notice of outputs left out, over every release it lists (`releases`:
+    tenant_releases' frame of the tenant, whose releases the reproducibility table shows)."""
+    return skipped_notice(int(releases["skipped"].sum()))
 
 
 def _rehash(scope: TenantScope, release: pd.Series) -> tuple[int, str | None]:

@@ -1,8 +1,9 @@
-"""Small Streamlit helpers shared by pages: URL-kept filters, period pickers, tables with
-their CSV export, number formats, error boxes. Views use them; services never do."""
+"""Small Streamlit pieces shared by pages: URL-kept filters and row pickers, escaped user
+text, period pickers, tables with their CSV export, number formats, error boxes. Views use
+them; services never do."""
 
 from .errors import show_database_error
-from .params import date_param, pick_param
+from .params import BIND, date_range, labels_of, pick, pick_next, section
 from .tables import (
     csv_download,
     format_seconds,
@@ -13,15 +14,21 @@ from .tables import (
     table_with_download,
     usd_column,
 )
+from .text import plain
 
 __all__ = [
+    "BIND",
     "csv_download",
-    "date_param",
+    "date_range",
     "format_seconds",
     "format_share",
     "format_usd",
+    "labels_of",
     "month_column",
-    "pick_param",
+    "pick",
+    "pick_next",
+    "plain",
+    "section",
     "share_column",
     "show_database_error",
     "table_with_download",

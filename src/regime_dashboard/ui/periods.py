@@ -17,7 +17,7 @@ from ..services.periods import (
 )
 from ..session import page_viewer
 from ..viewer import Viewer
-from .params import date_param, pick_param
+from .params import BIND, pick
 
 __all__ = ["leadership_header", "month_picker", "period_picker"]
 
@@ -25,24 +25,18 @@ SEED_HINT = "run `regime-dashboard seed --scale small` for demo data"
 
 
 def period_picker(viewer: Viewer, default: str = "12m") -> Period | None:
-    """Period and "as of" widgets, read from and written back to the URL; None when there is
-    no activity at all."""
+    """Period and "as of" widgets, kept in the URL; None when there is no activity at all."""
     span = activity_span(viewer)
     if span is None:
         return None
     first, last = span
-    keys = list(PERIOD_CHOICES)
     left, right = st.columns(2)
-    choice = left.selectbox(
-        "Period",
-        keys,
-        index=pick_param("period", keys, keys.index(default)),
-        format_func=PERIOD_CHOICES.__getitem__,
+    choice = pick(
+        left, "Period", PERIOD_CHOICES, key="period", default=list(PERIOD_CHOICES).index(default)
     )
     as_of = right.date_input(
-        "As of", value=date_param("as_of", last, first, last), min_value=first, max_value=last
+        "As of", value=last, min_value=first, max_value=last, key="as_of", bind=BIND
     )
-    st.query_params.update({"period": choice, "as_of": as_of.isoformat()})
     return resolve_period(choice, as_of)
 
 
@@ -55,8 +49,7 @@ def month_picker(viewer: Viewer, months: int = 24) -> dt.date | None:
     first, last = span
     count = min(months, Period(first.replace(day=1), last).months)
     options = [f"{add_months(last, -i):%Y-%m}" for i in range(count)]
-    label = st.selectbox("Month", options, index=pick_param("month", options))
-    st.query_params.update({"month": label})
+    label = pick(st, "Month", options, key="month")
     return month_as_of(dt.date.fromisoformat(f"{label}-01"), last)
 
 

@@ -1,4 +1,4 @@
-"""The unified schema (DESIGN.md): one module per domain, all on one metadata."""
+"""The unified schema (docs/architecture.md): one module per domain, all on one metadata."""
 
 from .base import Base
 from .billing import (

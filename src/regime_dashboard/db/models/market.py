@@ -37,7 +37,8 @@ __all__ = [
 ]
 
 ASSET_CLASSES = ("equity", "crypto", "fx", "commodity")
-CALENDARS = ("trading_252", "calendar_365")
+# calendars.STORED_NAMES: the exchange-calendars names, and the two from before migration 0008
+CALENDARS = ("XNYS", "24/7", "24/5", "trading_252", "calendar_365")
 # the twelve daily output fields of the engine, in seed 000's order; the last nine are optional
 ENGINE_OUTPUT_FIELDS = (
     "regime",
@@ -66,7 +67,9 @@ class Asset(Base):
     is_active: Mapped[bool] = mapped_column(server_default=text("true"))
     __table_args__ = (
         CheckConstraint("asset_class IN ('equity','crypto','fx','commodity')", name="class_known"),
-        CheckConstraint("calendar IN ('trading_252','calendar_365')", name="calendar_known"),
+        CheckConstraint(
+            "calendar IN (" + ",".join(f"'{c}'" for c in CALENDARS) + ")", name="calendar_known"
+        ),
         CheckConstraint("id ~ '^[A-Z0-9][A-Z0-9._^=-]{0,31}$'", name="symbol_form"),
     )
 

@@ -1,4 +1,4 @@
-"""The unified schema of DESIGN.md: five seeds, seed 000 names.
+"""The unified schema of docs/architecture.md: five seeds, seed 000 names.
 
 Revision ID: 0001
 Revises: (none)

@@ -1,0 +1,67 @@
+"""Revenue's period in Chromium: four changes in a row each show and land in the address
+bar (none lost), and the address bar, opened again, shows the same view."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import TIMEOUT_MS
+from .helpers import assert_no_error, screenshot, settle, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.db]
+
+# The seeded data's last day of activity is 2026-11-20: each period's first month by hand.
+PERIODS = (
+    ("Last 6 months", "Jun 2026"),
+    ("Last 3 months", "Sep 2026"),
+    ("Last 24 months", "Dec 2024"),
+    ("Last 12 months", "Dec 2025"),  # the default: left out of the address bar
+)
+
+
+def _choose(page: Any, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)
+
+
+def _period_in_url(page: Any) -> list[str] | None:
+    return parse_qs(urlparse(page.url).query).get("period")
+
+
+def test_revenue_keeps_every_period_change_in_the_url(page: Any, server: str) -> None:
+    sign_in(page, server, "leadership")
+    page.goto(f"{server}/revenue")  # a session that opens signed in (the session cookie)
+    settle(page)
+    box = page.get_by_role("combobox", name="Period")
+    for choice, first_month in PERIODS:
+        _choose(page, "Period", choice)
+        expect(box).to_have_value(choice, timeout=TIMEOUT_MS)
+        caption = f"{first_month} – 20 Nov 2026 · all amounts in USD"
+        expect(page.get_by_text(caption, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+        expected = None if choice == "Last 12 months" else [choice]
+        for _ in range(50):  # the browser writes the address a moment after the choice
+            if _period_in_url(page) == expected:
+                break
+            page.wait_for_timeout(100)
+        assert _period_in_url(page) == expected, page.url
+        assert_no_error(page)
+    _choose(page, "Period", "Last 24 months")
+    link = page.url
+    assert _period_in_url(page) == ["Last 24 months"], link
+    screenshot(page, "leadership-revenue-after-period-changes")
+
+    other = page.context.new_page()  # the link opened again (same signed-in browser)
+    other.goto(link)
+    settle(other)
+    expect(other.get_by_role("combobox", name="Period")).to_have_value(
+        "Last 24 months", timeout=TIMEOUT_MS
+    )
+    expect(
+        other.get_by_text("Dec 2024 – 20 Nov 2026 · all amounts in USD", exact=True)
+    ).to_be_visible(timeout=TIMEOUT_MS)
+    other.close()

@@ -1,0 +1,43 @@
+"""Names reach figures as text: Plotly's HTML subset (links, bold) is written as entities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from regime_dashboard.charts.prices import price_figure
+from regime_dashboard.charts.text import plotly_text
+from regime_dashboard.charts.usage import usage_share_figure
+
+LINK = '<a href="http://127.0.0.1:9/">Acme</a> & <b>Co</b>'
+ESCAPED = '&lt;a href="http://127.0.0.1:9/"&gt;Acme&lt;/a&gt; &amp; &lt;b&gt;Co&lt;/b&gt;'
+
+
+def test_plotly_text_writes_tags_and_ampersands_as_entities() -> None:
+    assert plotly_text(LINK) == ESCAPED
+    assert plotly_text("S&P 500") == "S&amp;P 500"
+    assert plotly_text("Risk off") == "Risk off"
+
+
+def test_a_tenant_name_with_a_link_is_shown_as_text_in_the_usage_chart() -> None:
+    rows = pd.DataFrame(
+        {"tenant_name": [LINK], "metric": ["api_calls"], "pct_used": [0.9], "state": ["near"]}
+    )
+    figure = usage_share_figure(rows)
+    assert list(figure.data[0].y) == [f"{ESCAPED} · api_calls"]
+
+
+def test_a_title_with_a_link_is_shown_as_text_on_the_price_chart() -> None:
+    candles = pd.DataFrame(
+        {
+            "date": [dt.date(2024, 1, 2)],
+            "open": [1.0],
+            "high": [2.0],
+            "low": [0.5],
+            "close": [1.5],
+            "volume": [100.0],
+        }
+    )
+    figure = price_figure(candles, LINK, log_scale=False)
+    assert figure.layout.title.text == ESCAPED
