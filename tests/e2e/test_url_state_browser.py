@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import TIMEOUT_MS
-from .helpers import assert_no_error, screenshot, settle, sign_in
+from .helpers import assert_no_error, open_signed_in, screenshot, settle, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db]
 
@@ -65,3 +65,28 @@ def test_revenue_keeps_every_period_change_in_the_url(page: Any, server: str) ->
         other.get_by_text("Dec 2024 – 20 Nov 2026 · all amounts in USD", exact=True)
     ).to_be_visible(timeout=TIMEOUT_MS)
     other.close()
+
+
+def _alerts(page: Any) -> list[str]:
+    alerts = page.locator("[data-testid='stAlert']")
+    return [alerts.nth(i).inner_text() for i in range(alerts.count())]
+
+
+def test_a_link_to_an_unknown_tenant_with_reversed_dates_is_said_until_changed(
+    page: Any, server: str
+) -> None:
+    """The browser runs a page more than once when a link opens it (the session cookie, the
+    corrected dates): the messages must outlive those runs, and go once the viewer chooses."""
+    sign_in(page, server, "analyst")
+    open_signed_in(page, f"{server}/regimes?tenant=Nobody+Inc&dates=2026-06-30&dates=2024-12-01")
+    shown = _alerts(page)
+    assert any("Tenant “Nobody Inc” is not visible to you; showing " in a for a in shown), shown
+    assert any("2026-06-30 – 2024-12-01 were in reverse order" in a for a in shown), shown
+    assert parse_qs(urlparse(page.url).query).get("dates") == ["2024-12-01", "2026-06-30"]
+
+    tenant_box = page.get_by_role("combobox", name="Tenant")
+    tenant_box.click()
+    page.get_by_role("option").nth(1).click()
+    settle(page)
+    assert not any("Nobody Inc" in a for a in _alerts(page))
+    assert_no_error(page)

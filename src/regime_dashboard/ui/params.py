@@ -22,11 +22,11 @@ from streamlit.errors import StreamlitAPIException
 
 from .text import plain
 
-__all__ = ["BIND", "date_range", "labels_of", "pick", "pick_next", "section"]
+__all__ = ["BIND", "date_range", "labels_of", "pick", "pick_next", "section", "show_note"]
 
 BIND: Literal["query-params"] = "query-params"
 _SHOWN = "_url_shown"  # key -> (value, label) each picker showed on its last run
-_NOTES = "_url_notes"  # key -> a message to show after a link was corrected
+_NOTES = "_url_notes"  # key -> (message, icon, the value it was shown with) about a link
 _NEXT = "_url_next"  # key -> the option a picker shows on its next run (after a save)
 
 
@@ -61,10 +61,31 @@ def pick(
         bind=BIND,
         placeholder=f"Choose a {name}",
     )
-    if note:  # below the widget, so that the widget keeps its place from run to run
-        st.warning(note[0], icon=note[1])
+    if note:
+        st.session_state.setdefault(_NOTES, {})[key] = (note[0], note[1], None)
+    show_note(key, value)
     st.session_state.setdefault(_SHOWN, {})[key] = (value, labels.get(value))
     return value
+
+
+def show_note(key: str, value: Any) -> None:
+    """The message about control `key`'s link, in a slot drawn on every run (below the
+    control): it stays while the control shows the value it was first shown with, and goes
+    once the viewer changes it. A browser runs a page several times on opening a link (the
+    cookie, a corrected link), so a message of the first run alone would flash and vanish;
+    and an element present in one run only would shift what follows, which costs Streamlit's
+    browser side the URL binding of the widgets in later layout blocks."""
+    slot = st.empty()
+    notes = st.session_state.get(_NOTES, {})
+    if key not in notes:
+        return
+    text, icon, shown_with = notes[key]
+    if shown_with is None:
+        notes[key] = (text, icon, value)
+    elif shown_with != value:
+        del notes[key]
+        return
+    slot.warning(text, icon=icon)
 
 
 def _before_picker(
@@ -150,7 +171,7 @@ def _rewrite_link(key: str, value: str | list[str], note: str | None) -> None:
     except StreamlitAPIException:
         return
     if note:
-        st.session_state.setdefault(_NOTES, {})[key] = note
+        st.session_state.setdefault(_NOTES, {})[key] = (note, "🔗", None)
     st.rerun()
 
 
@@ -167,13 +188,11 @@ def date_range(
     whose dates are reversed or outside [low, high] is corrected, and the page says so."""
     if key not in st.session_state:
         _correct_link_dates(key, low, high)
-    note = st.session_state.get(_NOTES, {}).pop(key, None)
     chosen = where.date_input(
         label, value=default, min_value=low, max_value=high, key=key, bind=BIND
     )
-    if note:
-        st.warning(note, icon="🔗")
     dates = tuple(chosen) if isinstance(chosen, tuple) else (chosen,)
+    show_note(key, dates)
     if not dates:
         return default
     start, end = dates[0], dates[-1]
