@@ -36,7 +36,7 @@ st.dataframe(
 )
 csv_button(table, "plans")
 
-NEW = "new"
+NEW = "+new"  # not a possible plan id (rules.PLAN_ID), so a plan "new" stays editable
 names = {str(p): f"{n} ({p})" for p, n in zip(plans["id"], plans["name"], strict=True)}
 options = {**names, NEW: "➕ Create a new plan"}
 choice = pick(st, "Plan to edit", options, key="plan", default=None, what="plan", edit=True)

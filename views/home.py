@@ -6,13 +6,14 @@ import streamlit as st
 
 from regime_dashboard.services.home import database_line
 from regime_dashboard.session import current_viewer
+from regime_dashboard.ui.text import plain
 
 viewer = current_viewer()
 if viewer is None:
     st.warning("Please sign in to see this page.")
     st.stop()
 
-st.title(f"Welcome, {viewer.display_name}")
+st.title(f"Welcome, {plain(viewer.display_name)}")
 roles = ", ".join(sorted(viewer.roles))
 if viewer.scope.is_all:
     st.write(f"You are signed in as **{roles}** and see every tenant.")

@@ -54,6 +54,31 @@ def estimated_key_bits(key: str) -> float:
     return per_char * len(key)
 
 
+# words of placeholder keys ("changeme", "your-secret-key-here"); six letters or more, so
+# that a random key holds one by chance with a probability of about 1e-10
+PLACEHOLDER_WORDS = ("secret", "change", "password", "example", "placeholder", "replace")
+
+
+def repeats_a_shorter_key(key: str) -> bool:
+    """Whether `key` is a shorter text repeated ("0123456789abcdef" twice, "changeme-" x 4)."""
+    return any(
+        key == (key[:period] * (len(key) // period + 1))[: len(key)]
+        for period in range(1, len(key) // 2 + 1)
+    )
+
+
+def placeholder_reason(key: str) -> str | None:
+    """Why `key` looks like a placeholder or a variant of the demo key, else None."""
+    folded = key.strip().lower()
+    if DEMO_COOKIE_KEY.lower() in folded:
+        return "is a variant of the public demo key"
+    if any(word in folded for word in PLACEHOLDER_WORDS):
+        return "looks like a placeholder (it holds a word such as 'secret' or 'change')"
+    if repeats_a_shorter_key(key):
+        return "repeats a shorter text"
+    return None
+
+
 class _SecretsTomlSource(PydanticBaseSettingsSource):
     """Top-level keys of `.streamlit/secrets.toml` (in the working directory), lower-cased."""
 
@@ -107,6 +132,8 @@ class Settings(BaseSettings):
             raise CookieKeyError(
                 f"COOKIE_KEY is too short (< {MIN_COOKIE_KEY_LENGTH} characters). {_KEY_ADVICE}"
             )
+        if reason := placeholder_reason(key):
+            raise CookieKeyError(f"COOKIE_KEY {reason}. {_KEY_ADVICE}")
         if estimated_key_bits(key) < MIN_COOKIE_KEY_BITS:
             raise CookieKeyError(
                 "COOKIE_KEY is too predictable (repeated or few distinct characters). "

@@ -1,5 +1,6 @@
 """Names are shown as typed: a tenant or plan named with markdown renders no image and no
-link in headings, captions and messages."""
+link in headings, captions and messages; and a plan is edited under whatever id it has (the
+option "Create a new plan" stands for no id a plan can take)."""
 
 from __future__ import annotations
 
@@ -95,3 +96,22 @@ def test_a_plan_named_with_markdown_shows_as_typed(app_env_copy: str) -> None:
     adam = _viewer(app_env_copy, "admin@demo.local", "admin")
     at = _open("admin_plans", adam, plan="pro")
     _shows_escaped(at, f"Edit {ESCAPED} (version 1)")
+
+
+def test_a_display_name_with_markdown_shows_as_typed_on_home(app_env: str) -> None:
+    analyst = _viewer(app_env, "analyst@demo.local", "analyst")
+    named = Viewer(analyst.user_id, analyst.email, EVIL, analyst.roles, analyst.member_tenant_ids)
+    _shows_escaped(_open("home", named), f"Welcome, {ESCAPED}")
+
+
+def test_a_plan_whose_id_is_new_can_be_edited(app_env_copy: str) -> None:
+    sql(
+        app_env_copy,
+        "INSERT INTO plans SELECT (jsonb_populate_record(NULL::plans, "
+        "to_jsonb(p) || '{\"id\": \"new\", \"name\": \"Newcomer\"}')).* FROM plans p "
+        "WHERE id = 'free'",
+    )
+    sql(app_env_copy, "UPDATE data_versions SET version = version + 1")
+    adam = _viewer(app_env_copy, "admin@demo.local", "admin")
+    at = _open("admin_plans", adam, plan="Newcomer (new)")
+    _shows_escaped(at, "Edit Newcomer (version 1)")

@@ -31,6 +31,7 @@ EXAMPLES = settings(
     max_examples=1000,
     deadline=None,
     database=None,
+    derandomize=True,  # the same 1,000 inputs on every run: the path counts below are fixed
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 BAD: Any = object()  # the oracle's answer for input that breaks a rule

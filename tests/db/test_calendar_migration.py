@@ -41,7 +41,7 @@ def test_upgrade_renames_existing_rows_and_accepts_the_new_names(at_0007: str) -
     from regime_dashboard.db.migrate import alembic_config
 
     command.upgrade(alembic_config(at_0007), "0008")
-    assert _calendars(at_0007) == {"SPY": "XNYS", "BTC": "24/7", "EUR": "XNYS"}
+    assert _calendars(at_0007) == {"SPY": "XNYS", "BTC": "24/7", "EUR": "24/5"}
     _sql(
         at_0007,
         "INSERT INTO assets (id, name, asset_class, calendar) VALUES ('GBP', 'GBP', 'fx', '24/5'), "

@@ -420,3 +420,52 @@ def test_over_long_release_versions_are_refused(
     assert _import_outputs(outputs, version="v" * 65) == 1
     assert "invalid release version" in capsys.readouterr().err
     assert _import_outputs(outputs, version="v" * 64) == 0
+
+
+def test_two_imports_of_the_same_new_bars_at_once_both_succeed(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each import counts the keys a file already has and inserts new ones plainly: two at
+    once must take turns, so the second finds the first's rows and leaves them unchanged.
+    Both imports are held after staging until the other has staged too (or 3 s passed):
+    without turns, both then count nothing and insert the same keys."""
+    import contextlib
+    import threading
+
+    from sqlalchemy import create_engine
+
+    from regime_dashboard.imports import run as import_run
+
+    staged_both = threading.Barrier(2, timeout=3)
+    real_stage = import_run.q.stage_bars
+
+    def stage_then_wait(conn: object, rows: object) -> None:
+        real_stage(conn, rows)
+        # broken: the other import is waiting for its turn
+        with contextlib.suppress(threading.BrokenBarrierError):
+            staged_both.wait()
+
+    engine = create_engine(db)
+    first = _write(tmp_path, "date,open,high,low,close\n2019-12-31,10,11,9,10.5\n", "a.csv")
+    import_run.import_bars(engine, first, asset="SPY", asset_class="equity")  # asset exists
+    monkeypatch.setattr(import_run.q, "stage_bars", stage_then_wait)
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=i) for i in range(400)]
+    lines = [f"{d},10,11,9,10.5,10.5,100" for d in days if d.weekday() < 5]
+    path = _write(tmp_path, "date,open,high,low,close,adj_close,volume\n" + "\n".join(lines))
+    outcomes: list[object] = []
+
+    def run() -> None:
+        try:
+            result = import_run.import_bars(engine, path, asset="SPY", asset_class="equity")
+            outcomes.append((result.inserted, result.unchanged))
+        except Exception as error:  # the defect: a unique violation from the second import
+            outcomes.append(type(error).__name__)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    engine.dispose()
+    assert sorted(outcomes, key=str) == [(0, len(lines)), (len(lines), 0)]
+    assert _rows(db, "SELECT count(*) FROM price_bars") == [(len(lines) + 1,)]

@@ -186,3 +186,25 @@ def test_the_viewer_role_cannot_read_the_sign_in_bookkeeping(engine: Engine, que
         conn.execute(text("SET ROLE regime_viewer"))
         with pytest.raises(sqlalchemy.exc.ProgrammingError, match="permission denied"):
             conn.execute(text(query))
+
+
+def test_two_right_sign_ins_at_once_after_a_failure_both_succeed(engine: Engine) -> None:
+    """A double click (or two tabs) after one failure: the first success deletes the pair's
+    failure row while the second waits for it; the second must sign in, not crash."""
+    assert not attempt_sign_in(engine, DEMO, EMAIL, "wrong-password", HERE).ok
+    results: list[object] = []
+    start = threading.Barrier(2)
+
+    def sign_in() -> None:
+        start.wait(60)
+        try:
+            results.append(attempt_sign_in(engine, DEMO, EMAIL, PASSWORD, HERE).ok)
+        except Exception as error:  # the defect: NoResultFound from the vanished row
+            results.append(type(error).__name__)
+
+    threads = [threading.Thread(target=sign_in) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert results == [True, True]

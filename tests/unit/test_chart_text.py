@@ -41,3 +41,24 @@ def test_a_title_with_a_link_is_shown_as_text_on_the_price_chart() -> None:
     )
     figure = price_figure(candles, LINK, log_scale=False)
     assert figure.layout.title.text == ESCAPED
+
+
+def test_a_tenant_name_with_a_link_is_text_in_the_margin_hover() -> None:
+    from regime_dashboard.charts.billing import margin_figure
+
+    tenants = pd.DataFrame(
+        {"tenant_name": [LINK], "revenue_usd": [10.0], "cost_usd": [20.0], "margin_usd": [-10.0]}
+    )
+    figure = margin_figure(tenants)
+    assert [list(t.text) for t in figure.data if t.text is not None] == [[], [ESCAPED]]
+
+
+def test_release_versions_with_a_link_are_text_in_the_lanes() -> None:
+    from regime_dashboard.charts.releases import release_lanes_figure
+
+    day = pd.Timestamp("2024-01-02")
+    spells = pd.DataFrame({"regime": ["bull"], "start": [day], "end": [day]})
+    no_days = pd.DataFrame({"start": pd.Series([], dtype="datetime64[ns]"), "end": []})
+    figure = release_lanes_figure(spells, spells, no_days, LINK, "v2")
+    assert figure.layout.title.text == f"Regimes of {ESCAPED} and v2"
+    assert ESCAPED in figure.layout.yaxis.categoryarray

@@ -45,6 +45,12 @@ WEAK_KEYS = {
     "two letters repeated": "ab" * 16,
     "short": "Zq4w-kV9_t2LmR8x",
     "the demo key": DEMO_COOKIE_KEY,
+    "the demo key upper-cased": DEMO_COOKIE_KEY.upper(),
+    "the demo key with a space": " " + DEMO_COOKIE_KEY,
+    "the demo key with a mark": DEMO_COOKIE_KEY + "!",
+    "changeme repeated": "changeme-changeme-changeme-changeme",
+    "a sentence": "your-secret-key-here-change-this-now",
+    "hex digits twice": "0123456789abcdef0123456789abcdef",
 }
 
 
@@ -61,6 +67,8 @@ def test_the_production_rule_refuses_weak_and_demo_keys_whatever_the_mode(
 
 def test_a_random_key_is_accepted_and_demo_mode_alone_falls_back_to_the_demo_key() -> None:
     assert Settings(cookie_key=GOOD_KEY).production_cookie_key() == GOOD_KEY
+    hex_key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    assert Settings(cookie_key=hex_key).production_cookie_key() == hex_key
     assert Settings(demo_mode=True).app_cookie_key() == DEMO_COOKIE_KEY
     with pytest.raises(CookieKeyError):
         Settings(demo_mode=False).app_cookie_key()

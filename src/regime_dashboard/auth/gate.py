@@ -22,6 +22,7 @@ from ..config import DEMO_COOKIE_KEY, CookieKeyError, Settings
 from ..db.engine import read_only
 from ..queries import auth as q
 from ..session import VIEWER_KEY
+from ..ui.text import plain
 from ..viewer import Viewer
 from .signin import UNKNOWN_SOURCE, attempt_sign_in, viewer_from_account
 from .tokens import SESSION_SECONDS, SessionClaims, issue_token, new_claims, read_token
@@ -171,7 +172,8 @@ def _sign_in_form(settings: Settings) -> tuple[Viewer, SessionClaims] | None:
 
 def _sign_out_button(cookies: stx.CookieManager, viewer: Viewer) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as **{viewer.display_name}** ({', '.join(sorted(viewer.roles))})")
+        name = plain(viewer.display_name)
+        st.caption(f"Signed in as **{name}** ({', '.join(sorted(viewer.roles))})")
         clicked = st.button("Sign out", key="sign_out")
     if clicked:
         with get_engine().begin() as conn:

@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from ..memo import by_content
 from .palette import PLAN_COLORS, plan_color
+from .text import plotly_texts
 
 __all__ = [
     "MOVEMENT_COLORS",
@@ -201,7 +202,7 @@ def margin_figure(tenants: pd.DataFrame) -> go.Figure:
             y=part["revenue_usd"],
             mode="markers",
             name=label,
-            text=part["tenant_name"],
+            text=plotly_texts(part["tenant_name"]),
             marker={"color": color, "size": 9},
             hovertemplate="%{text}<br>cost $%{x:,.2f}<br>revenue $%{y:,.2f}<extra></extra>",
         )

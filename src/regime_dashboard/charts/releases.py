@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from ..labels import regime_label
 from ..memo import by_content
 from .palette import regime_colors, regime_order
+from .text import plotly_text
 
 __all__ = ["DIFFER_COLOR", "DIFFER_NAME", "release_lanes_figure"]
 
@@ -62,6 +63,7 @@ def release_lanes_figure(
 ) -> go.Figure:
     """Lanes (top to bottom): release A's regimes, release B's regimes, the days on which
     they differ. spells_*: regime, start, end; differing: start, end."""
+    label_a, label_b = plotly_text(label_a), plotly_text(label_b)
     traces = [
         *_by_regime(spells_a, spells_b, (label_a, label_b)),
         _spans(differing, DIFFER_LANE, DIFFER_NAME, DIFFER_COLOR),

@@ -87,13 +87,18 @@ def make_engine(
 
 def rls_available(engine: Engine) -> bool:
     """Whether this database has the viewer role and the signed scope (migrations 0003 and
-    0007) and this login may use them."""
+    0007) and this login may use them: a member of the role, allowed to call the scope
+    token's issuer (its owner is; another login needs `GRANT EXECUTE ON FUNCTION
+    dashboard_scope_token(boolean, text) TO <login>`, docs/security.md). Without them, reads
+    run without the role and the queries' WHERE clauses alone keep to the scope."""
     with engine.connect() as conn:
         return bool(
             conn.execute(
                 text(
                     "SELECT pg_has_role(current_user, oid, 'MEMBER') AND "
-                    "to_regprocedure('dashboard_scope_token(boolean,text)') IS NOT NULL "
+                    "to_regprocedure('dashboard_scope_token(boolean,text)') IS NOT NULL AND "
+                    "has_function_privilege(current_user, "
+                    "'dashboard_scope_token(boolean,text)', 'EXECUTE') "
                     "FROM pg_roles WHERE rolname = :r"
                 ),
                 {"r": VIEWER_ROLE},

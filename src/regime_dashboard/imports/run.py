@@ -131,6 +131,7 @@ def import_bars(
     calendar = calendar or calendars.default_calendar(asset_class)
     _readable(path)
     with engine.begin() as conn:
+        q.lock_imports(conn)
         weekend_ok = _weekend_policy(q.asset_calendars(conn), calendar, allow_weekends)
         rules = Rules(latest_allowed_date(today), weekend_ok=weekend_ok)
         reader = CsvRows(path, BAR_SPEC, rules, symbol)  # type: ignore[arg-type]
@@ -191,6 +192,7 @@ def import_outputs(
     calendar = calendar or calendars.default_calendar(asset_class)
     _readable(path)
     with engine.begin() as conn:
+        q.lock_imports(conn)
         tenant_id = q.tenant_id_by_name(conn, tenant)
         if tenant_id is None:
             raise ImportRejectedError(

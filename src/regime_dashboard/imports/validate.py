@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..engine_fields import OPTIONAL_OUTPUT_FIELDS
+
 __all__ = [
     "BAR_SPEC",
     "CONVICTIONS",
@@ -46,18 +48,7 @@ MAX_VERSION_CHARS = 64
 # regimes every release may use; a release declares more with `import-outputs --labels`
 DEFAULT_LABELS = frozenset({"bull", "neutral", "bear", "crisis", "risk_on", "risk_off"})
 CONVICTIONS = frozenset({"low", "medium", "high"})
-# the nine optional daily output fields of the engine (db.models.market.OPTIONAL_OUTPUT_FIELDS)
-OUTPUT_FIELDS = (
-    "escalation_v2",
-    "risk_level",
-    "realized_vol",
-    "vrs",
-    "iix",
-    "dsr",
-    "ss",
-    "mb",
-    "lq",
-)
+OUTPUT_FIELDS = OPTIONAL_OUTPUT_FIELDS  # the nine optional daily output fields
 
 DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 SYMBOL_FORM = re.compile(r"[A-Z0-9][A-Z0-9._^=-]{0,31}", re.ASCII)  # the assets.symbol_form CHECK

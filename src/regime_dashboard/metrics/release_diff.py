@@ -16,7 +16,7 @@ from typing import TypedDict
 import numpy as np
 import pandas as pd
 
-from ..db.models.market import ENGINE_OUTPUT_FIELDS
+from ..engine_fields import ENGINE_OUTPUT_FIELDS
 
 __all__ = [
     "DIFFERENCE_COLUMNS",

@@ -83,26 +83,23 @@ def credential_row(conn: Connection, *, email: str) -> dict | None:
 
 
 def throttle_for_update(conn: Connection, *, email: str, source: str) -> dict:
-    """The (email, source) failure row, created when missing and locked FOR UPDATE until
-    the transaction ends: concurrent attempts for the same pair queue here, so each sees
-    the failures counted by those before it. Keys failures, locks, locked_until, now."""
+    """The (email, source) failure row, created when missing and locked until the
+    transaction ends, in one statement: concurrent attempts for the same pair queue here, so
+    each sees the failures counted by those before it (and when the row they waited for is
+    deleted meanwhile, by a sign-in or a prune, the statement inserts it afresh rather than
+    finding nothing). Keys failures, locks, locked_until, now."""
     key = {"email": normalise_email(email), "source": source}
-    conn.execute(insert(SignInThrottle).values(**key).on_conflict_do_nothing())
-    row = (
-        conn.execute(
-            select(
-                SignInThrottle.failures,
-                SignInThrottle.locks,
-                SignInThrottle.locked_until,
-                func.now().label("now"),
-            )
-            .where(SignInThrottle.email == key["email"], SignInThrottle.source == source)
-            .with_for_update()
-        )
-        .mappings()
-        .one()
+    upsert = insert(SignInThrottle).values(**key)
+    stmt = upsert.on_conflict_do_update(
+        index_elements=[SignInThrottle.email, SignInThrottle.source],
+        set_={"email": upsert.excluded.email},  # a no-op update: it takes the row lock
+    ).returning(
+        SignInThrottle.failures,
+        SignInThrottle.locks,
+        SignInThrottle.locked_until,
+        func.now().label("now"),
     )
-    return dict(row)
+    return dict(conn.execute(stmt).mappings().one())
 
 
 def record_failed_sign_in(

@@ -17,10 +17,12 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from ..engine_fields import ENGINE_OUTPUT_FIELDS
 from .versions import bump_data_version
 
 __all__ = [
     "BAR_STAGE_COLUMNS",
+    "IMPORT_LOCK",
     "OUTPUT_STAGE_COLUMNS",
     "Upserted",
     "asset_calendars",
@@ -29,6 +31,7 @@ __all__ = [
     "create_staged_assets",
     "ensure_asset",
     "find_release",
+    "lock_imports",
     "release_window",
     "stage_bars",
     "stage_outputs",
@@ -39,21 +42,7 @@ __all__ = [
 ]
 
 BAR_STAGE_COLUMNS = ("asset_id", "date", "open", "high", "low", "close", "adj_close", "volume")
-OUTPUT_STAGE_COLUMNS = (
-    "date",
-    "regime",
-    "confidence",
-    "conviction",
-    "escalation_v2",
-    "risk_level",
-    "realized_vol",
-    "vrs",
-    "iix",
-    "dsr",
-    "ss",
-    "mb",
-    "lq",
-)
+OUTPUT_STAGE_COLUMNS = ("date", *ENGINE_OUTPUT_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -61,6 +50,16 @@ class Upserted:
     inserted: int
     updated: int
     unchanged: int
+
+
+IMPORT_LOCK = 0x52445F494D504F52  # "RD_IMPOR": one advisory lock for every import
+
+
+def lock_imports(conn: Connection) -> None:
+    """Wait for any other import to end, then hold the imports' lock to the end of this
+    transaction: imports run one at a time, so counting the keys a file already has and
+    choosing a plain INSERT for new ones cannot race another import of the same keys."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
 
 
 def tenant_id_by_name(conn: Connection, name: str) -> uuid.UUID | None:

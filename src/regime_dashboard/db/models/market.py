@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ...engine_fields import ENGINE_OUTPUT_FIELDS, OPTIONAL_OUTPUT_FIELDS
 from .base import Base, CreatedAt, TenantOwned, new_id
 
 __all__ = [
@@ -39,22 +40,6 @@ __all__ = [
 ASSET_CLASSES = ("equity", "crypto", "fx", "commodity")
 # calendars.STORED_NAMES: the exchange-calendars names, and the two from before migration 0008
 CALENDARS = ("XNYS", "24/7", "24/5", "trading_252", "calendar_365")
-# the twelve daily output fields of the engine, in seed 000's order; the last nine are optional
-ENGINE_OUTPUT_FIELDS = (
-    "regime",
-    "confidence",
-    "conviction",
-    "escalation_v2",
-    "risk_level",
-    "realized_vol",
-    "vrs",
-    "iix",
-    "dsr",
-    "ss",
-    "mb",
-    "lq",
-)
-OPTIONAL_OUTPUT_FIELDS = ENGINE_OUTPUT_FIELDS[3:]
 
 
 class Asset(Base):

@@ -25,9 +25,12 @@ OLD = "calendar IN ('trading_252','calendar_365')"
 
 def upgrade() -> None:
     op.drop_constraint(op.f(CONSTRAINT), "assets", type_="check")
+    # FX trades around the clock on weekdays: such assets move to 24/5 (before 0008 they
+    # had only the weekdays-less-US-holidays calendar), as a fresh seed or import puts them
     op.execute(
-        "UPDATE assets SET calendar = CASE calendar WHEN 'trading_252' THEN 'XNYS' "
-        "ELSE '24/7' END WHERE calendar IN ('trading_252', 'calendar_365')"
+        "UPDATE assets SET calendar = CASE WHEN calendar = 'calendar_365' THEN '24/7' "
+        "WHEN asset_class = 'fx' THEN '24/5' ELSE 'XNYS' END "
+        "WHERE calendar IN ('trading_252', 'calendar_365')"
     )
     op.create_check_constraint(op.f(CONSTRAINT), "assets", NEW)
 
