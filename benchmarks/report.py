@@ -109,7 +109,9 @@ def write_report(
         f"Targets: warm <= {WARM_TARGET_MS} ms; cold <= 2 x SQL floor + {COLD_ALLOWANCE_MS} ms; "
         f">= {NAIVE_SPEEDUP_TARGET}x faster than naive on revenue and usage; no trace over "
         f"{MAX_POINTS_PER_TRACE:,} points. What the numbers were before the tuning, what changed "
-        "them, and why revenue stays short of its naive target: `docs/performance.md`.",
+        "them, and why revenue stays short of its naive target: `docs/performance.md`. What a "
+        "viewer waits for in Chromium: the section 'In the browser' below "
+        "(`python -m benchmarks.browser` reruns it alone).",
         "",
         "| page | cold | warm | SQL floor | cold target | statements | naive | naive / cold | max points | errors | meets targets |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",

@@ -1,4 +1,5 @@
-"""The benchmark run: every page, the naive baselines, memory, concurrency, the report."""
+"""The benchmark run: every page, the naive baselines, memory, concurrency, the browser,
+the report."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from regime_dashboard import cache
 from regime_dashboard.db.engine import make_engine
 from regime_dashboard.navigation import PAGES
 
+from .browser import CHROMIUM, run_browser, write_sections
 from .capture import replay_each
 from .harness import PageResult, measure_page
 from .imports import import_section, measure_imports
@@ -85,3 +87,15 @@ def run_benchmark(
     write_report(output, scale, _row_counts(engine), results, loads, plans, runs)
     print("import throughput (scratch database) ...", flush=True)
     replace_section(output, import_section(measure_imports(url)))
+    _browser(output, scale)
+
+
+def _browser(output: Path, scale: str) -> None:
+    """The browser section (benchmarks/browser.py), where Debian's Chromium is installed."""
+    if not Path(CHROMIUM).exists():
+        print(f"browser timings skipped: {CHROMIUM} is not installed", flush=True)
+        return
+    print("in the browser (Chromium, every role and page) ...", flush=True)
+    run = run_browser()
+    run.database = f"the database seeded with `--scale {scale}`"
+    write_sections(run, output, None)

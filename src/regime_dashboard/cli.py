@@ -204,7 +204,8 @@ def _app_dir() -> Path:
 
 
 def _serve(url: str, port: int, demo: bool) -> int:
-    """Run `streamlit run app.py` on 127.0.0.1 until it exits or Ctrl-C."""
+    """Run `streamlit run app.py` on 127.0.0.1 until it exits or Ctrl-C, by the launcher
+    (launch.py): the once-per-process work happens before the port opens."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -213,8 +214,7 @@ def _serve(url: str, port: int, demo: bool) -> int:
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
+        "regime_dashboard.launch",
         "app.py",
         "--server.headless",
         "true",

@@ -9,7 +9,9 @@ whichever page render happens to be running, so that render is 170 ms slower.
 `freeze_startup_heap` imports what the pages use, builds and drops one figure of every
 trace type so that Plotly loads its validators, then moves everything alive into the
 permanent generation (`gc.freeze()`), which later collections skip. It runs once per
-process, on the first page view, before any page data or figure is cached. Frozen objects
+process, before any page data or figure is cached: at server start-up when the server is
+started by `regime_dashboard.launch` (as `regime-dashboard run` does), otherwise on the
+first page view (app.py calls it on every run; later calls return at once). Frozen objects
 are never collected, so nothing that could later become cyclic garbage is frozen.
 """
 

@@ -108,7 +108,7 @@ def test_a_plan_whose_id_is_new_can_be_edited(app_env_copy: str) -> None:
     sql(
         app_env_copy,
         "INSERT INTO plans SELECT (jsonb_populate_record(NULL::plans, "
-        "to_jsonb(p) || '{\"id\": \"new\", \"name\": \"Newcomer\"}')).* FROM plans p "
+        'to_jsonb(p) || \'{"id": "new", "name": "Newcomer"}\')).* FROM plans p '
         "WHERE id = 'free'",
     )
     sql(app_env_copy, "UPDATE data_versions SET version = version + 1")
