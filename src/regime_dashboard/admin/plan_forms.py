@@ -17,7 +17,7 @@ from .errors import InvalidInputError
 from .models import PlanUpdate, parse
 from .plans import PlanImpact, restore_plan, retire_plan, stored_fields
 from .rules import CURRENCIES, METRICS
-from .widgets import FieldSlots, csv_button, money
+from .widgets import LIVE, FieldSlots, csv_button, money
 
 __all__ = ["impact_panel", "nothing_changed", "plan_form", "plans_table", "retire_panel"]
 
@@ -58,7 +58,12 @@ def _price_text(cents: Any) -> str:
 def _price(label: str, cents: Any, key: str) -> str:
     """The price as typed (validated by the plan model, never rounded or clamped here)."""
     return st.text_input(
-        label, value=_price_text(cents), key=key, placeholder="e.g. 49.90", help=PRICE_HELP
+        label,
+        value=_price_text(cents),
+        key=key,
+        placeholder="e.g. 49.90",
+        help=PRICE_HELP,
+        live=LIVE,
     )
 
 
@@ -88,8 +93,10 @@ class _Form:
     def identity(self) -> None:
         if self.plan is None:
             help_text = "e.g. team; a-z, 0-9, _ and -"
-            self.field("id", st.text_input("Plan id", key=f"{self.key}-id", help=help_text))
-        self.field("name", st.text_input("Name", self.old("name", ""), key=f"{self.key}-name"))
+            plan_id = st.text_input("Plan id", key=f"{self.key}-id", help=help_text, live=LIVE)
+            self.field("id", plan_id)
+        name = st.text_input("Name", self.old("name", ""), key=f"{self.key}-name", live=LIVE)
+        self.field("name", name)
         index = CURRENCIES.index(self.old("currency", "USD"))
         self.field("currency", st.selectbox("Currency", CURRENCIES, index, key=f"{self.key}-cur"))
 
@@ -224,7 +231,7 @@ def _retire(viewer: Viewer, plan: Mapping[str, Any], slots: FieldSlots) -> Saved
         "at their price."
     )
     label = "Type the number of live subscriptions to confirm"
-    confirmed = st.text_input(label, key="confirm") if live else "0"
+    confirmed = st.text_input(label, key="confirm", live=LIVE) if live else "0"
     slots.add("confirmed_live_subscriptions")
     slots.add("form")
     if not st.button("Retire plan", key="retire"):

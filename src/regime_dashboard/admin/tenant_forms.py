@@ -29,7 +29,7 @@ from .tenants import (
     set_quota_override,
     update_tenant_settings,
 )
-from .widgets import FieldSlots, csv_button, money
+from .widgets import LIVE, FieldSlots, csv_button, money
 
 __all__ = [
     "Loaded",
@@ -172,9 +172,12 @@ def _override_input(key: str, slots: FieldSlots) -> dict[str, Any]:
             key=f"{key}-limit",
             placeholder="e.g. 100000",
             help="A whole number (digits only); 0 allows no use. Tick Unlimited for no limit.",
+            live=LIVE,
         )
     slots.add("limit_value")
-    reason = st.text_input("Reason", key=f"{key}-reason", help="Required, e.g. the deal agreed.")
+    reason = st.text_input(
+        "Reason", key=f"{key}-reason", help="Required, e.g. the deal agreed.", live=LIVE
+    )
     slots.add("reason")
     expires = st.checkbox("Expires", key=f"{key}-expires")
     day = st.date_input("Expires on (00:00 UTC)", key=f"{key}-day") if expires else None

@@ -15,6 +15,7 @@ from .diff import diff_frame
 from .errors import ConflictError, InvalidInputError, NotFoundError, RevertRefusedError
 
 __all__ = [
+    "LIVE",
     "FieldSlots",
     "csv_button",
     "flash",
@@ -27,6 +28,10 @@ __all__ = [
     "stale_notice",
 ]
 
+# Text inputs commit while the admin types (after a 250 ms pause), not only when the field
+# loses focus: a Save button that is disabled until the form is valid is then enabled by the
+# time it is clicked, instead of swallowing the click that takes the focus from the field.
+LIVE = True
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$"}
 _FLASH = "_admin_flash"
 _PINS = "_admin_pins"
