@@ -13,21 +13,12 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from regime_dashboard.cli import main
-from regime_dashboard.config import get_settings
 from regime_dashboard.db.engine import libpq_dsn
 
 pytestmark = pytest.mark.db
 
 ACME = "00000000-0000-4000-8000-00000000000a"
 BETA = "00000000-0000-4000-8000-00000000000b"
-
-
-@pytest.fixture
-def db(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", empty_db)
-    get_settings.cache_clear()
-    yield empty_db
-    get_settings.cache_clear()
 
 
 def _execute(url: str, *statements: str) -> None:

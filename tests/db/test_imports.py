@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from regime_dashboard.cli import main
-from regime_dashboard.config import get_settings
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.reproducibility import bars_sha256
 
@@ -22,14 +21,6 @@ YAHOO = """Date,Open,High,Low,Close,Adj Close,Volume
 2024-01-03,470.43,471.19,468.17,468.79,462.19,103585900
 2024-01-04,468.30,470.96,467.05,467.28,460.70,84232200
 """
-
-
-@pytest.fixture
-def db(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("DATABASE_URL", empty_db)
-    get_settings.cache_clear()
-    yield empty_db
-    get_settings.cache_clear()
 
 
 def _rows(url: str, query: str, *params: object) -> list[tuple]:
