@@ -7,41 +7,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard import admin
-from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
-from tests.conftest import ROOT
+from tests.app.test_admin_pages import one, page, viewer
+from tests.helpers import sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
 
-def sql(url: str, query: str, *params: object) -> list[tuple]:
-    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
-        return conn.execute(query, params).fetchall()
-
-
-def one(url: str, query: str, *params: object) -> Any:
-    return sql(url, query, *params)[0][0]
-
-
 def admin_viewer(url: str) -> Viewer:
-    uid, name = sql(url, "SELECT id::text, display_name FROM users WHERE email = %s",
-                    "admin@demo.local")[0]  # fmt: skip
-    return Viewer(user_id=uid, email="admin@demo.local", display_name=name,
-                  roles=frozenset({"admin"}))  # fmt: skip
-
-
-def page(name: str, who: Viewer, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / f"views/{name}.py"), default_timeout=30)
-    at.session_state["_viewer"] = who
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
+    return viewer(url, "admin@demo.local", "admin")
 
 
 def _walk(node: Any) -> Iterator[Any]:
