@@ -14,6 +14,8 @@ from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard import cache
+from regime_dashboard.auth.gate import CLAIMS_KEY
+from regime_dashboard.auth.tokens import new_claims
 from regime_dashboard.navigation import PageSpec
 
 from .capture import capture_sql, replay_ms
@@ -39,8 +41,7 @@ class PageResult:
 
 def new_session(email: str = ADMIN) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = email
+    at.session_state[CLAIMS_KEY] = new_claims(email, 0)  # a seeded account's first epoch
     return at
 
 

@@ -9,8 +9,12 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard import cache
+from regime_dashboard.auth.gate import CLAIMS_KEY
+from regime_dashboard.auth.tokens import new_claims
 from regime_dashboard.config import get_settings
 from tests.conftest import ROOT
+
+SEEDED_EPOCH = 0  # users.session_epoch of an account nobody has changed (migration 0006)
 
 APP = str(ROOT / "app.py")
 
@@ -39,9 +43,9 @@ DEMO_EMAILS = {
 
 
 def signed_in(at: AppTest, role: str) -> AppTest:
-    """Sign `at` in as the seeded demo account of `role` (before its first run)."""
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = DEMO_EMAILS[role]
+    """Sign `at` in as the seeded demo account of `role` (before its first run): the claims
+    a sign-in gives, at the epoch every seeded account starts with."""
+    at.session_state[CLAIMS_KEY] = new_claims(DEMO_EMAILS[role], SEEDED_EPOCH)
     return at
 
 

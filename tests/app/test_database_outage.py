@@ -13,11 +13,13 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard import cache
 from regime_dashboard.auth.accounts import create_user
+from regime_dashboard.auth.gate import CLAIMS_KEY
+from regime_dashboard.auth.tokens import new_claims
 from regime_dashboard.config import get_settings
 from regime_dashboard.db.embedded import start_embedded
 from regime_dashboard.db.engine import make_engine
 from regime_dashboard.db.migrate import upgrade_to_head
-from tests.app.conftest import APP, _reset_caches, signed_in
+from tests.app.conftest import APP, SEEDED_EPOCH, _reset_caches, signed_in
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 PASSWORD = "never-shown-s3cret"
@@ -49,8 +51,7 @@ def test_an_outage_shows_a_message_and_the_app_recovers(
     monkeypatch.setenv("DEMO_MODE", "true")
     _reset_caches()
     at = AppTest.from_file(APP, default_timeout=30)
-    at.session_state["authentication_status"] = True
-    at.session_state["username"] = "ops@example.com"
+    at.session_state[CLAIMS_KEY] = new_claims("ops@example.com", SEEDED_EPOCH)
     caplog.set_level(logging.INFO, logger="regime_dashboard.database")
     try:
         at.run().switch_page("views/regimes.py").run()

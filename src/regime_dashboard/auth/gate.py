@@ -91,22 +91,12 @@ def check_session(claims: SessionClaims | None, settings: Settings) -> Viewer | 
     return viewer_from_account(account, settings)
 
 
-def _adopted_claims() -> SessionClaims | None:
-    """Claims for a session marked signed in by server code without claims (the tests'
-    `signed_in` helper): the account's current epoch. Never reached from a browser."""
-    with read_only(get_engine()) as conn:
-        account = q.session_account(conn, email=str(st.session_state["username"]))
-    return new_claims(account["email"], account["session_epoch"]) if account else None
-
-
 def _session_claims(key: str) -> tuple[SessionClaims | None, bool]:
     """This session's claims, else those of the browser's cookie, which is read once per
     session. Also whether a cookie was read (and so may need deleting) in this run."""
     claims = st.session_state.get(CLAIMS_KEY)
     if isinstance(claims, SessionClaims):
         return claims, False
-    if st.session_state.get("authentication_status") is True and st.session_state.get("username"):
-        return _adopted_claims(), False
     token = browser_cookie()
     if not token or st.session_state.get(_SPENT_COOKIE_KEY) == token:
         return None, False
