@@ -28,11 +28,10 @@ import json
 import os
 import socket
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -43,7 +42,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from regime_dashboard.config import DEMO_COOKIE_KEY
 from regime_dashboard.navigation import PageSpec, pages_for
 
-from .load import ROOT, _wait_healthy, session_cookie
+from .load import ROOT, session_cookie, streamlit_server
 
 __all__ = [
     "BrowserRun",
@@ -366,27 +365,12 @@ def app_server(
 ) -> Iterator[tuple[str, float]]:
     """The app on a free port of 8590-8599, by the launcher or plain `streamlit run`;
     yields (base URL, seconds from start to health check) and stops it afterwards."""
-    port = _port()
-    head = ["-m", "regime_dashboard.launch"] if launcher else ["-m", "streamlit", "run"]
-    command = [sys.executable, *head, str(ROOT / "app.py"), "--server.address", "127.0.0.1"]
-    command += ["--server.port", str(port), "--server.headless", "true"]
-    command += ["--browser.gatherUsageStats", "false"]
-    with ExitStack() as stack:
-        out = stack.enter_context(open(log, "a")) if log else subprocess.DEVNULL
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=ROOT, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
-        )
-        try:
-            _wait_healthy(port, process, timeout_s=120)
-            yield f"http://127.0.0.1:{port}", time.perf_counter() - started
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    started = time.perf_counter()
+    with streamlit_server(env, log, launcher=launcher, port=_port(), health_timeout_s=120) as (
+        port,
+        _,
+    ):
+        yield f"http://127.0.0.1:{port}", time.perf_counter() - started
 
 
 def _settle(page: Any) -> None:

@@ -79,16 +79,24 @@ def _wait_healthy(port: int, process: subprocess.Popen, timeout_s: float = 60) -
 
 @contextmanager
 def streamlit_server(
-    env: dict[str, str] | None = None, log: Path | None = None
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    *,
+    launcher: bool = False,
+    port: int | None = None,
+    health_timeout_s: float = 60,
 ) -> Iterator[tuple[int, int]]:
-    """`streamlit run app.py` on a free loopback port, its output to `log` (else dropped);
-    yields (port, pid) once it answers its health check, and stops it afterwards."""
-    port = _free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    """`streamlit run app.py` (with `launcher`, through `regime_dashboard.launch`, as
+    `run` and `demo` start it) on `port` or a free loopback port, its output appended to
+    `log` (else dropped); yields (port, pid) once it answers its health check, and stops it
+    afterwards."""
+    port = port or _free_port()
+    head = ["-m", "regime_dashboard.launch"] if launcher else ["-m", "streamlit", "run"]
+    command = [sys.executable, *head, str(ROOT / "app.py")]
     command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with ExitStack() as stack:
-        out = stack.enter_context(open(log, "w")) if log else subprocess.DEVNULL
+        out = stack.enter_context(open(log, "a")) if log else subprocess.DEVNULL
         process = subprocess.Popen(
             command,
             cwd=ROOT,
@@ -97,7 +105,7 @@ def streamlit_server(
             stderr=subprocess.STDOUT,
         )
         try:
-            _wait_healthy(port, process)
+            _wait_healthy(port, process, health_timeout_s)
             yield port, process.pid
         finally:
             process.terminate()

@@ -10,7 +10,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from regime_dashboard.viewer import Viewer
+from tests.app.test_regimes_page import _demo_analyst
 from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
@@ -21,21 +21,9 @@ EARLY, LATE = dt.date(1, 1, 1), dt.date(2999, 12, 31)
 SKIPPED_ONE = "1 row outside the supported date range was skipped."
 
 
-def _analyst(url: str) -> Viewer:
-    (user_id,) = _sql(url, "SELECT id FROM users WHERE email = 'analyst@demo.local'")[0]
-    tenants = _sql(url, "SELECT tenant_id FROM tenant_users WHERE user_id = %s", user_id)
-    return Viewer(
-        str(user_id),
-        "analyst@demo.local",
-        "Ana Analyst",
-        frozenset({"analyst"}),
-        tuple(str(t) for (t,) in tenants),
-    )
-
-
 def _open(url: str, page: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "views" / page), default_timeout=60)
-    at.session_state["_viewer"] = _analyst(url)
+    at.session_state["_viewer"] = _demo_analyst(url)
     at.query_params.update(params)
     return at.run()
 
