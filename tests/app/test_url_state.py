@@ -184,6 +184,8 @@ def test_backtests_run_and_compare_keep_every_change(app_env: str) -> None:
     change(at, _widget(at, "tab"), "Compare")
     _cycle(at, "compare")
     _reopens(at, "backtests", ADMIN)
+    _cycle(at, "tab")  # the section itself, three times
+    _reopens(at, "backtests", ADMIN)
 
 
 def test_a_shared_tearsheet_link_opens_on_the_tearsheet(app_env: str) -> None:
