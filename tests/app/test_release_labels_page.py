@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.charts.palette import regime_colors
-from tests.app.test_bad_rows import _analyst, _bump
+from tests.app.test_bad_rows import _bump
+from tests.app.test_regimes_page import _demo_analyst as _analyst
 from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
