@@ -10,8 +10,9 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.viewer import Viewer
 
-__all__ = ["plotly_values", "sql"]
+__all__ = ["one", "plotly_values", "sql", "viewer"]
 
 
 def sql(url: str, query: str, *params: object) -> list[tuple]:
@@ -19,6 +20,17 @@ def sql(url: str, query: str, *params: object) -> list[tuple]:
     with psycopg.connect(libpq_dsn(make_url(url))) as conn:
         result = conn.execute(query, params)
         return result.fetchall() if result.description else []
+
+
+def one(url: str, query: str, *params: object) -> Any:
+    """The first column of the first row of `query`."""
+    return sql(url, query, *params)[0][0]
+
+
+def viewer(url: str, email: str, role: str) -> Viewer:
+    """The viewer a sign-in of the seeded account `email` with `role` gives."""
+    row = sql(url, "SELECT id::text, display_name FROM users WHERE email = %s", email)[0]
+    return Viewer(user_id=row[0], email=email, display_name=row[1], roles=frozenset({role}))
 
 
 def plotly_values(field: Any) -> np.ndarray:

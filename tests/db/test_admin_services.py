@@ -19,9 +19,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from regime_dashboard import admin, cache
-from regime_dashboard.admin.rules import CURRENCIES, MAX_CENTS, METRICS
+from regime_dashboard.admin.rules import CURRENCIES, MAX_CENTS
 from regime_dashboard.config import get_settings
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.metered import LIMITED_METRICS as METRICS
 from regime_dashboard.queries import admin as q
 from regime_dashboard.scope import TenantScope
 from regime_dashboard.viewer import PermissionDeniedError, Viewer

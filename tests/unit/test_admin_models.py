@@ -38,7 +38,8 @@ from regime_dashboard.admin.models import (
     errors_of,
     parse,
 )
-from regime_dashboard.admin.rules import MAX_CENTS, METRICS, units_to_cents
+from regime_dashboard.admin.rules import MAX_CENTS, units_to_cents
+from regime_dashboard.metered import LIMITED_METRICS as METRICS
 from regime_dashboard.queries.admin import USAGE_COLUMNS
 
 LIMITS = {"api_calls": 1000, "backtests": None, "tokens": 0, "seats": 3}

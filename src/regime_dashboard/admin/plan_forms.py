@@ -11,12 +11,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from ..metered import LIMITED_METRICS
 from ..viewer import Viewer
 from .changes import Saved
 from .errors import InvalidInputError
 from .models import PlanUpdate, parse
 from .plans import PlanImpact, restore_plan, retire_plan, stored_fields
-from .rules import CURRENCIES, METRICS
+from .rules import CURRENCIES
 from .widgets import LIVE, FieldSlots, csv_button, money
 
 __all__ = ["impact_panel", "nothing_changed", "plan_form", "plans_table", "retire_panel"]
@@ -118,12 +119,12 @@ class _Form:
         )
         self.field("features", features)
         rule = (
-            f"A JSON object with every metric ({', '.join(METRICS)}) -> a whole number >= 0, "
-            "or null for unlimited."
+            f"A JSON object with every metric ({', '.join(LIMITED_METRICS)}) -> a whole "
+            "number >= 0, or null for unlimited."
         )
         limits = _json_area(
             "Monthly limits (JSON)",
-            self.old("limits_json", dict.fromkeys(METRICS)),
+            self.old("limits_json", dict.fromkeys(LIMITED_METRICS)),
             f"{self.key}-l",
             rule,
         )

@@ -12,11 +12,12 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
 
+from ..metered import LIMITED_METRICS
+
 __all__ = [
     "CURRENCIES",
     "MAX_CENTS",
     "MAX_LIMIT",
-    "METRICS",
     "MINUS_SIGNS",
     "TENANT_ROLES",
     "check_cents",
@@ -45,7 +46,6 @@ PLAN_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CURRENCIES = ("AUD", "CAD", "CHF", "EUR", "GBP", "JPY", "USD")
-METRICS = ("api_calls", "backtests", "tokens", "seats")
 TENANT_ROLES = ("owner", "admin", "member")
 MAX_CENTS = 1_000_000_000  # 10,000,000.00 in the plan's currency; the column is a 4-byte int
 MAX_LIMIT = 10**15
@@ -311,21 +311,23 @@ def check_count(value: Any) -> int:
 
 def check_limits(value: Any) -> dict[str, int | None]:
     data = parse_json_object(value, "Limits")
-    unknown = sorted(set(data) - set(METRICS))
+    unknown = sorted(set(data) - set(LIMITED_METRICS))
     if unknown:
-        raise ValueError(f"Unknown metric {unknown[0]!r}: the metrics are {', '.join(METRICS)}.")
-    missing = [m for m in METRICS if m not in data]
+        raise ValueError(
+            f"Unknown metric {unknown[0]!r}: the metrics are {', '.join(LIMITED_METRICS)}."
+        )
+    missing = [m for m in LIMITED_METRICS if m not in data]
     if missing:
         raise ValueError(
             f"Give every metric a monthly limit (a whole number ≥ 0, or null for unlimited); "
             f"missing: {', '.join(missing)}."
         )
-    return {m: check_limit_value(data[m], f"Limit {m!r}") for m in METRICS}
+    return {m: check_limit_value(data[m], f"Limit {m!r}") for m in LIMITED_METRICS}
 
 
 def check_metric(value: Any) -> str:
-    if value not in METRICS:
-        raise ValueError(f"The metric must be one of {', '.join(METRICS)}.")
+    if value not in LIMITED_METRICS:
+        raise ValueError(f"The metric must be one of {', '.join(LIMITED_METRICS)}.")
     return str(value)
 
 

@@ -13,11 +13,12 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 
+from ..metered import LIMITED_METRICS
 from ..ui import plain
 from ..viewer import Viewer
 from .changes import Saved
 from .models import QuotaOverride, errors_of
-from .rules import METRICS, TENANT_ROLES
+from .rules import TENANT_ROLES
 from .tenants import (
     TenantDetail,
     add_member,
@@ -162,7 +163,7 @@ def _usage_table(detail: TenantDetail) -> None:
 def _override_input(key: str, slots: FieldSlots) -> dict[str, Any]:
     """The override fields as typed: the limit is a text field that starts empty (no
     override value is chosen until the admin types one) unless Unlimited is ticked."""
-    metric = st.selectbox("Metric", METRICS, key=f"{key}-metric")
+    metric = st.selectbox("Metric", LIMITED_METRICS, key=f"{key}-metric")
     slots.add("metric")
     unlimited = st.checkbox("Unlimited", key=f"{key}-unlimited")
     limit = None

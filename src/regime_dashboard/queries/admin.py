@@ -50,6 +50,7 @@ from ..db.models import (
     UsageDaily,
     User,
 )
+from ..metered import LIMITED_METRICS
 from ..scope import TenantScope
 from ._frames import frame
 
@@ -57,7 +58,6 @@ __all__ = [
     "AUDIT_COLUMNS",
     "LIVE_STATUSES",
     "MEMBER_COLUMNS",
-    "METRICS",
     "MRR_COLUMNS",
     "OPTION_COLUMNS",
     "OVERRIDE_COLUMNS",
@@ -95,7 +95,6 @@ __all__ = [
 ]
 
 LIVE_STATUSES = ("trialing", "active", "past_due")
-METRICS = ("api_calls", "backtests", "tokens", "seats")
 _EDITABLE = (Plan, Tenant, Subscription, SubscriptionEvent, TenantQuotaOverride, TenantUser)
 TABLES: dict[str, Table] = {m.__tablename__: as_type(Table, m.__table__) for m in _EDITABLE}
 
@@ -473,14 +472,14 @@ def quota_usage(
     tenant_id: str = "",
 ) -> pd.DataFrame:
     """Usage against limits for tenants with a live subscription (on `plan_id` / only
-    `tenant_id` when given), one row per tenant, plan and metric (METRICS). Columns
+    `tenant_id` when given), one row per tenant, plan and metric (LIMITED_METRICS). Columns
     USAGE_COLUMNS: used = usage_daily quantity summed over [month_start, through] (seats:
     the tenant's members now); plan_limit = the plan's limits_json value (NaN = unlimited or
     not set); has_override / override_limit = a quota override active at `at` (limit NaN =
     unlimited)."""
     live = _live_tenants(scope, plan_id, tenant_id)
     usage = _usage_by_metric(scope, live, month_start, through)
-    metrics = values(column("metric", Text), name="metrics").data([(m,) for m in METRICS])
+    metrics = values(column("metric", Text), name="metrics").data([(m,) for m in LIMITED_METRICS])
     o = TenantQuotaOverride
     override_on = (
         (o.tenant_id == live.c.tenant_id)

@@ -49,6 +49,7 @@ from sqlalchemy.sql.selectable import LateralFromClause, Values
 from ..db.models import Payment, Subscription, SubscriptionEvent, Tenant
 from ..scope import TenantScope
 from ._frames import frame
+from .dates import end_of, start_of
 
 __all__ = [
     "CURRENCY_COLUMNS",
@@ -143,16 +144,6 @@ FAILED_PAYMENT_COLUMNS = [
 TENANT_REVENUE_COLUMNS = ["tenant_id", "tenant_name", "revenue_usd", "closing_mrr_usd_cents"]
 
 
-def _end_of(day: dt.date) -> dt.datetime:
-    """The instant closing `day` (00:00 UTC of the next day)."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    """The instant opening `day` (00:00 UTC)."""
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
-
-
 def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
@@ -172,7 +163,7 @@ def _months(scope: TenantScope, first_month: dt.date, as_of: dt.date, *, from_hi
         first_event = select(func.min(E.occurred_at)).where(scope.clause(E.tenant_id))
         history = func.date_trunc("month", func.timezone("UTC", first_event.scalar_subquery()))
         begin = func.least(begin, history)
-    end = cast(_end_of(as_of).replace(tzinfo=None), DateTime)
+    end = cast(end_of(as_of).replace(tzinfo=None), DateTime)
     start = func.generate_series(begin, cast(_month_start(as_of), DateTime), MONTH)
     m = start.table_valued("month_start").render_derived(name="m")
     close = func.least(m.c.month_start + MONTH, end)
@@ -429,7 +420,7 @@ def trial_conversions(
     ended (the subscription left `trialing` by the end of `as_of`) and converted (it left
     by an `activated` event). Columns TRIAL_COLUMNS, by month."""
     t = aliased(E, name="t")
-    end = _end_of(as_of)
+    end = end_of(as_of)
     left = (
         select(E.event_type)
         .where(scope.clause(E.tenant_id), E.tenant_id == t.tenant_id)
@@ -450,7 +441,7 @@ def trial_conversions(
         .select_from(t)
         .outerjoin(left, true())
         .where(scope.clause(t.tenant_id), t.event_type == "trial_started")
-        .where(t.occurred_at >= _start_of(first_month), t.occurred_at < end)
+        .where(t.occurred_at >= start_of(first_month), t.occurred_at < end)
         .group_by(month)
         .order_by(month)
     )
@@ -464,7 +455,7 @@ def past_due_subscriptions(
     days overdue (as_of minus that event's UTC date), the latest failed payment (total with
     tax, subscription currency, cents) and the MRR at risk (USD cents). Columns
     PAST_DUE_COLUMNS, most overdue first."""
-    end = _end_of(as_of)
+    end = end_of(as_of)
     e = _last_event_before(
         scope, end, E.plan_id, E.status, E.billing_cycle, E.price_cents, E.currency
     )
@@ -547,8 +538,8 @@ def upcoming_period_ends(
         .join(Tenant, Tenant.id == s.tenant_id)
         .outerjoin(r, r.c.currency == s.currency)
         .where(scope.clause(s.tenant_id), s.status != "canceled")
-        .where(s.current_period_end >= _start_of(as_of))
-        .where(s.current_period_end < _end_of(as_of + dt.timedelta(days=days)))
+        .where(s.current_period_end >= start_of(as_of))
+        .where(s.current_period_end < end_of(as_of + dt.timedelta(days=days)))
         .order_by(s.current_period_end, Tenant.name)
     )
     return frame(conn, stmt, UPCOMING_COLUMNS)
@@ -578,8 +569,8 @@ def payments_by_month(
             _count_if(p.status == "failed").label("failed_payments"),
         )
         .outerjoin(r, r.c.currency == p.currency)
-        .where(scope.clause(p.tenant_id), p.billed_at >= _start_of(first_month))
-        .where(p.billed_at < _end_of(as_of))
+        .where(scope.clause(p.tenant_id), p.billed_at >= start_of(first_month))
+        .where(p.billed_at < end_of(as_of))
         .group_by(month)
         .order_by(month)
     )
@@ -607,7 +598,7 @@ def failed_payments(
         later.subscription_id == p.subscription_id,
         later.status == "succeeded",
         later.billed_at > p.billed_at,
-        later.billed_at < _end_of(as_of),
+        later.billed_at < end_of(as_of),
     )
     stmt = (
         select(
@@ -623,7 +614,7 @@ def failed_payments(
         .join(Tenant, Tenant.id == p.tenant_id)
         .outerjoin(r, r.c.currency == p.currency)
         .where(scope.clause(p.tenant_id), p.status == "failed")
-        .where(p.billed_at >= _start_of(first_month), p.billed_at < _end_of(as_of))
+        .where(p.billed_at >= start_of(first_month), p.billed_at < end_of(as_of))
         .order_by(p.billed_at.desc())
         .limit(limit)
     )

@@ -6,11 +6,21 @@ charted. Queries leave such rows out and the pages say how many they skipped."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, Date, cast, func, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
-__all__ = ["FIRST", "LAST", "clamp", "supported", "unsupported"]
+__all__ = [
+    "FIRST",
+    "LAST",
+    "clamp",
+    "end_of",
+    "start_of",
+    "supported",
+    "unsupported",
+    "utc_day",
+]
 
 FIRST = dt.date(1677, 9, 22)
 LAST = dt.date(2262, 4, 11)
@@ -32,3 +42,18 @@ def unsupported(column: DateColumn) -> ColumnElement[bool]:
 def clamp(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     """[start, end] cut to FIRST..LAST (start may end up after end: an empty range)."""
     return max(start, FIRST), min(end, LAST)
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """The instant opening `day` (00:00 UTC)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def end_of(day: dt.date) -> dt.datetime:
+    """The instant closing `day` (00:00 UTC of the next day)."""
+    return start_of(day + dt.timedelta(days=1))
+
+
+def utc_day(column: Any) -> ColumnElement[dt.date]:
+    """The UTC calendar date of a timestamptz column (or aggregate of one)."""
+    return cast(func.timezone("UTC", column), Date)

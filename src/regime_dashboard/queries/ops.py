@@ -17,7 +17,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Connection,
-    Date,
     Float,
     cast,
     func,
@@ -30,6 +29,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from ..db.models import Payment, Run, SubscriptionEvent, Tenant, UsageDaily
 from ..scope import TenantScope
 from ._frames import frame
+from .dates import utc_day
 
 __all__ = [
     "BOUNDS_COLUMNS",
@@ -78,10 +78,6 @@ def _day_range(start: dt.date, end: dt.date) -> ColumnElement[bool]:
     return (Run.queued_at >= low) & (Run.queued_at < high)
 
 
-def _utc_day(column: Col) -> ColumnElement[Any]:
-    return cast(func.timezone("UTC", column), Date)
-
-
 def activity_bounds(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     """One row: the first and last UTC day with any subscription event, payment, usage or
     run (null, null on an empty database). Each bound is one index probe. Columns
@@ -95,8 +91,8 @@ def activity_bounds(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
         (func.min(Payment.billed_at), func.max(Payment.billed_at), Payment.tenant_id),
         (func.min(Run.queued_at), func.max(Run.queued_at), Run.tenant_id),
     ]
-    firsts = [select(_utc_day(lo)).where(scope.clause(t)).scalar_subquery() for lo, _, t in probes]
-    lasts = [select(_utc_day(hi)).where(scope.clause(t)).scalar_subquery() for _, hi, t in probes]
+    firsts = [select(utc_day(lo)).where(scope.clause(t)).scalar_subquery() for lo, _, t in probes]
+    lasts = [select(utc_day(hi)).where(scope.clause(t)).scalar_subquery() for _, hi, t in probes]
     usage = UsageDaily
     firsts.append(
         select(func.min(usage.day)).where(scope.clause(usage.tenant_id)).scalar_subquery()
@@ -113,7 +109,7 @@ def runs_per_day(
     per (day, status) rows have kind null, the per-day total has both null. runs, finished
     (succeeded, failed or canceled) and failed counts. Columns DAILY_COLUMNS, by day; days
     and combinations without runs are absent."""
-    day = _utc_day(Run.queued_at)
+    day = utc_day(Run.queued_at)
     sets = func.grouping_sets(tuple_(day, Run.kind), tuple_(day, Run.status), tuple_(day))
     stmt = (
         select(

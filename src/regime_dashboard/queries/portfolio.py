@@ -7,7 +7,6 @@ import datetime as dt
 
 import pandas as pd
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Double,
     Select,
@@ -18,11 +17,11 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from ..db.models import Fill, Order, Portfolio, PriceBar, Signal, Tenant, User
 from ..scope import TenantScope
 from ._frames import frame
+from .dates import utc_day
 
 __all__ = [
     "BAND_COLUMNS",
@@ -70,11 +69,6 @@ ORDER_COLUMNS = [
 BAND_COLUMNS = ["band_low", "band_high", "signals", "scored", "wins", "hit_rate", "mean_outcome"]
 
 
-def _utc_day(column: _ColumnExpressionArgument) -> ColumnElement:
-    """The UTC calendar date of a timestamptz column."""
-    return func.date(func.timezone("UTC", column))
-
-
 def list_portfolios(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     """Every portfolio the viewer may see, by tenant then name. Columns PORTFOLIO_COLUMNS:
     owner is the owner's display name (else e-mail), fills the number of fills,
@@ -84,7 +78,7 @@ def list_portfolios(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     stats = [
         select(agg).where(mine).scalar_subquery()
         # min/max of the timestamp itself, then its day: each is one probe of the index
-        for agg in (func.count(), _utc_day(func.min(f.filled_at)), _utc_day(func.max(f.filled_at)))
+        for agg in (func.count(), utc_day(func.min(f.filled_at)), utc_day(func.max(f.filled_at)))
     ]
     stmt = (
         select(
@@ -114,7 +108,7 @@ def fills(
     stmt = (
         select(*(getattr(f, c) for c in FILL_COLUMNS))
         .where(scope.clause(f.tenant_id), f.tenant_id == tenant_id, f.portfolio_id == portfolio_id)
-        .where(_utc_day(f.filled_at) <= until)
+        .where(utc_day(f.filled_at) <= until)
         .order_by(f.filled_at, f.id)
     )
     return frame(conn, stmt, FILL_COLUMNS)
@@ -133,7 +127,7 @@ def _orders_select(
     o, s = Order, Signal
     exit_bar = (
         select(PriceBar.date.label("exit_date"), PriceBar.close.label("exit_price"))
-        .where(PriceBar.asset_id == s.asset_id, PriceBar.date > _utc_day(s.generated_at))
+        .where(PriceBar.asset_id == s.asset_id, PriceBar.date > utc_day(s.generated_at))
         .order_by(PriceBar.date)
         .offset(horizon - 1)
         .limit(1)
@@ -159,7 +153,7 @@ def _orders_select(
         )
         .outerjoin(exit_bar, true())
         .where(scope.clause(o.tenant_id), o.tenant_id == tenant_id, o.portfolio_id == portfolio_id)
-        .where(_utc_day(o.order_timestamp).between(*window))
+        .where(utc_day(o.order_timestamp).between(*window))
     )
     return stmt.where(o.status.in_(statuses)) if statuses else stmt
 

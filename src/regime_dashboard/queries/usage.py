@@ -41,6 +41,7 @@ from ..db.models import (
 )
 from ..scope import TenantScope
 from ._frames import frame
+from .dates import end_of
 
 __all__ = ["DAILY_COLUMNS", "LIMIT_COLUMNS", "tenant_daily_usage", "usage_against_limits"]
 
@@ -62,10 +63,6 @@ LIMIT_COLUMNS = [
 DAILY_COLUMNS = ["day", "metric", "quantity", "cumulative"]
 
 
-def _end_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-
-
 def _days_in_month(month_start: dt.date) -> int:
     following = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return (following - month_start).days
@@ -78,7 +75,7 @@ def _tenant_plans(scope: TenantScope, as_of: dt.date) -> CTE:
     last = (
         select(e.plan_id, e.status, e.occurred_at)
         .where(scope.clause(e.tenant_id), e.tenant_id == Subscription.tenant_id)
-        .where(e.subscription_id == Subscription.id, e.occurred_at < _end_of(as_of))
+        .where(e.subscription_id == Subscription.id, e.occurred_at < end_of(as_of))
         .order_by(e.occurred_at.desc())
         .limit(1)
         .lateral("e")
@@ -99,7 +96,7 @@ def _limits(scope: TenantScope, as_of: dt.date, metrics: tuple[str, ...]) -> CTE
     m = values(column("metric", Text), name="metrics").data([(name,) for name in metrics])
     plans = _tenant_plans(scope, as_of)
     o = TenantQuotaOverride
-    in_force = or_(o.expires_at.is_(None), o.expires_at > _end_of(as_of))
+    in_force = or_(o.expires_at.is_(None), o.expires_at > end_of(as_of))
     plan_limit = cast(Plan.limits_json[m.c.metric].astext, BigInteger)
     source = case((o.metric.is_not(None), "override"), (plan_limit.is_not(None), "plan"))
     return (

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..cache import run_query
+from ..metered import METERED_METRICS
 from ..metrics.saas import usage_projection
 from ..queries import usage
 from ..viewer import Viewer
 from .periods import add_months
 
 __all__ = [
-    "METRICS",
     "USAGE_TABLE",
     "TenantUsage",
     "UsageView",
@@ -23,7 +23,6 @@ __all__ = [
     "load_usage_view",
 ]
 
-METRICS = ("api_calls", "backtests", "tokens")
 USAGE_TABLE = (
     "tenant_name", "plan_id", "metric", "used", "limit_value", "limit_source", "pct_used",
     "projected", "projected_pct", "crosses_on", "state",
@@ -76,7 +75,9 @@ class TenantUsage:
 def load_usage_view(viewer: Viewer, as_of: dt.date) -> UsageView:
     """Usage against limits in the calendar month of `as_of`, up to `as_of`."""
     viewer.require("leadership")
-    raw = run_query(usage.usage_against_limits, scope=viewer.scope, as_of=as_of, metrics=METRICS)
+    raw = run_query(
+        usage.usage_against_limits, scope=viewer.scope, as_of=as_of, metrics=METERED_METRICS
+    )
     return UsageView(as_of.replace(day=1), as_of, usage_projection(raw))
 
 
