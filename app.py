@@ -6,10 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from regime_dashboard.auth.gate import CookieKeyError, signed_in_viewer
-from regime_dashboard.cache import pin_data_version
+from regime_dashboard.cache import pinned_data_version
 from regime_dashboard.config import get_settings
-from regime_dashboard.heap import freeze_startup_heap
+from regime_dashboard.gc_freeze import freeze_startup_heap
 from regime_dashboard.navigation import PAGES, PageSpec, pages_for
+from regime_dashboard.ui.alerts import sidebar_alert_count
 from regime_dashboard.ui.errors import DATABASE_ERRORS, show_database_error
 from regime_dashboard.viewer import Viewer
 
@@ -47,29 +48,36 @@ def navigate(viewer: Viewer) -> st.Page:
             st.caption(section)
             for spec in (s for s in allowed if s.section == section):
                 st.page_link(pages[spec])
+        sidebar_alert_count(viewer)
     return current
 
 
+def _signed_in_viewer() -> Viewer:
+    """The viewer of this session; when there is none, the sign-in form has been drawn and
+    the run stops here."""
+    try:
+        viewer = signed_in_viewer(get_settings())
+    except CookieKeyError as exc:
+        st.error(str(exc), icon="🔑")
+        st.stop()
+    if viewer is None:
+        # Register every page, hidden and never run, so that the requested URL (a shared
+        # link) survives the sign-in and opens once the viewer is known.
+        st.navigation([_page(spec) for spec in PAGES], position="hidden")
+        st.stop()
+    return viewer
+
+
 try:
-    pin_data_version()  # one read of the data version per run; every cache key uses it
-    viewer = signed_in_viewer(get_settings())
-except CookieKeyError as exc:
-    st.error(str(exc), icon="🔑")
-    st.stop()
-except DATABASE_ERRORS as exc:
+    with pinned_data_version():  # one read of the data version per run; every key uses it
+        page = navigate(_signed_in_viewer())
+        try:
+            page.run()
+        except DATABASE_ERRORS as exc:
+            show_database_error(exc)
+except DATABASE_ERRORS as exc:  # the data version or the sign-in could not be read
     show_database_error(exc)
     # Pages registered (hidden, none run) as while signed out: the page asked for stays
     # the session's page, so Retry returns to it rather than to Home.
     st.navigation([_page(spec) for spec in PAGES], position="hidden")
     st.stop()
-if viewer is None:
-    # Register every page, hidden and never run, so that the requested URL (a shared link)
-    # survives the sign-in and opens once the viewer is known.
-    st.navigation([_page(spec) for spec in PAGES], position="hidden")
-    st.stop()
-
-page = navigate(viewer)
-try:
-    page.run()
-except DATABASE_ERRORS as exc:
-    show_database_error(exc)

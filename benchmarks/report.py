@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psutil
 
-from regime_dashboard.metrics.downsample import MAX_POINTS_PER_TRACE
+from regime_dashboard.thinning import MAX_POINTS_PER_TRACE
 
 from .harness import PageResult
 from .load import ServerLoad

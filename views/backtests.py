@@ -7,10 +7,11 @@ import pandas as pd
 import streamlit as st
 
 from regime_dashboard.charts import backtests as charts
-from regime_dashboard.scope import TenantScope
 from regime_dashboard.services import backtests as svc
 from regime_dashboard.session import page_viewer
+from regime_dashboard.thinning import LINE_POINTS
 from regime_dashboard.ui import BIND, csv_download, pick, section
+from regime_dashboard.ui.pickers import pick_run_filters
 
 DOLLARS = st.column_config.NumberColumn("Equity ($)", format="dollar")
 SECONDS = st.column_config.NumberColumn("Duration (s)", format="%.0f")
@@ -18,10 +19,6 @@ AGREES = st.column_config.CheckboxColumn("Agrees")
 
 
 SECTIONS = ("Runs", "Tearsheet", "Compare", "Paper trading")
-
-
-def _multi(column: st.delta_generator.DeltaGenerator, label: str, key: str, options: list) -> list:
-    return column.multiselect(label, options, placeholder="All", key=key, bind=BIND)
 
 
 def _metrics(table: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -34,11 +31,7 @@ def _metrics(table: pd.DataFrame, columns: list[str], name: str) -> None:
     csv_download(table, name)
 
 
-def _tearsheet(scope: TenantScope, run: pd.Series, title: str) -> None:
-    with st.spinner("Building the tearsheet…"):
-        sheet = svc.load_tearsheet(
-            scope, tenant_id=str(run["tenant_id"]), run_id=str(run["run_id"]), stored=run["metrics"]
-        )
+def _tearsheet(sheet: svc.Tearsheet, title: str) -> None:
     for row in sheet.disagreements.itertuples():
         st.warning(
             f"Stored {row.label} ({row.stored:.4g}) disagrees with the value computed from "
@@ -51,49 +44,24 @@ def _tearsheet(scope: TenantScope, run: pd.Series, title: str) -> None:
     st.plotly_chart(charts.rolling_sharpe_figure(sheet.rolling_sharpe, svc.ROLLING_WINDOW))
     if sheet.downsampled:
         st.caption(
-            f"{sheet.points:,} equity points: lines thinned to {svc.LINE_POINTS:,} points "
+            f"{sheet.points:,} equity points: lines thinned to {LINE_POINTS:,} points "
             "(MinMax-LTTB) for the charts; the metrics use every point."
         )
 
 
 st.title("Backtests")
 viewer = page_viewer("analyst")
-everything = svc.list_runs(viewer.scope)
-if everything.empty:
-    st.info("No backtest runs yet. Run `regime-dashboard seed --scale small` for demo data.")
-    st.stop()
-cols = st.columns(3)
-tenants = _multi(cols[0], "Tenant", "tenant", sorted(everything["tenant_name"].unique()))
-strategies = _multi(cols[1], "Strategy", "strategy", sorted(everything["strategy"].unique()))
-statuses = _multi(cols[2], "Status", "status", sorted(everything["status"].unique()))
-filtered = bool(tenants or strategies or statuses)
-runs = (
-    svc.list_runs(
-        viewer.scope, tenants=tuple(tenants), statuses=tuple(statuses), strategies=tuple(strategies)
-    )
-    if filtered
-    else everything
+filters, labels = pick_run_filters(
+    viewer,
+    nothing_yet="No backtest runs yet. Run `regime-dashboard seed --scale small` for demo data.",
 )
-with_equity = runs[runs["equity_days"] > 0]
-labels = dict(zip(with_equity.index, with_equity["label"], strict=True))
 ids = list(labels)
 shown = section("Section", SECTIONS, key="tab")
-
-if shown == "Runs":
-    st.caption(f"{len(runs):,} of {len(everything):,} runs")
-    table = runs[list(svc.RUN_TABLE)]
-    st.dataframe(table, hide_index=True, column_config={**svc.RUN_TABLE, "duration_s": SECONDS})
-    csv_download(table.rename(columns=svc.RUN_TABLE), "backtest_runs")
-
-elif shown == "Tearsheet":
-    if not ids:
-        st.info("No finished run with an equity series matches the filters: widen them.")
-    else:
-        run_id = pick(st, "Run", labels, key="run", what="run")
-        _tearsheet(viewer.scope, with_equity.loc[run_id], labels[run_id])
-
+run_id, compared = None, []
+if shown == "Tearsheet" and ids:
+    run_id = pick(st, "Run", labels, key="run", what="run")
 elif shown == "Compare":
-    picked = st.multiselect(
+    compared = st.multiselect(
         "Runs to compare (up to four)",
         ids,
         default=ids[:2],
@@ -102,25 +70,33 @@ elif shown == "Compare":
         key="compare",
         bind=BIND,
     )
-    if picked:
-        comparison = svc.compare_runs(viewer.scope, runs=svc.compared_runs(with_equity.loc[picked]))
-        _metrics(comparison.metrics, [labels[i] for i in picked], "compared_runs")
-        st.plotly_chart(charts.growth_figure(comparison.growth))
-        if comparison.downsampled:
-            st.caption(
-                f"Long runs: each curve thinned to {svc.LINE_POINTS:,} points (MinMax-LTTB)."
-            )
+with st.spinner("Loading runs…"):
+    view = svc.load_backtests_view(
+        viewer, filters, run_id=run_id, compared=tuple(compared), paper=shown == "Paper trading"
+    )
+
+if shown == "Runs":
+    st.caption(f"{len(view.runs):,} of {view.total:,} runs")
+    st.dataframe(view.runs, hide_index=True, column_config={**svc.RUN_TABLE, "duration_s": SECONDS})
+    csv_download(view.runs.rename(columns=svc.RUN_TABLE), "backtest_runs")
+elif shown == "Tearsheet":
+    if view.tearsheet is None:
+        st.info("No finished run with an equity series matches the filters: widen them.")
+    else:
+        _tearsheet(view.tearsheet, labels[str(run_id)])
+elif shown == "Compare":
+    if view.comparison is not None:
+        _metrics(view.comparison.metrics, [labels[i] for i in compared], "compared_runs")
+        st.plotly_chart(charts.growth_figure(view.comparison.growth))
+        if view.comparison.downsampled:
+            st.caption(f"Long runs: each curve thinned to {LINE_POINTS:,} points (MinMax-LTTB).")
     else:
         st.info("Pick up to four runs to compare.")
-
-else:
-    paper = svc.paper_runs(viewer.scope)
-    paper = paper[paper["tenant_name"].isin(tenants)] if tenants else paper
-    table = paper[list(svc.PAPER_TABLE)]
+elif view.paper is not None:
     st.dataframe(
-        table, hide_index=True, column_config={**svc.PAPER_TABLE, "snapshot_equity": DOLLARS}
+        view.paper, hide_index=True, column_config={**svc.PAPER_TABLE, "snapshot_equity": DOLLARS}
     )
-    csv_download(table.rename(columns=svc.PAPER_TABLE), "paper_trade_runs")
+    csv_download(view.paper.rename(columns=svc.PAPER_TABLE), "paper_trade_runs")
 
 with st.expander("What these numbers mean"):
     st.markdown(

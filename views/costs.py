@@ -5,38 +5,34 @@ from __future__ import annotations
 
 import streamlit as st
 
+from regime_dashboard import ui
 from regime_dashboard.charts.billing import margin_figure
 from regime_dashboard.services.costs import MARGIN_TABLE, load_cost_view
-from regime_dashboard.ui import (
-    format_share,
-    format_usd,
-    share_column,
-    table_with_download,
-    usd_column,
-)
-from regime_dashboard.ui.periods import leadership_header
+from regime_dashboard.ui.periods import leadership_view, stop_when_empty
 
-viewer, period = leadership_header("Cost and margin", "No activity yet", default="3m")
-with st.spinner("Adding up run costs and revenue…"):
-    view = load_cost_view(viewer, period)
-if view.tenants.empty:
-    st.info("No revenue and no runs in this period: choose a longer period.")
-    st.stop()
+period, view = leadership_view(
+    "Cost and margin",
+    "No activity yet",
+    load_cost_view,
+    spinner="Adding up run costs and revenue…",
+    default="3m",
+)
+stop_when_empty(view.tenants, "No revenue and no runs in this period: choose a longer period.")
 
 st.caption(f"{period.label} · revenue = MRR in USD (not payments collected)")
 cols = st.columns(4)
-cols[0].metric("Subscription revenue", format_usd(view.revenue_usd))
-cols[1].metric("Cost of runs", format_usd(view.cost_usd))
-cols[2].metric("Gross margin", format_share(view.gross_margin))
+cols[0].metric("Subscription revenue", ui.format_usd(view.revenue_usd))
+cols[1].metric("Cost of runs", ui.format_usd(view.cost_usd))
+cols[2].metric("Gross margin", ui.format_share(view.gross_margin))
 cols[3].metric("Tenants at a loss", f"{len(view.losses):,}")
 st.plotly_chart(margin_figure(view.tenants))
 
 columns = {
     "tenant_name": "Tenant",
-    "revenue_usd": usd_column("Revenue"),
-    "cost_usd": usd_column("Cost"),
-    "margin_usd": usd_column("Margin"),
-    "gross_margin": share_column("Gross margin"),
+    "revenue_usd": ui.usd_column("Revenue"),
+    "cost_usd": ui.usd_column("Cost"),
+    "margin_usd": ui.usd_column("Margin"),
+    "gross_margin": ui.share_column("Gross margin"),
     "runs": st.column_config.NumberColumn("Runs", format="localized"),
     "tokens_input": st.column_config.NumberColumn("Tokens in", format="localized"),
     "tokens_output": st.column_config.NumberColumn("Tokens out", format="localized"),
@@ -46,9 +42,9 @@ st.subheader("Tenants that cost more than they pay")
 if view.losses.empty:
     st.success("Every tenant's revenue covers the cost of its runs in this period.")
 else:
-    table_with_download(view.losses[list(MARGIN_TABLE)], "tenants_at_a_loss.csv", columns)
+    ui.table_with_download(view.losses[list(MARGIN_TABLE)], "tenants_at_a_loss.csv", columns)
 st.subheader("Every tenant")
-table_with_download(view.tenants[list(MARGIN_TABLE)], "tenant_margins.csv", columns)
+ui.table_with_download(view.tenants[list(MARGIN_TABLE)], "tenant_margins.csv", columns)
 
 with st.expander("What these numbers mean"):
     st.markdown(

@@ -6,6 +6,7 @@ import streamlit as st
 
 from regime_dashboard.services.home import database_line
 from regime_dashboard.session import current_viewer
+from regime_dashboard.ui.alerts import unread_alerts_list
 from regime_dashboard.ui.text import plain
 
 viewer = current_viewer()
@@ -24,4 +25,5 @@ st.write(
     "Use the pages in the sidebar. Every page keeps its filters in the address bar, so a "
     "view can be shared as a link."
 )
+unread_alerts_list(viewer)
 st.caption(database_line(viewer))

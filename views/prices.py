@@ -2,48 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import pandas as pd
 import streamlit as st
 
 from regime_dashboard.charts.prices import price_figure, returns_histogram_figure
 from regime_dashboard.services import prices as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import BIND, date_range, pick, table_with_download
+from regime_dashboard.ui import BIND, pick, range_picker, share_column, show_table
+from regime_dashboard.ui.pickers import pick_priced_asset
 
 STALE_RUNS = list(range(2, 21))
 GAP_PERCENTS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 50.0]
 GAP_LABELS = {"close_to_open": "close → open", "close_to_close": "close → close"}
 
 
-def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
-    table_with_download(frame, name, config)
-
-
 st.title("Prices")
 viewer = page_viewer("analyst")
-assets = svc.visible_assets(viewer.scope).dropna(subset=["first_date"])
-if assets.empty:
-    st.info(
-        "No price bars yet. Run `regime-dashboard seed --scale small` for demo data, or "
-        "`regime-dashboard import-bars FILE.csv --asset SYMBOL` to load an asset's bars."
-    )
-    st.stop()
-
-ids = list(assets["id"])
-top = st.columns([2, 3, 1, 1])
-asset_id = pick(top[0], "Asset", ids, key="asset", what="asset")
-asset = assets[assets["id"] == asset_id].iloc[0]
-first, last = asset["first_date"], asset["last_date"]
-start, end = date_range(
-    top[1],
-    "Date range",
-    key="dates",
-    default=(max(first, last - dt.timedelta(days=365)), last),
-    low=first,
-    high=last,
+asset, top = pick_priced_asset(
+    viewer,
+    [2, 3, 1, 1],
+    nothing_yet="No price bars yet. Run `regime-dashboard seed --scale small` for demo data, "
+    "or `regime-dashboard import-bars FILE.csv --asset SYMBOL` to load an asset's bars.",
 )
+start, end = range_picker(top[1], asset.first_date, asset.last_date)
 adjusted = top[2].toggle("Adjusted", key="adjusted", bind=BIND)
 log_scale = top[3].toggle("Log scale", key="log", bind=BIND)
 checks = st.columns(3)
@@ -54,16 +34,13 @@ gap_kind = pick(
 )
 
 with st.spinner("Loading bars…"):
-    view = svc.load_price_view(
-        viewer.scope,
-        asset_id=asset_id,
-        calendar=asset["calendar"],
-        start=start,
-        end=end,
+    view = svc.load_prices_view(
+        viewer,
+        asset.asset_id,
+        start,
+        end,
         adjusted=adjusted,
-        stale_min=stale_min,
-        gap_threshold=gap_pct / 100,
-        gap_kind=gap_kind,
+        quality=svc.QualitySettings(stale_min, gap_pct / 100, gap_kind),
     )
 if view.notice:
     st.warning(view.notice)
@@ -73,7 +50,7 @@ if view.bars == 0:
 
 kind = "adjusted" if adjusted else "raw"
 st.plotly_chart(
-    price_figure(view.candles, f"{asset_id} · {asset['name']} ({kind})", log_scale=log_scale)
+    price_figure(view.candles, f"{asset.asset_id} · {asset.name} ({kind})", log_scale=log_scale)
 )
 if view.candles_merged:
     st.caption(
@@ -86,9 +63,9 @@ st.subheader("Data quality")
 summary = view.quality.summary
 (st.warning if view.quality.total else st.success)(
     f"{view.quality.total:,} issue(s) in {view.bars:,} bars from {start} to {end} "
-    f"({asset['calendar']} calendar)."
+    f"({asset.calendar} calendar)."
 )
-_table(summary.set_axis(["Check", "Issues"], axis=1), "quality_summary")
+show_table(summary.set_axis(["Check", "Issues"], axis=1), "quality_summary")
 details = {
     "missing_sessions": view.quality.missing,
     "non_positive_prices": view.quality.non_positive,
@@ -100,7 +77,7 @@ details = {
 for (name, frame), label in zip(details.items(), summary["check"], strict=True):
     if not frame.empty:
         with st.expander(f"{label}: {len(frame):,}"):
-            _table(frame, name, gap=st.column_config.NumberColumn("Gap", format="percent"))
+            show_table(frame, name, gap=share_column("Gap"))
 with st.expander("What these numbers mean"):
     st.markdown(
         "- **Adjusted**: prices scaled by adj_close / close (dividends, splits); assets "

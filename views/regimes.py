@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
@@ -11,13 +9,9 @@ from regime_dashboard.charts.regimes import panels_figure, regime_price_figure, 
 from regime_dashboard.labels import regime_label
 from regime_dashboard.services import regimes as svc
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_range, labels_of, pick, plain, table_with_download
-
-PCT = st.column_config.NumberColumn(format="percent")
-
-
-def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
-    table_with_download(frame, name, config)
+from regime_dashboard.thinning import LINE_POINTS
+from regime_dashboard.ui import plain, range_picker, share_column, show_table
+from regime_dashboard.ui.pickers import pick_release, pick_tenant_asset
 
 
 def _cards(cards: pd.DataFrame) -> None:
@@ -39,60 +33,30 @@ def _cards(cards: pd.DataFrame) -> None:
 
 st.title("Regimes")
 viewer = page_viewer("analyst")
-scope = viewer.scope
-releases = svc.visible_releases(scope)
-if releases.empty:
-    st.info(
-        "No engine releases to show yet. Run `regime-dashboard seed --scale small` for demo "
-        "data, or `regime-dashboard import-outputs FILE.csv ...` to load a release."
-    )
-    st.stop()
-
-left, middle, right = st.columns(3)
-tenants = labels_of(releases, "tenant_id", "tenant_name")
-tenant_id = pick(left, "Tenant", tenants, key="tenant", what="tenant")
-tenant = tenants[tenant_id]
-of_tenant = svc.tenant_releases(scope, tenant_id=tenant_id)
-assets, watched = svc.assets_watchlist_first(
-    scope, tenant_id=tenant_id, user_id=viewer.user_id, assets=list(of_tenant["asset_id"].unique())
+choices, asset, row = pick_tenant_asset(
+    viewer,
+    3,
+    watchlist_first=True,
+    nothing_yet="No engine releases to show yet. Run `regime-dashboard seed --scale small` "
+    "for demo data, or `regime-dashboard import-outputs FILE.csv ...` to load a release.",
 )
-asset = pick(middle, "Asset (watchlist first)", assets, key="asset", what="asset")
-middle.caption(
-    f"On your watchlist: {plain(', '.join(watched))}" if watched else "No watchlist here."
+release = pick_release(
+    row[2], "Release", choices.of_asset(asset), key="release", default=-1, what="release"
 )
-of_asset = of_tenant[of_tenant["asset_id"] == asset]
-versions = dict(zip(of_asset["release_id"].astype(str), of_asset["version"], strict=True))
-release_id = pick(
-    right, "Release", versions, key="release", default=len(versions) - 1, what="release"
-)
-release = of_asset[of_asset["release_id"].astype(str) == release_id].iloc[0]
-version = versions[release_id]
-
-cards = svc.watchlist_cards(scope, tenant_id=tenant_id, user_id=viewer.user_id)
-if not cards.empty:
-    st.subheader(f"Your watchlist · {plain(tenant)}")
-    _cards(cards)
-if notice := svc.regimes_notice(of_tenant, release_id, cards):
-    st.warning(notice)
-
-if pd.isna(release["first_date"]) or pd.isna(release["last_date"]):
-    st.info(f"Release {plain(version)} of {plain(asset)} has no daily outputs yet.")
-    st.stop()
-first, last = release["first_date"], release["last_date"]
-start_default = max(first, last - dt.timedelta(days=365))
-start, end = date_range(
-    st, "Date range", key="dates", default=(start_default, last), low=first, high=last
-)
-
+above = st.container()  # the watchlist and the notice, drawn once the view is loaded
+dates = range_picker(st, release.first_date, release.last_date) if release.has_outputs else None
 with st.spinner("Loading regimes…"):
-    view = svc.load_regime_view(
-        scope,
-        tenant_id=tenant_id,
-        release_id=str(release["release_id"]),
-        asset_id=asset,
-        start=start,
-        end=end,
-    )
+    page = svc.load_regimes_view(viewer, release.release_id, *(dates or ()))
+with above:
+    if not page.cards.empty:
+        st.subheader(f"Your watchlist · {plain(release.tenant_name)}")
+        _cards(page.cards)
+    if page.notice:
+        st.warning(page.notice)
+if page.series is None:
+    st.info(f"Release {plain(release.version)} of {plain(asset)} has no daily outputs yet.")
+    st.stop()
+view = page.series
 if view.regimes.empty:
     st.info("No regime outputs in this date range: widen the range.")
     st.stop()
@@ -105,33 +69,39 @@ cols[1].metric("Days in this regime", f"{int(current['days']):,}")
 cols[2].metric("Confidence", f"{latest['confidence']:.0%}")
 cols[3].metric("Conviction", regime_label(latest["conviction"]))
 
-title = f"{asset} · {release['asset_name']} · {tenant} release {version}"
+title = f"{asset} · {release.asset_name} · {release.tenant_name} release {release.version}"
 st.plotly_chart(regime_price_figure(view.bars, view.regimes, view.spells, view.confidence, title))
 st.plotly_chart(panels_figure(view.panels, view.spells, svc.RISK_FIELDS, "Risk"))
 st.plotly_chart(panels_figure(view.panels, view.spells, svc.COMPONENT_FIELDS, "Components"))
 if view.candles_merged or view.line_downsampled:
     st.caption(
         f"Long range: candles are merged into at most {svc.CANDLE_POINTS:,} periods in SQL and "
-        f"each line thinned to {svc.LINE_POINTS:,} points (MinMax-LTTB), so the charts stay fast."
+        f"each line thinned to {LINE_POINTS:,} points (MinMax-LTTB), so the charts stay fast."
     )
 
 st.subheader("Regime statistics for the range")
-_table(
+show_table(
     view.summary.set_axis(
         ["Regime", "Days", "Share", "Average spell (days)", "Longest spell (days)"], axis=1
     ),
     "regime_summary",
-    Share=PCT,
+    Share=share_column(),
     **{"Average spell (days)": st.column_config.NumberColumn(format="%.1f")},
 )
 st.plotly_chart(transition_figure(view.transitions))
 matrix = view.transitions.rename_axis(index="From", columns=None).reset_index()
-_table(matrix, "transition_matrix", **dict.fromkeys(view.transitions.columns, PCT))
+show_table(matrix, "transition_matrix", **dict.fromkeys(view.transitions.columns, share_column()))
 st.markdown("**Forward returns by regime** (close-to-close, in trading days)")
 forward = view.forward.set_axis(
     ["Regime", "Horizon (days)", "Count", "Mean", "Median", "Hit rate"], axis=1
 )
-_table(forward, "forward_returns", Mean=PCT, Median=PCT, **{"Hit rate": PCT})
+show_table(
+    forward,
+    "forward_returns",
+    Mean=share_column(),
+    Median=share_column(),
+    **{"Hit rate": share_column()},
+)
 with st.expander("What these numbers mean"):
     st.markdown(
         "\n".join(svc.describe_labels(view.labels, plain)) + "\n"

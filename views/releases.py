@@ -2,66 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
 from regime_dashboard.charts.releases import release_lanes_figure
 from regime_dashboard.services import releases as svc
+from regime_dashboard.services.release_choices import ReleaseSpan
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import date_range, labels_of, pick, plain, table_with_download
+from regime_dashboard.ui import plain, range_picker, share_column, show_table
+from regime_dashboard.ui.pickers import pick_release, pick_tenant_asset
 
-PCT = st.column_config.NumberColumn(format="percent")
 NUM = st.column_config.NumberColumn(format="%.6g")
 
 
-def _table(frame: pd.DataFrame, name: str, **config: object) -> None:
-    table_with_download(frame, name, config)
-
-
-st.title("Releases")
-viewer = page_viewer("analyst")
-scope = viewer.scope
-releases = svc.visible_releases(scope)
-if releases.empty:
-    st.info(
-        "No engine releases to compare yet. Run `regime-dashboard seed --scale small` for demo "
-        "data, or `regime-dashboard import-outputs FILE.csv ...` to load a release."
-    )
-    st.stop()
-
-left, right = st.columns(2)
-tenants = labels_of(releases, "tenant_id", "tenant_name")
-tenant_id = pick(left, "Tenant", tenants, key="tenant", what="tenant")
-tenant = tenants[tenant_id]
-of_tenant = svc.tenant_releases(scope, tenant_id=tenant_id)
-assets = sorted(of_tenant["asset_id"].unique())
-asset = pick(right, "Asset", assets, key="asset", what="asset")
-of_asset = of_tenant[(of_tenant["asset_id"] == asset) & of_tenant["first_date"].notna()]
-versions = dict(zip(of_asset["release_id"].astype(str), of_asset["version"], strict=True))
-if notice := svc.releases_notice(of_tenant):
-    st.warning(notice)
-
-st.subheader("Compare two releases")
-if not versions:
-    st.info(f"No release of {plain(asset)} has daily outputs yet: import some to compare.")
-else:
-    col_a, col_b = st.columns(2)
-    id_a = pick(col_a, "Release A", versions, key="a", what="release")
-    id_b = pick(col_b, "Release B", versions, key="b", default=min(1, len(versions) - 1))
-    version_a, version_b = versions[id_a], versions[id_b]
-    rel_a, rel_b = (of_asset[of_asset["release_id"].astype(str) == i].iloc[0] for i in (id_a, id_b))
-    low = min(rel_a["first_date"], rel_b["first_date"])
-    high = max(rel_a["last_date"], rel_b["last_date"])
-    start, end = date_range(st, "Date range", key="dates", default=(low, high), low=low, high=high)
-    with st.spinner("Comparing releases…"):
-        diff = svc.compare_releases(
-            scope,
-            tenant_id=tenant_id,
-            release_a=str(rel_a["release_id"]),
-            release_b=str(rel_b["release_id"]),
-            start=start,
-            end=end,
-        )
+def _comparison(diff: svc.ReleaseComparison, version_a: str, version_b: str) -> None:
+    """The two releases compared: agreement cards, their lanes and the two tables."""
     agree = diff.agreement
     cols = st.columns(4)
     share = agree["share_agreeing"]
@@ -76,37 +33,63 @@ else:
     )
     st.markdown("**Days whose regime differs**")
     differences = diff.differences.set_axis(
-        [
-            "Date",
-            f"Regime A ({version_a})",
-            f"Regime B ({version_b})",
-            f"Confidence A ({version_a})",
-            f"Confidence B ({version_b})",
-        ],
+        ["Date", f"Regime A ({version_a})", f"Regime B ({version_b})",
+         f"Confidence A ({version_a})", f"Confidence B ({version_b})"],
         axis=1,
+    )  # fmt: skip
+    show_table(
+        differences, "regime_differences", **dict.fromkeys(differences.columns[3:], share_column())
     )
-    _table(differences, "regime_differences", **{c: PCT for c in differences.columns[3:]})
     st.markdown("**Field-level differences** (common days)")
     fields = diff.fields.set_axis(
-        [
-            "Field",
-            "Days compared",
-            "Days differing",
-            "Share differing",
-            "Largest |A − B|",
-            "Mean |A − B|",
-        ],
+        ["Field", "Days compared", "Days differing", "Share differing", "Largest |A − B|",
+         "Mean |A − B|"],
         axis=1,
-    )
-    _table(
+    )  # fmt: skip
+    show_table(
         fields,
         "field_differences",
-        **{"Share differing": PCT, "Largest |A − B|": NUM, "Mean |A − B|": NUM},
+        **{"Share differing": share_column(), "Largest |A − B|": NUM, "Mean |A − B|": NUM},
     )
 
-st.subheader(f"Reproducibility · {plain(tenant)}")
-with st.spinner("Re-hashing every release's input bars…"):
-    repro = svc.reproducibility(scope, tenant_id=tenant_id)
+
+def _joint_span(a: ReleaseSpan, b: ReleaseSpan) -> tuple[dt.date, dt.date]:
+    """(first, last): the dates the two releases' outputs span together."""
+    firsts = [d for d in (a.first_date, b.first_date) if d is not None]
+    lasts = [d for d in (a.last_date, b.last_date) if d is not None]
+    return min(firsts), max(lasts)
+
+
+st.title("Releases")
+viewer = page_viewer("analyst")
+choices, asset, _ = pick_tenant_asset(
+    viewer,
+    2,
+    nothing_yet="No engine releases to compare yet. Run `regime-dashboard seed --scale small` "
+    "for demo data, or `regime-dashboard import-outputs FILE.csv ...` to load a release.",
+)
+releases = choices.of_asset(asset, with_outputs=True)
+notice = st.empty()  # a slot drawn on every run: the notice of outputs left out
+
+st.subheader("Compare two releases")
+compared, dates, versions = None, None, ("", "")
+if not releases:
+    st.info(f"No release of {plain(asset)} has daily outputs yet: import some to compare.")
+else:
+    col_a, col_b = st.columns(2)
+    rel_a = pick_release(col_a, "Release A", releases, key="a", what="release")
+    rel_b = pick_release(col_b, "Release B", releases, key="b", default=min(1, len(releases) - 1))
+    dates = range_picker(st, *_joint_span(rel_a, rel_b), whole=True)
+    compared, versions = (rel_a.release_id, rel_b.release_id), (rel_a.version, rel_b.version)
+with st.spinner("Comparing releases and re-hashing every release's input bars…"):
+    view = svc.load_releases_view(viewer, choices.tenant_id, compared, *(dates or ()))
+if view.notice:
+    notice.warning(view.notice)
+if view.comparison is not None:
+    _comparison(view.comparison, *versions)
+
+st.subheader(f"Reproducibility · {plain(choices.tenant_name)}")
+repro = view.reproducibility
 changed = repro[repro["status"] == "changed since release"]
 if changed.empty:
     st.success("Every release's input bars still hash to its stored data_sha256.", icon="✅")
@@ -118,7 +101,7 @@ else:
         icon="⚠️",
     )
 labels = ["Asset", "Version", "Release date", "Git commit", "Env", "First output", "Last output"]
-_table(
+show_table(
     repro,
     "reproducibility",
     **{c: st.column_config.Column(label) for c, label in zip(repro.columns, labels, strict=False)},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from regime_dashboard import ui
 from regime_dashboard.charts.billing import (
     movements_figure,
     mrr_figure,
@@ -19,32 +20,27 @@ from regime_dashboard.services.revenue import (
     PAYMENT_TABLE,
     load_revenue_view,
 )
-from regime_dashboard.ui import (
-    format_share,
-    format_usd,
-    month_column,
-    share_column,
-    table_with_download,
-    usd_column,
-)
-from regime_dashboard.ui.periods import leadership_header
+from regime_dashboard.ui.periods import leadership_view
 
-viewer, period = leadership_header("Revenue", "No billing data yet")
-with st.spinner("Computing MRR from the subscription ledger…"):
-    view = load_revenue_view(viewer, period)
+period, view = leadership_view(
+    "Revenue",
+    "No billing data yet",
+    load_revenue_view,
+    spinner="Computing MRR from the subscription ledger…",
+)
 s = view.summary
 
 st.caption(f"{period.label} · all amounts in USD")
 top = st.columns(4)
-top[0].metric("MRR", format_usd(s.mrr_cents / 100))
-top[1].metric("ARR", format_usd(s.arr_cents / 100))
+top[0].metric("MRR", ui.format_usd(s.mrr_cents / 100))
+top[1].metric("ARR", ui.format_usd(s.arr_cents / 100))
 top[2].metric("Paying customers", f"{s.customers:,}")
-top[3].metric("ARPA", format_usd(None if s.arpa_cents is None else s.arpa_cents / 100, 2))
+top[3].metric("ARPA", ui.format_usd(None if s.arpa_cents is None else s.arpa_cents / 100, 2))
 rates = st.columns(4)
-rates[0].metric("Customer churn (monthly)", format_share(s.customer_churn_rate))
-rates[1].metric("Gross revenue churn (monthly)", format_share(s.gross_revenue_churn_rate))
-rates[2].metric("Net revenue churn (monthly)", format_share(s.net_revenue_churn_rate))
-rates[3].metric("LTV estimate", format_usd(None if s.ltv_cents is None else s.ltv_cents / 100))
+rates[0].metric("Customer churn (monthly)", ui.format_share(s.customer_churn_rate))
+rates[1].metric("Gross revenue churn (monthly)", ui.format_share(s.gross_revenue_churn_rate))
+rates[2].metric("Net revenue churn (monthly)", ui.format_share(s.net_revenue_churn_rate))
+rates[3].metric("LTV estimate", ui.format_usd(None if s.ltv_cents is None else s.ltv_cents / 100))
 
 st.plotly_chart(mrr_figure(view.movements))
 left, right = st.columns(2)
@@ -56,19 +52,19 @@ else:
     st.error("Some months do not reconcile: see the Reconciles column.")
 
 st.subheader("MRR movements per month")
-table_with_download(
+ui.table_with_download(
     view.movements[list(MOVEMENT_TABLE)],
     "mrr_movements.csv",
     {
-        "month": month_column(),
-        "opening_mrr": usd_column("Opening MRR"),
-        **{m: usd_column(m.title()) for m in MOVEMENTS},
-        "closing_mrr": usd_column("Closing MRR"),
-        "arr": usd_column("ARR"),
+        "month": ui.month_column(),
+        "opening_mrr": ui.usd_column("Opening MRR"),
+        **{m: ui.usd_column(m.title()) for m in MOVEMENTS},
+        "closing_mrr": ui.usd_column("Closing MRR"),
+        "arr": ui.usd_column("ARR"),
         "closing_customers": st.column_config.NumberColumn("Customers"),
-        "customer_churn_rate": share_column("Customer churn"),
-        "gross_revenue_churn_rate": share_column("Gross revenue churn"),
-        "net_revenue_churn_rate": share_column("Net revenue churn"),
+        "customer_churn_rate": ui.share_column("Customer churn"),
+        "gross_revenue_churn_rate": ui.share_column("Gross revenue churn"),
+        "net_revenue_churn_rate": ui.share_column("Net revenue churn"),
         "reconciles": st.column_config.CheckboxColumn("Reconciles"),
     },
 )
@@ -78,18 +74,18 @@ st.plotly_chart(plan_mrr_figure(view.by_plan))
 left, right = st.columns([2, 1])
 with left:
     st.markdown(f"**MRR by currency on {period.as_of:%d %b %Y}**")
-    table_with_download(
+    ui.table_with_download(
         view.by_currency[["currency", "subscriptions", "mrr_native", "rate", "mrr_usd"]],
         "mrr_by_currency.csv",
         {
             "mrr_native": st.column_config.NumberColumn("MRR (own currency)", format="%,.2f"),
             "rate": st.column_config.NumberColumn("USD per unit", format="%.4f"),
-            "mrr_usd": usd_column("MRR (USD)"),
+            "mrr_usd": ui.usd_column("MRR (USD)"),
         },
     )
 with right:
     st.markdown("**Conversion rates used**")
-    table_with_download(view.rates, "conversion_rates.csv")
+    ui.table_with_download(view.rates, "conversion_rates.csv")
 if view.missing_rates:
     st.warning(
         f"No conversion rate for {', '.join(view.missing_rates)}: those subscriptions count "
@@ -101,21 +97,21 @@ if view.payments.empty:
     st.info("No payments were billed in this period: choose a longer period.")
 else:
     st.plotly_chart(payments_figure(view.payments))
-    table_with_download(
+    ui.table_with_download(
         view.payments[list(PAYMENT_TABLE)],
         "payments.csv",
         {
-            "month": month_column(),
-            **{c: usd_column(c.title()) for c in ("billed", "collected", "failed")},
+            "month": ui.month_column(),
+            **{c: ui.usd_column(c.title()) for c in ("billed", "collected", "failed")},
             "failed_payments": st.column_config.NumberColumn("Failed payments"),
-            "collection_rate": share_column("Collected / billed"),
+            "collection_rate": ui.share_column("Collected / billed"),
         },
     )
 st.markdown(f"**Failed payments** (latest {len(view.failed_payments):,})")
-table_with_download(
+ui.table_with_download(
     view.failed_payments[list(FAILED_TABLE)],
     "failed_payments.csv",
-    {"tenant_name": "Tenant", "amount_usd": usd_column("Amount (USD)")},
+    {"tenant_name": "Tenant", "amount_usd": ui.usd_column("Amount (USD)")},
 )
 
 with st.expander("What these numbers mean"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from regime_dashboard import ui
 from regime_dashboard.charts.billing import plan_counts_figure, status_figure
 from regime_dashboard.services.subscriptions import (
     PAST_DUE_TABLE,
@@ -12,18 +13,14 @@ from regime_dashboard.services.subscriptions import (
     UPCOMING_TABLE,
     load_subscriptions_view,
 )
-from regime_dashboard.ui import (
-    format_share,
-    format_usd,
-    month_column,
-    table_with_download,
-    usd_column,
-)
-from regime_dashboard.ui.periods import leadership_header
+from regime_dashboard.ui.periods import leadership_view
 
-viewer, period = leadership_header("Subscriptions", "No subscriptions yet")
-with st.spinner("Reading the subscription ledger…"):
-    view = load_subscriptions_view(viewer, period)
+period, view = leadership_view(
+    "Subscriptions",
+    "No subscriptions yet",
+    load_subscriptions_view,
+    spinner="Reading the subscription ledger…",
+)
 
 st.caption(f"{period.label} · states at each month end, the last month at the as-of day")
 latest = view.statuses.iloc[-1]
@@ -32,7 +29,7 @@ for col, status in zip(cols, ("active", "trialing", "past_due", "canceled"), str
     col.metric(status.replace("_", " ").title(), f"{int(latest[status]):,}")
 cols[4].metric(
     "Trial conversion",
-    format_share(view.trial.conversion_rate),
+    ui.format_share(view.trial.conversion_rate),
     help=f"{view.trial.converted:,} of {view.trial.ended:,} trials that ended "
     f"({view.trial.started:,} started in the period)",
 )
@@ -40,21 +37,21 @@ cols[4].metric(
 left, right = st.columns(2)
 left.plotly_chart(status_figure(view.statuses))
 right.plotly_chart(plan_counts_figure(view.plans))
-table_with_download(
+ui.table_with_download(
     view.statuses,
     "subscriptions_by_status.csv",
-    {"month": month_column(), "canceled_in_month": "Canceled in month"},
+    {"month": ui.month_column(), "canceled_in_month": "Canceled in month"},
 )
 
 st.subheader("Trials started in the period")
-table_with_download(view.trials, "trials.csv", {"month": month_column("Month started")})
+ui.table_with_download(view.trials, "trials.csv", {"month": ui.month_column("Month started")})
 
 st.subheader(f"Past due on {period.as_of:%d %b %Y}")
 if view.past_due.empty:
     st.success("No subscription is past due.")
 else:
-    st.metric("MRR at risk", format_usd(view.mrr_at_risk_usd))
-    table_with_download(
+    st.metric("MRR at risk", ui.format_usd(view.mrr_at_risk_usd))
+    ui.table_with_download(
         view.past_due[list(PAST_DUE_TABLE)],
         "past_due.csv",
         {
@@ -64,7 +61,7 @@ else:
             "failed_payment": st.column_config.NumberColumn(
                 "Failed payment (own currency, incl. tax)", format="%,.2f"
             ),
-            "mrr_usd": usd_column("MRR at risk (USD)"),
+            "mrr_usd": ui.usd_column("MRR at risk (USD)"),
         },
     )
 
@@ -74,15 +71,15 @@ if view.upcoming.empty:
 else:
     cols = st.columns(2)
     cols[0].metric("Renewals", f"{view.renewals:,}")
-    cols[1].metric("MRR canceling", format_usd(view.canceling_mrr_usd))
-    table_with_download(
+    cols[1].metric("MRR canceling", ui.format_usd(view.canceling_mrr_usd))
+    ui.table_with_download(
         view.upcoming[list(UPCOMING_TABLE)],
         "period_ends.csv",
         {
             "tenant_name": "Tenant",
             "current_period_end": st.column_config.DatetimeColumn("Period ends"),
             "price": st.column_config.NumberColumn("Price (own currency)", format="%,.2f"),
-            "mrr_usd": usd_column("MRR (USD)"),
+            "mrr_usd": ui.usd_column("MRR (USD)"),
         },
     )
 

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from regime_dashboard import ui
 from regime_dashboard.charts.usage import tenant_usage_figure, usage_share_figure
 from regime_dashboard.services.usage import USAGE_TABLE, load_tenant_usage, load_usage_view
-from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import pick, plain, share_column, table_with_download
-from regime_dashboard.ui.periods import month_picker
+from regime_dashboard.ui.periods import leadership_month_header, stop_when_empty
 
-st.title("Usage against limits")
-viewer = page_viewer("leadership")
-as_of = month_picker(viewer)
-if as_of is None:
-    st.info("No usage yet: run `regime-dashboard seed --scale small` for demo data.")
-    st.stop()
+viewer, as_of = leadership_month_header("Usage against limits", "No usage yet")
 with st.spinner("Summing the month's usage…"):
     view = load_usage_view(viewer, as_of)
-if view.rows.empty:
-    st.info(f"No live subscription and no usage in {as_of:%B %Y}: choose another month.")
-    st.stop()
+stop_when_empty(
+    view.rows, f"No live subscription and no usage in {as_of:%B %Y}: choose another month."
+)
 
 st.caption(
     f"{view.month_start:%d %b} – {view.as_of:%d %b %Y} "
@@ -33,7 +27,7 @@ cols[1].metric("Near the limit (≥ 80 %)", f"{view.near:,}")
 cols[2].metric("Projected over by month end", f"{view.projected_over:,}")
 st.plotly_chart(usage_share_figure(view.rows))
 number = st.column_config.NumberColumn
-table_with_download(
+ui.table_with_download(
     view.rows[list(USAGE_TABLE)],
     "usage_against_limits.csv",
     {
@@ -42,9 +36,9 @@ table_with_download(
         "used": number("Used", format="localized"),
         "limit_value": number("Limit (blank = unlimited)", format="localized"),
         "limit_source": "Limit from",
-        "pct_used": share_column("% used"),
+        "pct_used": ui.share_column("% used"),
         "projected": number("Projected at month end", format="localized"),
-        "projected_pct": share_column("Projected %"),
+        "projected_pct": ui.share_column("Projected %"),
         "crosses_on": st.column_config.DateColumn("Reaches the limit on"),
         "state": "State",
     },
@@ -53,15 +47,15 @@ table_with_download(
 st.subheader("Drill-down")
 tenants = view.tenants
 names = dict(zip(tenants["tenant_id"].astype(str), tenants["tenant_name"], strict=True))
-tenant_id = pick(st, "Tenant", names, key="tenant", what="tenant")
+tenant_id = ui.pick(st, "Tenant", names, key="tenant", what="tenant")
 name = names[tenant_id]
 with st.spinner("Loading daily usage…"):
     detail = load_tenant_usage(viewer, view, tenant_id)
 if detail.daily.empty:
-    st.info(f"{plain(name)} has no usage in {as_of:%B %Y} yet.")
+    st.info(f"{ui.plain(name)} has no usage in {as_of:%B %Y} yet.")
 title = f"{name} · {view.month_start:%B %Y}: running total, limit and projection"
 st.plotly_chart(tenant_usage_figure(detail.daily, detail.limits, detail.projection, title))
-table_with_download(
+ui.table_with_download(
     detail.daily,
     f"usage_{view.month_start:%Y_%m}_{name.replace(' ', '_').lower()}.csv",
     {"day": st.column_config.DateColumn("Day"), "cumulative": "Month to date"},

@@ -8,21 +8,26 @@ unpickling on every hit as `st.cache_data` would.
 
 A dashboard edit bumps the data version in the same transaction, so every session of every
 process sees it on its next rerun; rows written by other services appear within the TTL.
+
+Nothing here needs Streamlit: the data version a script run is drawn from is pinned by a
+context variable (`pinned_data_version`, entered by app.py around the page), and the
+database, its engines and the row-level-security probe are made once per process. So
+services run the same from a page, the CLI, the benchmark or a notebook.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from contextvars import ContextVar
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
-import streamlit as st
 from sqlalchemy import Connection, Engine
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from . import memo
+from . import figure_memo
 from .config import get_settings
 from .db.engine import make_engine, read_only, rls_available
 from .db.resolve import resolve_database
@@ -32,6 +37,7 @@ from .shared_cache import SharedCache
 from .viewer import Viewer
 
 __all__ = [
+    "QueryFn",
     "cache_ttl_seconds",
     "clear",
     "data_version",
@@ -40,13 +46,39 @@ __all__ = [
     "dispose",
     "get_engine",
     "get_read_engine",
-    "pin_data_version",
+    "pinned_data_version",
     "run_query",
 ]
 
 QueryFn = Callable[..., pd.DataFrame]
+R = TypeVar("R")
 _ENGINES: list[Engine] = []
-_PINNED_VERSION = "_data_version_of_this_run"
+# The data version of the script run in progress (None: read the row on each lookup). A
+# context variable: each thread (Streamlit runs each session's script in its own) and each
+# asyncio task sees its own value.
+_PINNED_VERSION: ContextVar[int | None] = ContextVar("pinned_data_version", default=None)
+
+
+class _OncePerProcess(Generic[R]):
+    """`fn(*args)` made once per distinct arguments and kept for the process (the database,
+    an engine per URL, the RLS probe), under a lock so that two sessions starting at once
+    never make two; a call that raised is tried again next time. `clear()` forgets all."""
+
+    def __init__(self, fn: Callable[..., R]) -> None:
+        self._fn = fn
+        self._made: dict[tuple[Hashable, ...], R] = {}
+        self._lock = threading.RLock()
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args: Hashable) -> R:
+        with self._lock:
+            if args not in self._made:
+                self._made[args] = self._fn(*args)
+            return self._made[args]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._made.clear()
 
 
 def cache_ttl_seconds() -> float:
@@ -58,7 +90,7 @@ _QUERIES = SharedCache(ttl_s=cache_ttl_seconds, max_entries=2000)
 _DERIVED_RESULTS = SharedCache(ttl_s=cache_ttl_seconds, max_entries=500)
 
 
-@st.cache_resource(show_spinner=False)
+@_OncePerProcess
 def _database() -> Any:
     """The resolved database of this process (starts the embedded one when needed)."""
     return resolve_database(get_settings())
@@ -73,7 +105,7 @@ def get_engine() -> Engine:
     return _engine(_database().url)
 
 
-@st.cache_resource(show_spinner=False)
+@_OncePerProcess
 def _engine(url: str) -> Engine:
     settings = get_settings()
     engine = make_engine(
@@ -89,7 +121,7 @@ def get_read_engine() -> Engine:
     return _engine(replica) if replica else get_engine()
 
 
-@st.cache_resource(show_spinner=False)
+@_OncePerProcess
 def _rls_on(url: str) -> bool:
     return get_settings().row_level_security and rls_available(_engine(url))
 
@@ -103,24 +135,24 @@ def _read_data_version() -> int:
         return read_data_version(conn)
 
 
-def pin_data_version() -> int:
-    """Read the data version once for this script run (app.py does, before anything else):
-    every cached query of the run then uses that version instead of reading the row again,
-    and the whole page is drawn from one version of the data."""
+@contextmanager
+def pinned_data_version() -> Iterator[int]:
+    """Read the data version once and draw everything inside the block from it: app.py
+    wraps each script run (sign-in and page) in it, so every cached query of the run uses
+    that version instead of reading the row again, and the page shows one version of the
+    data. Outside any block (the CLI, a notebook, a widget callback) each lookup reads the
+    current version. Leaving the block restores what was pinned before it."""
     version = _read_data_version()
-    st.session_state[_PINNED_VERSION] = version
-    return version
-
-
-def _pinned_version() -> int | None:
-    if get_script_run_ctx(suppress_warning=True) is None:
-        return None
-    return st.session_state.get(_PINNED_VERSION)
+    token = _PINNED_VERSION.set(version)
+    try:
+        yield version
+    finally:
+        _PINNED_VERSION.reset(token)
 
 
 def data_version() -> int:
-    """The data version this run pinned, else the current one (one indexed row)."""
-    pinned = _pinned_version()
+    """The data version pinned for this run, else the current one (one indexed row)."""
+    pinned = _PINNED_VERSION.get()
     return _read_data_version() if pinned is None else pinned
 
 
@@ -137,7 +169,7 @@ def _params_key(params: dict[str, Any]) -> tuple:
         try:
             hash(value)
         except TypeError:
-            value = ("content", memo.content_digest(value))
+            value = ("content", figure_memo.content_digest(value))
         items.append((name, type(value).__qualname__, value))
     return tuple(items)
 
@@ -163,11 +195,7 @@ def write_transaction(viewer: Viewer) -> Iterator[Connection]:
     with get_engine().begin() as conn:
         yield conn
         bump_data_version(conn)
-    if _pinned_version() is not None:  # the rest of this run reads what was just written
-        del st.session_state[_PINNED_VERSION]
-
-
-R = TypeVar("R")
+    _PINNED_VERSION.set(None)  # the rest of this run reads what was just written
 
 
 def derived(fn: Callable[..., R]) -> Callable[..., R]:
@@ -188,7 +216,7 @@ def clear() -> None:
     """Drop every cached result (tests; the data version makes this unnecessary in use)."""
     _QUERIES.clear()
     _DERIVED_RESULTS.clear()
-    memo.clear_all()
+    figure_memo.clear_all()
 
 
 def dispose() -> None:

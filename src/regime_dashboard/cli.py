@@ -1,4 +1,4 @@
-"""`regime-dashboard`: migrate, seed, import, tenants, demo, run."""
+"""`regime-dashboard`: migrate, seed, import, tenants, alerts, demo, run."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from .alerts.command import add_alerts_parser
 
 __all__ = ["main"]
 
@@ -84,28 +86,21 @@ def _import(args: argparse.Namespace, outputs: bool) -> int:
     engine = make_engine(db.url, statement_timeout_ms=900_000)
     try:
         upgrade_to_head(db.url)
-        common = {"asset_class": args.asset_class, "calendar": args.calendar}
+        common = {"asset": args.asset, "asset_class": args.asset_class, "calendar": args.calendar}
         if outputs:
+            release = {"tenant": args.tenant, "version": args.release_version}
             result = import_outputs(
                 engine,
                 args.file,
-                asset=args.asset,
-                tenant=args.tenant,
-                version=args.release_version,
                 labels=args.labels,
                 git_commit=args.git_commit,
                 data_sha256=args.data_sha256,
+                **release,
                 **common,
             )
         else:
-            result = import_bars(
-                engine,
-                args.file,
-                asset=args.asset,
-                source=args.source,
-                allow_weekends=args.allow_weekends,
-                **common,
-            )
+            options = {"source": args.source, "allow_weekends": args.allow_weekends}
+            result = import_bars(engine, args.file, **options, **common)
     except ImportRejectedError as exc:
         _print_rejection(exc)
         return 1
@@ -113,15 +108,19 @@ def _import(args: argparse.Namespace, outputs: bool) -> int:
         engine.dispose()
         db.close()
     print(_import_summary(result, "outputs" if outputs else "bars", args))
-    if result.ignored_columns:
-        from .imports.validate import shown
-
-        names = ", ".join(shown(c, 30) for c in result.ignored_columns[:10])
-        more = len(result.ignored_columns) - 10
-        print(
-            f"ignored columns: {names}" + (f" and {more} more" if more > 0 else ""), file=sys.stderr
-        )
+    _print_ignored_columns(result.ignored_columns)
     return 0
+
+
+def _print_ignored_columns(columns: Sequence[str]) -> None:
+    """The file's columns the import did not use (the first ten), if any."""
+    if not columns:
+        return
+    from .imports.validate import shown
+
+    names = ", ".join(shown(c, 30) for c in columns[:10])
+    more = len(columns) - 10
+    print(f"ignored columns: {names}" + (f" and {more} more" if more > 0 else ""), file=sys.stderr)
 
 
 def _print_rejection(exc: Exception) -> None:
@@ -157,9 +156,9 @@ def _import_summary(result, what: str, args: argparse.Namespace) -> str:  # type
 
 
 def cmd_tenants(args: argparse.Namespace) -> int:
-    """Every tenant: name, plan, subscription status, members (queries.admin)."""
+    """Every tenant: name, plan, subscription status, members (queries.admin_reads)."""
     from .db.engine import make_engine, read_only
-    from .queries.admin import tenants_overview
+    from .queries.admin_reads import tenants_overview
     from .scope import TenantScope
 
     db = _database()
@@ -178,11 +177,11 @@ def cmd_tenants(args: argparse.Namespace) -> int:
         (str(t.name), cell(t.plan_id), cell(t.subscription_status), f"{t.members:,}")
         for t in tenants.itertuples(index=False)
     ]
-    print(_table(("name", "plan", "status", "members"), rows), end="")
+    print(_text_table(("name", "plan", "status", "members"), rows), end="")
     return 0
 
 
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+def _text_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     """Left-aligned columns (the last right-aligned), two spaces apart."""
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header))]
     lines = [
@@ -423,20 +422,18 @@ def _import_options(parser: argparse.ArgumentParser, asset_required: bool = True
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .imports.validate import DEFAULT_LABELS
-
-    parser = argparse.ArgumentParser(prog="regime-dashboard", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("migrate", help="bring the database schema to head").set_defaults(
-        func=cmd_migrate
-    )
+def _seed_command(sub: argparse._SubParsersAction) -> None:
     seed = sub.add_parser("seed", help="write deterministic demo data")
     seed.add_argument("--scale", choices=["small", "medium", "large"], default="small")
     seed.add_argument("--seed", type=int, default=7)
     seed.add_argument("--as-of", type=_date, default=None, help="the demo's today (default: today)")
     seed.add_argument("--reset", action="store_true", help="replace the data already there")
     seed.set_defaults(func=cmd_seed)
+
+
+def _import_commands(sub: argparse._SubParsersAction) -> None:
+    from .imports.validate import DEFAULT_LABELS
+
     bars = sub.add_parser("import-bars", help="import daily bars from a CSV")
     _import_options(bars, asset_required=False)
     bars.add_argument("--source", default="manual", help="recorded in price_bars.source")
@@ -462,10 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-sha256", default=None, help="the engine's input hash (default: computed)"
     )
     outs.set_defaults(func=lambda a: _import(a, outputs=True))
-    sub.add_parser("tenants", help="list tenants: name, plan, status, members").set_defaults(
-        func=cmd_tenants
-    )
-    _account_commands(sub)
+
+
+def _bench_command(sub: argparse._SubParsersAction) -> None:
     bench = sub.add_parser(
         "bench", help="benchmark every page (DATABASE_URL seeded with --scale large)"
     )
@@ -477,6 +473,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--output", default="docs/benchmarks.md")
     bench.add_argument("--pages", default="", help="comma-separated page slugs (default: all)")
     bench.set_defaults(func=cmd_bench)
+
+
+def _serve_commands(sub: argparse._SubParsersAction) -> None:
     for name, func, help_text in (
         ("demo", cmd_demo, "embedded database + demo data + app"),
         ("run", cmd_run, "serve the app against DATABASE_URL"),
@@ -486,6 +485,24 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "demo":
             serve.add_argument("--seed", type=int, default=7)
         serve.set_defaults(func=func)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one subcommand per task, each with its `func`."""
+    parser = argparse.ArgumentParser(prog="regime-dashboard", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="bring the database schema to head").set_defaults(
+        func=cmd_migrate
+    )
+    _seed_command(sub)
+    _import_commands(sub)
+    sub.add_parser("tenants", help="list tenants: name, plan, status, members").set_defaults(
+        func=cmd_tenants
+    )
+    _account_commands(sub)
+    add_alerts_parser(sub)  # regime-dashboard alerts run [--since DATE]
+    _bench_command(sub)
+    _serve_commands(sub)
     return parser
 
 

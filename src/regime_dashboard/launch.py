@@ -3,7 +3,7 @@
 `python -m regime_dashboard.launch app.py [streamlit options]` is `streamlit run app.py
 [options]`, except that before the server opens its port it imports every module the
 pages use, loads Plotly's figure validators and freezes the heap
-(`heap.freeze_startup_heap`). Without it the first page view after a start pays for all
+(`gc_freeze.freeze_startup_heap`). Without it the first page view after a start pays for all
 of that (about 4–5 s on a 2-core machine); with it app.py's own call finds the work done.
 The time it took is printed as the server's start-up time. `regime-dashboard run` and
 `demo` start the server this way (cli.py).
@@ -20,7 +20,7 @@ __all__ = ["main", "prepare_process"]
 def prepare_process() -> float:
     """The once-per-process work: imports, figure validators, heap freeze; seconds taken."""
     started = time.perf_counter()
-    from .heap import freeze_startup_heap
+    from .gc_freeze import freeze_startup_heap
 
     freeze_startup_heap()
     return time.perf_counter() - started

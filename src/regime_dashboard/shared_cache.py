@@ -11,7 +11,8 @@ than a RangeIndex copied, so that each caller builds its own lookup table.
 A hit costs microseconds instead of an unpickle; a miss skips the pickle.
 
 Entries live `ttl_s` seconds and at most `max_entries` are kept (least recently used go
-first). Concurrent misses of one key compute it once: the others wait for that result.
+first: `LeastRecentlyUsed`, the package's one LRU). Concurrent misses of one key compute
+it once: the others wait for that result.
 """
 
 from __future__ import annotations
@@ -25,14 +26,16 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["SharedCache", "share"]
+__all__ = ["LeastRecentlyUsed", "SharedCache", "share"]
 
 R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 
 # values nobody can change in place: handed out as they are
@@ -123,6 +126,62 @@ def share(value: R) -> R:
     return copy.deepcopy(value)
 
 
+class LeastRecentlyUsed(Generic[K, V]):
+    """At most `max_entries` values by key, the least recently used dropped first: the one
+    LRU of the package (the shared query cache and the figure memo both keep theirs here).
+    Every method holds one lock, so sessions may use a store at once.
+
+    `max_entries` is a number or a function giving it, read on every store."""
+
+    def __init__(self, *, max_entries: int | Callable[[], int]) -> None:
+        self._max_entries = max_entries
+        self._entries: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def max_entries(self) -> int:
+        """How many values are kept at the most."""
+        bound = self._max_entries
+        return int(bound() if callable(bound) else bound)
+
+    @max_entries.setter
+    def max_entries(self, bound: int | Callable[[], int]) -> None:
+        self._max_entries = bound
+
+    def lookup(self, key: K, *, keep: Callable[[V], bool] | None = None) -> tuple[bool, V | None]:
+        """(True, the value) for a stored key, which becomes the most recently used;
+        (False, None) for an unknown one or one whose value `keep` rejects (then dropped)."""
+        with self._lock:
+            if key not in self._entries:
+                return False, None
+            value = self._entries[key]
+            if keep is not None and not keep(value):
+                del self._entries[key]
+                return False, None
+            self._entries.move_to_end(key)
+            return True, value
+
+    def store(self, key: K, value: V, *, keep: Callable[[V], bool] | None = None) -> None:
+        """Store `value` as the most recently used, first dropping every value `keep`
+        rejects, then the least recently used past `max_entries`."""
+        with self._lock:
+            if keep is not None:
+                for stale in [k for k, v in self._entries.items() if not keep(v)]:
+                    del self._entries[stale]
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
 class SharedCache:
     """Results of `compute()` by key, for `ttl_s` seconds, at most `max_entries` of them.
 
@@ -131,9 +190,10 @@ class SharedCache:
 
     def __init__(self, *, ttl_s: float | Callable[[], float], max_entries: int) -> None:
         self._ttl_s = ttl_s
-        self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: LeastRecentlyUsed[Hashable, tuple[float, Any]] = LeastRecentlyUsed(
+            max_entries=max_entries
+        )
+        self._lock = threading.Lock()  # guards `_computing`
         self._computing: dict[Hashable, threading.Lock] = {}
 
     @property
@@ -141,28 +201,27 @@ class SharedCache:
         """How many seconds an entry lives."""
         return float(self._ttl_s() if callable(self._ttl_s) else self._ttl_s)
 
+    @property
+    def max_entries(self) -> int:
+        """How many entries are kept at the most."""
+        return self._entries.max_entries
+
+    @max_entries.setter
+    def max_entries(self, bound: int) -> None:
+        self._entries.max_entries = bound
+
+    def _fresh(self) -> Callable[[tuple[float, Any]], bool]:
+        """Whether a (stored at, value) entry is still within the TTL, as of now."""
+        now, ttl_s = time.monotonic(), self.ttl_s
+        return lambda entry: now - entry[0] <= ttl_s
+
     def _lookup(self, key: Hashable) -> tuple[bool, Any]:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                return False, None
-            stored_at, value = entry
-            if time.monotonic() - stored_at > self.ttl_s:
-                del self._entries[key]
-                return False, None
-            self._entries.move_to_end(key)
-            return True, value
+        found, entry = self._entries.lookup(key, keep=self._fresh())
+        return (True, entry[1]) if found and entry is not None else (False, None)
 
     def _store(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            now, ttl_s = time.monotonic(), self.ttl_s
-            expired = [k for k, (stored_at, _) in self._entries.items() if now - stored_at > ttl_s]
-            for stale in expired:  # keys of an older data version are never asked for again
-                del self._entries[stale]
-            self._entries[key] = (now, value)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        # expired keys go too: keys of an older data version are never asked for again
+        self._entries.store(key, (time.monotonic(), value), keep=self._fresh())
 
     def _key_lock(self, key: Hashable) -> threading.Lock:
         with self._lock:
@@ -192,9 +251,7 @@ class SharedCache:
             return len(self._computing)
 
     def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self._entries.clear()
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
+        return len(self._entries)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard import cache
@@ -23,16 +22,22 @@ def _reset_caches() -> None:
     cache.dispose()
     get_settings.cache_clear()
     cache.clear()
-    st.cache_resource.clear()
+
+
+def _app_reading(url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The app reads the database at `url` (from the project folder), with fresh caches
+    before and after."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(ROOT)
+    _reset_caches()
+    yield url
+    _reset_caches()
 
 
 @pytest.fixture
 def app_env(seeded_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DATABASE_URL", seeded_url)
-    monkeypatch.chdir(ROOT)
-    _reset_caches()
-    yield seeded_url
-    _reset_caches()
+    """The app reads the seeded database (read-only for tests)."""
+    yield from _app_reading(seeded_url, monkeypatch)
 
 
 DEMO_EMAILS = {
@@ -60,8 +65,4 @@ def app(app_env: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 @pytest.fixture
 def app_env_copy(seeded_copy: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Like app_env, on a private copy of the seeded database that tests may write to."""
-    monkeypatch.setenv("DATABASE_URL", seeded_copy)
-    monkeypatch.chdir(ROOT)
-    _reset_caches()
-    yield seeded_copy
-    _reset_caches()
+    yield from _app_reading(seeded_copy, monkeypatch)

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from regime_dashboard import admin
+from regime_dashboard.services import admin
 from regime_dashboard.viewer import Viewer
-from tests.app.test_admin_pages import one, page, viewer
-from tests.helpers import sql
+from tests.app.test_admin_pages import page
+from tests.helpers import one, sql, viewer
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
@@ -181,11 +181,11 @@ def test_revert_notes_are_integers_and_only_where_they_apply(app_env_copy: str) 
     adam = admin_viewer(app_env_copy)
     tid, version = sql(app_env_copy,
                        "SELECT id::text, version FROM tenants WHERE name = 'Onyx Capital'")[0]  # fmt: skip
-    first = admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version,
+    first = admin.rename_tenant(adam, tenant_id=tid, expected_version=version,
                                 name="Onyx Co").audit_ids[0]  # fmt: skip
-    second = admin.update_tenant_settings(viewer=adam, tenant_id=tid,
+    second = admin.update_tenant_settings(adam, tenant_id=tid,
                                           expected_version=version + 1, settings="{}").audit_ids[0]  # fmt: skip
-    revert = admin.revert_change(viewer=adam, audit_id=second).audit_ids[0]
+    revert = admin.revert_change(adam, audit_id=second).audit_ids[0]
     at = page("audit", adam)
     assert not at.exception
     inspect = at.selectbox(key="inspect")

@@ -11,26 +11,13 @@ import pytest
 from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
-from regime_dashboard import admin
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.services import admin
 from regime_dashboard.viewer import Viewer
 from tests.conftest import ROOT
+from tests.helpers import one, sql, viewer
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
-
-
-def sql(url: str, query: str, *params: object) -> list[tuple]:
-    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
-        return conn.execute(query, params).fetchall()
-
-
-def one(url: str, query: str, *params: object) -> Any:
-    return sql(url, query, *params)[0][0]
-
-
-def viewer(url: str, email: str, role: str) -> Viewer:
-    row = sql(url, "SELECT id::text, display_name FROM users WHERE email = %s", email)[0]
-    return Viewer(user_id=row[0], email=email, display_name=row[1], roles=frozenset({role}))
 
 
 def page(name: str, who: Viewer, **params: str) -> AppTest:
@@ -166,7 +153,7 @@ def test_an_edit_shows_in_every_session_on_its_next_rerun(app_env_copy: str) -> 
     again = watcher.run()  # A's next rerun, no cache cleared
     assert (_pro_row(again)["Name"], _pro_row(again)["Monthly price"]) == ("Pro 2027", 259.0)
 
-    pro = admin.list_plans(viewer=adam).set_index("id").loc["pro"]
+    pro = admin.list_plans(adam).set_index("id").loc["pro"]
     admin.update_plan(  # a service call from elsewhere (this process, another "session")
         viewer=adam,
         plan_id="pro",
@@ -187,7 +174,7 @@ def test_an_edit_shows_in_every_session_on_its_next_rerun(app_env_copy: str) -> 
 def test_saving_over_someone_elses_edit_shows_both_versions(app_env_copy: str) -> None:
     adam = viewer(app_env_copy, "admin@demo.local", "admin")
     at = page("admin_plans", adam, plan="starter")  # the editor opens version 1
-    starter = admin.list_plans(viewer=adam).set_index("id").loc["starter"]
+    starter = admin.list_plans(adam).set_index("id").loc["starter"]
     admin.update_plan(  # meanwhile someone else saves version 2
         viewer=adam,
         plan_id="starter",
@@ -222,9 +209,7 @@ def test_a_stale_tenant_rename_is_a_conflict(app_env_copy: str) -> None:
     tid, version = sql(
         app_env_copy, "SELECT id::text, version FROM tenants WHERE name = 'Harbor Capital'"
     )[0]
-    admin.update_tenant_settings(
-        viewer=adam, tenant_id=tid, expected_version=version, settings="{}"
-    )
+    admin.update_tenant_settings(adam, tenant_id=tid, expected_version=version, settings="{}")
     by(at, "Tenant name", "text_input").set_value("Harbor Two")
     button(at, "Rename").click().run()
     assert errors(at)[0].startswith("Someone saved this row after you opened it")
@@ -308,9 +293,7 @@ def test_the_audit_page_shows_the_diff_and_reverts(app_env_copy: str) -> None:
     tid, version = sql(
         app_env_copy, "SELECT id::text, version FROM tenants WHERE name = 'Onyx Capital'"
     )[0]
-    saved = admin.rename_tenant(
-        viewer=adam, tenant_id=tid, expected_version=version, name="Onyx Co"
-    )
+    saved = admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="Onyx Co")
     at = page("audit", adam)
     assert not at.exception
     first = table(at)[0]

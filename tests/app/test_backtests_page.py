@@ -7,6 +7,7 @@ import base64
 import json
 import math
 import warnings
+from functools import partial
 from types import ModuleType
 
 import numpy as np
@@ -18,15 +19,12 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.analyst_pages import LEADER, open_page
 from tests.app.browser_url import change
-from tests.conftest import ROOT
 from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = str(ROOT / "views/backtests.py")
-ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
-LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
 RTOL = 1e-9
 QS_NAMES = {  # page metric -> quantstats.stats function
     "total_return": "comp",
@@ -56,11 +54,7 @@ def _quiet(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         return fn(*args, **kwargs)
 
 
-def _page(viewer: Viewer = ADMIN, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.session_state["_viewer"] = viewer
-    at.query_params.update(params)
-    return at
+_page = partial(open_page, "backtests")
 
 
 def _values(field) -> np.ndarray:  # type: ignore[no-untyped-def]

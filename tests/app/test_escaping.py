@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from regime_dashboard.ui.text import plain
 from regime_dashboard.viewer import Viewer
 from tests.conftest import ROOT
-from tests.helpers import sql
+from tests.helpers import sql, viewer
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
@@ -18,13 +18,6 @@ EVIL = "![x](http://127.0.0.1:9/x.png) [y](http://127.0.0.1:9)"
 ESCAPED = r"\!\[x\](http\://127.0.0.1\:9/x.png) \[y\](http\://127.0.0.1\:9)"  # by hand
 MARKDOWN_KINDS = ("title", "header", "subheader", "markdown", "caption")
 MESSAGE_KINDS = ("info", "success", "warning", "error")
-
-
-def _viewer(url: str, email: str, role: str) -> Viewer:
-    ((user_id,),) = sql(url, "SELECT id::text FROM users WHERE email = %s", email)
-    tenants = sql(url, "SELECT tenant_id::text FROM tenant_users WHERE user_id = %s", user_id)
-    scope = tuple(t for (t,) in tenants) if role == "analyst" else ()
-    return Viewer(user_id, email, email.split("@")[0], frozenset({role}), scope)
 
 
 def _open(page: str, who: Viewer, **params: str) -> AppTest:
@@ -67,7 +60,7 @@ def test_plain_escapes_what_markdown_would_render() -> None:
 
 def test_a_tenant_named_with_markdown_shows_as_typed(app_env_copy: str) -> None:
     tid = _rename_tenant(app_env_copy, EVIL)
-    analyst = _viewer(app_env_copy, "analyst@demo.local", "analyst")
+    analyst = viewer(app_env_copy, "analyst@demo.local", "analyst")
     regimes = _open("regimes", analyst, tenant=tid)
     _shows_escaped(regimes, f"Your watchlist · {ESCAPED}")
     releases = _open("releases", analyst, tenant=tid)
@@ -75,7 +68,7 @@ def test_a_tenant_named_with_markdown_shows_as_typed(app_env_copy: str) -> None:
     portfolio = _open("portfolio", analyst, tenant=tid)
     _shows_escaped(portfolio)
 
-    adam = _viewer(app_env_copy, "admin@demo.local", "admin")
+    adam = viewer(app_env_copy, "admin@demo.local", "admin")
     tenants = _open("admin_tenants", adam, tenant=EVIL)
     _shows_escaped(tenants)
     next(w for w in tenants.text_input if w.label == "Tenant name").set_value("Plain Name")
@@ -84,7 +77,7 @@ def test_a_tenant_named_with_markdown_shows_as_typed(app_env_copy: str) -> None:
 
 
 def test_an_unknown_name_in_a_link_is_escaped_in_the_message(app_env: str) -> None:
-    adam = _viewer(app_env, "admin@demo.local", "admin")
+    adam = viewer(app_env, "admin@demo.local", "admin")
     at = _open("regimes", adam, tenant=EVIL)
     first = at.selectbox(key="tenant").options[0]
     _shows_escaped(at, f"Tenant “{ESCAPED}” is not visible to you; showing {plain(first)}.")
@@ -93,13 +86,13 @@ def test_an_unknown_name_in_a_link_is_escaped_in_the_message(app_env: str) -> No
 def test_a_plan_named_with_markdown_shows_as_typed(app_env_copy: str) -> None:
     sql(app_env_copy, "UPDATE plans SET name = %s WHERE id = 'pro'", EVIL)
     sql(app_env_copy, "UPDATE data_versions SET version = version + 1")
-    adam = _viewer(app_env_copy, "admin@demo.local", "admin")
+    adam = viewer(app_env_copy, "admin@demo.local", "admin")
     at = _open("admin_plans", adam, plan="pro")
     _shows_escaped(at, f"Edit {ESCAPED} (version 1)")
 
 
 def test_a_display_name_with_markdown_shows_as_typed_on_home(app_env: str) -> None:
-    analyst = _viewer(app_env, "analyst@demo.local", "analyst")
+    analyst = viewer(app_env, "analyst@demo.local", "analyst")
     named = Viewer(analyst.user_id, analyst.email, EVIL, analyst.roles, analyst.member_tenant_ids)
     _shows_escaped(_open("home", named), f"Welcome, {ESCAPED}")
 
@@ -112,6 +105,6 @@ def test_a_plan_whose_id_is_new_can_be_edited(app_env_copy: str) -> None:
         "WHERE id = 'free'",
     )
     sql(app_env_copy, "UPDATE data_versions SET version = version + 1")
-    adam = _viewer(app_env_copy, "admin@demo.local", "admin")
+    adam = viewer(app_env_copy, "admin@demo.local", "admin")
     at = _open("admin_plans", adam, plan="Newcomer (new)")
     _shows_escaped(at, "Edit Newcomer (version 1)")

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections import defaultdict, deque
 from collections.abc import Iterator
+from functools import partial
 
 import numpy as np
 import psycopg
@@ -16,27 +17,20 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.analyst_pages import LEADER, LONG_DAYS, add_long_asset, open_page
 from tests.app.browser_url import change
-from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = str(ROOT / "views/portfolio.py")
-ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
-LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
 T1, T2 = "aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002"
 P1, P2 = "cccccccc-0000-0000-0000-000000000001", "cccccccc-0000-0000-0000-000000000002"
 D0 = dt.date(2025, 1, 1)
 CLOSES = [100.0, 110.0, 115.0, 120.0, 130.0, 130.0, 130.0, 130.0, 130.0, 130.0]
 
 
-def _page(viewer: Viewer = ADMIN, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.session_state["_viewer"] = viewer
-    at.query_params.update(params)
-    return at
+_page = partial(open_page, "portfolio")
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -252,18 +246,10 @@ def test_the_seeded_book_matches_a_second_fifo(app_env: str) -> None:
 def test_a_long_history_is_thinned(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.app.conftest import _reset_caches
 
-    days = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(12_000)]
+    days = LONG_DAYS
     with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
         conn.execute("INSERT INTO tenants (id, name) VALUES (%s, 'Longview')", (T1,))
-        conn.execute(
-            "INSERT INTO assets (id, name, asset_class, calendar) VALUES ('LONG', 'Long', 'crypto', 'calendar_365')"
-        )
-        with conn.cursor().copy(
-            "COPY price_bars (asset_id, date, open, high, low, close) FROM STDIN"
-        ) as copy:
-            for i, d in enumerate(days):
-                c = 100 + 20 * np.sin(i / 50)
-                copy.write_row(("LONG", d, c, c, c, c))
+        add_long_asset(conn, lambda i: (*[100 + 20 * np.sin(i / 50)] * 4, None))
         conn.execute(
             "INSERT INTO portfolios (tenant_id, id, name, starting_cash) VALUES (%s, %s, 'Long book', 100000)",
             (T1, P1),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 
 import numpy as np
 import psycopg
@@ -13,23 +14,15 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.analyst_pages import LEADER, LONG_DAYS, add_long_asset, open_page
 from tests.app.browser_url import change
-from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = str(ROOT / "views/prices.py")
-ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
-LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
 
-
-def _page(viewer: Viewer = ADMIN, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.session_state["_viewer"] = viewer
-    at.query_params.update(params)
-    return at
+_page = partial(open_page, "prices")
 
 
 def _specs(at: AppTest) -> list[dict]:
@@ -159,17 +152,9 @@ def test_a_long_range_is_merged_into_candles(
 ) -> None:
     from tests.app.conftest import _reset_caches
 
-    days = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(12_000)]
+    days = LONG_DAYS
     with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
-        conn.execute(
-            "INSERT INTO assets (id, name, asset_class, calendar) VALUES ('LONG', 'Long', 'crypto', 'calendar_365')"
-        )
-        with conn.cursor().copy(
-            "COPY price_bars (asset_id, date, open, high, low, close, volume) FROM STDIN"
-        ) as copy:
-            for i, d in enumerate(days):
-                c = 100 + (i % 500) / 10
-                copy.write_row(("LONG", d, c, c + 1, c - 1, c, 10.0))
+        add_long_asset(conn, lambda i: (c := 100 + (i % 500) / 10, c + 1, c - 1, c, 10.0))
     monkeypatch.setenv("DATABASE_URL", empty_db)
     _reset_caches()
     at = _page(dates=["1990-01-01", days[-1].isoformat()]).run()

@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import json
 import math
+from functools import partial
 
 import numpy as np
 import psycopg
@@ -15,22 +16,15 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.analyst_pages import ADMIN, LEADER, open_page
 from tests.app.browser_url import change
-from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = str(ROOT / "views/regimes.py")
-ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
-LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
 
-
-def _page(viewer: Viewer) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.session_state["_viewer"] = viewer
-    return at
+_page = partial(open_page, "regimes")
 
 
 @pytest.fixture

@@ -5,32 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from functools import partial
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
-from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.charts.releases import DIFFER_NAME
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.viewer import Viewer
+from tests.app.analyst_pages import LEADER, open_page
 from tests.app.browser_url import change
-from tests.conftest import ROOT
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
-PAGE = str(ROOT / "views/releases.py")
-ADMIN = Viewer("00000000-0000-0000-0000-000000000001", "ops@x.test", "Ops", frozenset({"admin"}))
-LEADER = Viewer(None, "lead@x.test", "Lead", frozenset({"leadership"}))
 
-
-def _page(viewer: Viewer = ADMIN, **params: str | list[str]) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.session_state["_viewer"] = viewer
-    at.query_params.update(params)
-    return at
+_page = partial(open_page, "releases")
 
 
 def _canonical_sha(url: str, asset: str, first: dt.date, last: dt.date) -> str:

@@ -8,14 +8,13 @@ from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.viewer import Viewer
 from tests.conftest import ROOT
-from tests.helpers import sql
+from tests.helpers import sql, viewer
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
 
 
 def _admin(url: str) -> Viewer:
-    ((user_id,),) = sql(url, "SELECT id::text FROM users WHERE email = 'admin@demo.local'")
-    return Viewer(user_id, "admin@demo.local", "Adam", frozenset({"admin"}))
+    return viewer(url, "admin@demo.local", "admin")
 
 
 def _tenants_page(who: Viewer, tenant: str) -> AppTest:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from regime_dashboard import admin
+from regime_dashboard.services import admin
 from regime_dashboard.viewer import Viewer
 from tests.app.browser_url import bound_key, change, url_value
 from tests.conftest import ROOT

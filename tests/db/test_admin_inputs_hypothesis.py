@@ -15,15 +15,15 @@ from typing import Any
 
 import psycopg
 import pytest
-import streamlit as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from sqlalchemy.engine import make_url
 
-from regime_dashboard import admin, cache
-from regime_dashboard.config import get_settings
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.services import admin
 from regime_dashboard.viewer import Viewer
+from tests.db import test_admin_services
+from tests.helpers import viewer
 
 pytestmark = pytest.mark.db
 
@@ -38,21 +38,7 @@ BAD: Any = object()  # the oracle's answer for input that breaks a rule
 METRICS = ("api_calls", "backtests", "tokens", "seats")
 CURRENCIES = ("AUD", "CAD", "CHF", "EUR", "GBP", "JPY", "USD")
 MAX_LIMIT, MAX_CENTS = 10**15, 1_000_000_000
-
-
-def _reset() -> None:
-    cache.dispose()
-    get_settings.cache_clear()
-    cache.clear()
-    st.cache_resource.clear()
-
-
-@pytest.fixture
-def db(seeded_copy: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DATABASE_URL", seeded_copy)
-    _reset()
-    yield seeded_copy
-    _reset()
+db = test_admin_services.db  # the fixture: a private writable copy of the seeded database
 
 
 @pytest.fixture
@@ -63,12 +49,8 @@ def conn(db: str) -> Iterator[psycopg.Connection]:
 
 
 @pytest.fixture
-def adam(conn: psycopg.Connection) -> Viewer:
-    uid, name = conn.execute(
-        "SELECT id::text, display_name FROM users WHERE email = 'admin@demo.local'"
-    ).fetchone()
-    return Viewer(user_id=uid, email="admin@demo.local", display_name=name,
-                  roles=frozenset({"admin"}))  # fmt: skip
+def adam(db: str) -> Viewer:
+    return viewer(db, "admin@demo.local", "admin")
 
 
 def fingerprint(conn: psycopg.Connection, *tables: str) -> tuple[Any, ...]:

@@ -10,22 +10,21 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import psycopg
 import pytest
 import streamlit as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
-from regime_dashboard import admin, cache
-from regime_dashboard.admin.rules import CURRENCIES, MAX_CENTS
+from regime_dashboard import cache
 from regime_dashboard.config import get_settings
-from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.metered import LIMITED_METRICS as METRICS
-from regime_dashboard.queries import admin as q
+from regime_dashboard.queries import admin_reads as q
 from regime_dashboard.scope import TenantScope
+from regime_dashboard.services import admin
+from regime_dashboard.services.admin.rules import CURRENCIES, MAX_CENTS
 from regime_dashboard.viewer import PermissionDeniedError, Viewer
+from tests.helpers import one, sql, viewer
 
 pytestmark = pytest.mark.db
 
@@ -49,20 +48,6 @@ def db(seeded_copy: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     _reset()
     yield seeded_copy
     _reset()
-
-
-def sql(url: str, query: str, *params: object) -> list[tuple]:
-    with psycopg.connect(libpq_dsn(make_url(url))) as conn:
-        return conn.execute(query, params).fetchall()
-
-
-def one(url: str, query: str, *params: object) -> Any:
-    return sql(url, query, *params)[0][0]
-
-
-def viewer(url: str, email: str, role: str) -> Viewer:
-    row = sql(url, "SELECT id::text, display_name FROM users WHERE email = %s", email)[0]
-    return Viewer(user_id=row[0], email=email, display_name=row[1], roles=frozenset({role}))
 
 
 @pytest.fixture
@@ -119,7 +104,7 @@ def audits(url: str, after_id: int = 0) -> list[tuple]:
 def test_a_plan_edit_saves_audits_once_and_bumps_the_data_version(db: str, adam: Viewer) -> None:
     pro, version_before = plan(db, "pro"), snapshot(db)["data_version"]
     saved = admin.update_plan(
-        viewer=adam,
+        adam,
         plan_id="pro",
         expected_version=pro["version"],
         changes=plan_changes(pro, name="Pro 2026", features='{"api_access": true}'),
@@ -148,7 +133,7 @@ def test_moving_to_a_new_price_reprices_live_subscriptions_with_events(
     assert live, "the seed has live pro subscriptions"
     pro = plan(db, "pro")
     saved = admin.update_plan(
-        viewer=adam,
+        adam,
         plan_id="pro",
         expected_version=pro["version"],
         changes=plan_changes(pro, price_monthly_cents=24_900, price_annual_cents=249_000),
@@ -180,7 +165,7 @@ def test_grandfathering_keeps_every_subscription_price(db: str, adam: Viewer) ->
     events = one(db, "SELECT count(*) FROM subscription_events")
     pro = plan(db, "pro")
     admin.update_plan(
-        viewer=adam,
+        adam,
         plan_id="pro",
         expected_version=pro["version"],
         changes=plan_changes(pro, price_monthly_cents=29_900),
@@ -206,7 +191,7 @@ def test_plan_impact_mrr_matches_an_independent_sum(db: str, adam: Viewer) -> No
         if status in ("active", "past_due"):  # MRR counts paying subscriptions only
             expected[currency] = expected.get(currency, 0) + (new - price) / months
     impact = admin.plan_impact(
-        viewer=adam,
+        adam,
         plan_id="pro",
         changes=plan_changes(pro, price_monthly_cents=24_900, price_annual_cents=249_000),
         at=AT,
@@ -237,7 +222,7 @@ def test_plan_impact_lists_tenants_a_lowered_limit_puts_over_quota(db: str, adam
     starter = plan(db, "starter")
     limits = {**starter["limits_json"], "api_calls": new_limit}
     impact = admin.plan_impact(
-        viewer=adam, plan_id="starter", changes=plan_changes(starter, limits=limits), at=AT
+        adam, plan_id="starter", changes=plan_changes(starter, limits=limits), at=AT
     )
     over = impact.over_quota[["tenant_name", "metric", "used", "limit_after", "already_over"]]
     assert over.to_dict("records") == [
@@ -248,7 +233,7 @@ def test_plan_impact_lists_tenants_a_lowered_limit_puts_over_quota(db: str, adam
 
     high_id, _ = tenant(db, high_name)
     admin.set_quota_override(
-        viewer=adam,
+        adam,
         tenant_id=high_id,
         override={"metric": "api_calls", "limit_value": None, "reason": "enterprise pilot"},
     )
@@ -263,7 +248,7 @@ def test_plan_impact_lists_tenants_a_lowered_limit_puts_over_quota(db: str, adam
     )
     seats = min(members.values()) - 1  # every starter tenant now has more members than this
     impact = admin.plan_impact(
-        viewer=adam,
+        adam,
         plan_id="starter",
         changes=plan_changes(starter, limits={**limits, "seats": seats}),
         at=AT,
@@ -276,7 +261,7 @@ def test_a_price_change_without_a_policy_writes_nothing(db: str, adam: Viewer) -
     before, pro = snapshot(db), plan(db, "pro")
     with pytest.raises(admin.InvalidInputError) as caught:
         admin.update_plan(
-            viewer=adam,
+            adam,
             plan_id="pro",
             expected_version=pro["version"],
             changes=plan_changes(pro, price_monthly_cents=1),
@@ -288,7 +273,7 @@ def test_a_price_change_without_a_policy_writes_nothing(db: str, adam: Viewer) -
 def test_create_retire_and_restore_a_plan(db: str, adam: Viewer) -> None:
     new = {"id": "team", "name": "Team", "price_monthly_cents": 9_900, "currency": "EUR",
            "features": "{}", "limits": '{"api_calls": 5, "backtests": null, "tokens": 1, "seats": 4}'}  # fmt: skip
-    created = admin.create_plan(viewer=adam, plan=new)
+    created = admin.create_plan(adam, plan=new)
     assert plan(db, "team")["limits_json"] == {
         "api_calls": 5,
         "backtests": None,
@@ -296,10 +281,10 @@ def test_create_retire_and_restore_a_plan(db: str, adam: Viewer) -> None:
         "seats": 4,
     }
     with pytest.raises(admin.InvalidInputError, match="exists already"):
-        admin.create_plan(viewer=adam, plan=new)
-    retired = admin.retire_plan(viewer=adam, plan_id="team", expected_version=created.version)
+        admin.create_plan(adam, plan=new)
+    retired = admin.retire_plan(adam, plan_id="team", expected_version=created.version)
     assert plan(db, "team")["is_active"] is False
-    admin.restore_plan(viewer=adam, plan_id="team", expected_version=retired.version)
+    admin.restore_plan(adam, plan_id="team", expected_version=retired.version)
     assert plan(db, "team")["is_active"] is True
     assert [(t, a) for _, t, a, *_ in audits(db)] == [
         ("plans", "insert"),
@@ -317,7 +302,7 @@ def test_retiring_a_busy_plan_needs_the_live_count(db: str, adam: Viewer) -> Non
     for wrong in (0, live + 1):
         with pytest.raises(admin.InvalidInputError) as caught:
             admin.retire_plan(
-                viewer=adam,
+                adam,
                 plan_id="fund",
                 expected_version=version,
                 confirmed_live_subscriptions=wrong,
@@ -328,7 +313,7 @@ def test_retiring_a_busy_plan_needs_the_live_count(db: str, adam: Viewer) -> Non
              "whole number, e.g. 3."}  # fmt: skip
     for wrong, message in typed.items():
         with pytest.raises(admin.InvalidInputError) as caught:
-            admin.retire_plan(viewer=adam, plan_id="fund", expected_version=version,
+            admin.retire_plan(adam, plan_id="fund", expected_version=version,
                               confirmed_live_subscriptions=wrong)  # fmt: skip
         assert caught.value.errors == {"confirmed_live_subscriptions": message}
     assert snapshot(db) == before
@@ -377,8 +362,7 @@ def test_two_editors_from_the_same_version_never_lose_an_update(
     pro = plan(db, "pro")
 
     def edit(name: str) -> Callable[[], Any]:
-        return lambda: admin.update_plan(
-            viewer=adam, plan_id="pro", expected_version=pro["version"],
+        return lambda: admin.update_plan(adam, plan_id="pro", expected_version=pro["version"],
             changes=plan_changes(pro, name=name),
         )  # fmt: skip
 
@@ -399,8 +383,8 @@ def test_two_editors_from_the_same_version_never_lose_an_update(
 def test_two_admins_renaming_a_tenant_from_two_connections(db: str, adam: Viewer) -> None:
     tid, version = tenant(db, "Harbor Capital")
     results = _race([
-        lambda: admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version, name="Harbor A"),
-        lambda: admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version, name="Harbor B"),
+        lambda: admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="Harbor A"),
+        lambda: admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="Harbor B"),
     ])  # fmt: skip
     [win] = [r for r in results if isinstance(r, admin.Saved)]
     [lost] = [r for r in results if isinstance(r, admin.ConflictError)]
@@ -410,11 +394,11 @@ def test_two_admins_renaming_a_tenant_from_two_connections(db: str, adam: Viewer
 
 def test_a_stale_edit_is_a_conflict_and_overwrites_nothing(db: str, adam: Viewer) -> None:
     pro = plan(db, "pro")
-    admin.update_plan(viewer=adam, plan_id="pro", expected_version=pro["version"],
+    admin.update_plan(adam, plan_id="pro", expected_version=pro["version"],
                       changes=plan_changes(pro, name="First"))  # fmt: skip
     before = snapshot(db)
     with pytest.raises(admin.ConflictError) as caught:
-        admin.update_plan(viewer=adam, plan_id="pro", expected_version=pro["version"],
+        admin.update_plan(adam, plan_id="pro", expected_version=pro["version"],
                           changes=plan_changes(pro, name="Second"))  # fmt: skip
     assert (caught.value.mine["name"], caught.value.current["name"]) == ("Second", "First")
     assert snapshot(db) == before
@@ -426,10 +410,10 @@ def test_a_rename_after_another_admins_rename_is_a_conflict_and_writes_no_other_
     x, version = tenant(db, "Harbor Capital")
     others = "SELECT id, name, settings_json, version FROM tenants WHERE id <> %s ORDER BY id"
     untouched = sql(db, others, x)
-    admin.rename_tenant(viewer=adam, tenant_id=x, expected_version=version, name="Harbor B")
+    admin.rename_tenant(adam, tenant_id=x, expected_version=version, name="Harbor B")
     after_b = snapshot(db)
     with pytest.raises(admin.ConflictError) as caught:  # A still holds the version it loaded
-        admin.rename_tenant(viewer=adam, tenant_id=x, expected_version=version, name="Harbor A")
+        admin.rename_tenant(adam, tenant_id=x, expected_version=version, name="Harbor A")
     assert (caught.value.expected_version, caught.value.current_version) == (version, version + 1)
     assert (caught.value.row_key, caught.value.current["name"]) == ({"id": x}, "Harbor B")
     assert snapshot(db) == after_b
@@ -506,12 +490,12 @@ def test_a_plan_change_updates_the_subscription_and_appends_its_event(
         db, "SELECT max(occurred_at) FROM subscription_events WHERE subscription_id = %s", sub_id
     )
     with pytest.raises(admin.InvalidInputError) as caught:  # before the ledger's latest event
-        admin.change_tenant_plan(viewer=adam, tenant_id=tid, expected_version=version,
+        admin.change_tenant_plan(adam, tenant_id=tid, expected_version=version,
                                  plan_id="pro", effective_date=last.date())  # fmt: skip
     assert "latest event" in caught.value.errors["effective_date"]
     today = dt.datetime.now(dt.UTC).date()
     saved = admin.change_tenant_plan(
-        viewer=adam, tenant_id=tid, expected_version=version, plan_id="pro", effective_date=today
+        adam, tenant_id=tid, expected_version=version, plan_id="pro", effective_date=today
     )
     price = 19_900 if cycle == "monthly" else 199_000  # pro's price for the cycle
     assert sql(
@@ -537,12 +521,12 @@ def test_quota_overrides_are_created_edited_and_cleared_with_versions(
 ) -> None:
     tid, _ = tenant(db, "Aster Capital")
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=10)
-    first = admin.set_quota_override(viewer=adam, tenant_id=tid, override={
+    first = admin.set_quota_override(adam, tenant_id=tid, override={
         "metric": "tokens", "limit_value": 9_000_000, "reason": "launch", "expires_at": expires})  # fmt: skip
     with pytest.raises(admin.ConflictError):  # creating it again: someone else's now
-        admin.set_quota_override(viewer=adam, tenant_id=tid, override={
+        admin.set_quota_override(adam, tenant_id=tid, override={
             "metric": "tokens", "limit_value": 1, "reason": "x"})  # fmt: skip
-    second = admin.set_quota_override(viewer=adam, tenant_id=tid, expected_version=first.version,
+    second = admin.set_quota_override(adam, tenant_id=tid, expected_version=first.version,
         override={"metric": "tokens", "limit_value": None, "reason": "unlimited deal"})  # fmt: skip
     assert sql(
         db,
@@ -550,10 +534,10 @@ def test_quota_overrides_are_created_edited_and_cleared_with_versions(
     ) == [(None, "unlimited deal", None, 2, adam.user_id)]
     with pytest.raises(admin.ConflictError):
         admin.clear_quota_override(
-            viewer=adam, tenant_id=tid, metric="tokens", expected_version=first.version
+            adam, tenant_id=tid, metric="tokens", expected_version=first.version
         )
     admin.clear_quota_override(
-        viewer=adam, tenant_id=tid, metric="tokens", expected_version=second.version
+        adam, tenant_id=tid, metric="tokens", expected_version=second.version
     )
     assert one(db, "SELECT count(*) FROM tenant_quota_overrides") == 0
     assert [a for _, _, a, *_ in audits(db)] == ["insert", "update", "delete"]
@@ -566,28 +550,26 @@ def test_members_settings_and_names(db: str, adam: Viewer) -> None:
     )
     assert len(owner) == 1
     with pytest.raises(admin.InvalidInputError, match="only owner"):
-        admin.remove_member(viewer=adam, tenant_id=tid, user_id=owner[0][0], expected_role="owner")
+        admin.remove_member(adam, tenant_id=tid, user_id=owner[0][0], expected_role="owner")
     with pytest.raises(admin.InvalidInputError, match="only owner"):
         admin.change_member_role(
-            viewer=adam, tenant_id=tid, user_id=owner[0][0], expected_role="owner", role="member"
+            adam, tenant_id=tid, user_id=owner[0][0], expected_role="owner", role="member"
         )
     with pytest.raises(admin.InvalidInputError, match="No user has the email"):
-        admin.add_member(viewer=adam, tenant_id=tid, member={"email": "ghost@nowhere.example"})
+        admin.add_member(adam, tenant_id=tid, member={"email": "ghost@nowhere.example"})
     added = admin.add_member(
-        viewer=adam, tenant_id=tid, member={"email": "Leadership@demo.local", "role": "admin"}
+        adam, tenant_id=tid, member={"email": "Leadership@demo.local", "role": "admin"}
     )
     with pytest.raises(admin.InvalidInputError, match="member already"):
-        admin.add_member(viewer=adam, tenant_id=tid, member={"email": "leadership@demo.local"})
+        admin.add_member(adam, tenant_id=tid, member={"email": "leadership@demo.local"})
     user = added.key["user_id"]
     with pytest.raises(admin.ConflictError):  # the editor thought they were a member
         admin.change_member_role(
-            viewer=adam, tenant_id=tid, user_id=user, expected_role="member", role="owner"
+            adam, tenant_id=tid, user_id=user, expected_role="member", role="owner"
         )
-    admin.change_member_role(
-        viewer=adam, tenant_id=tid, user_id=user, expected_role="admin", role="owner"
-    )
+    admin.change_member_role(adam, tenant_id=tid, user_id=user, expected_role="admin", role="owner")
     admin.remove_member(
-        viewer=adam, tenant_id=tid, user_id=owner[0][0], expected_role="owner"
+        adam, tenant_id=tid, user_id=owner[0][0], expected_role="owner"
     )  # one owner left
     roles = dict(sql(db, "SELECT user_id::text, role FROM tenant_users WHERE tenant_id = %s", tid))
     assert (
@@ -596,13 +578,11 @@ def test_members_settings_and_names(db: str, adam: Viewer) -> None:
         and list(roles.values()).count("owner") == 1
     )
     with pytest.raises(admin.InvalidInputError, match="Another tenant"):
-        admin.rename_tenant(
-            viewer=adam, tenant_id=tid, expected_version=version, name="aster capital"
-        )
+        admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="aster capital")
     renamed = admin.rename_tenant(
-        viewer=adam, tenant_id=tid, expected_version=version, name="Vale Partners"
+        adam, tenant_id=tid, expected_version=version, name="Vale Partners"
     )
-    admin.update_tenant_settings(viewer=adam, tenant_id=tid, expected_version=renamed.version,
+    admin.update_tenant_settings(adam, tenant_id=tid, expected_version=renamed.version,
                                  settings='{"region": "eu", "timezone": "Europe/Paris"}')  # fmt: skip
     assert sql(db, "SELECT name, settings_json, version FROM tenants WHERE id = %s", tid) == [
         ("Vale Partners", {"region": "eu", "timezone": "Europe/Paris"}, version + 2)
@@ -620,17 +600,17 @@ def test_each_edit_and_each_revert_is_audited_exactly_once(db: str, adam: Viewer
     tid, version = tenant(db, "Kestrel Partners")
     starter = plan(db, "starter")
     edits = [
-        admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version, name="Kestrel Labs"),
-        admin.update_plan(viewer=adam, plan_id="starter", expected_version=starter["version"],
+        admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="Kestrel Labs"),
+        admin.update_plan(adam, plan_id="starter", expected_version=starter["version"],
                           changes=plan_changes(starter, name="Starter+")),
-        admin.set_quota_override(viewer=adam, tenant_id=tid, override={
+        admin.set_quota_override(adam, tenant_id=tid, override={
             "metric": "seats", "limit_value": 8, "reason": "team growth"}),
-        admin.add_member(viewer=adam, tenant_id=tid, member={"email": "analyst@demo.local"}),
+        admin.add_member(adam, tenant_id=tid, member={"email": "analyst@demo.local"}),
     ]  # fmt: skip
     logged = audits(db)
     assert [e[0] for e in logged] == [s.audit_ids[0] for s in edits]  # one row per edit, in order
     for saved in edits:
-        admin.revert_change(viewer=adam, audit_id=saved.audit_ids[0])
+        admin.revert_change(adam, audit_id=saved.audit_ids[0])
     reverts = audits(db, logged[-1][0])
     assert [(r[2], r[7]) for r in reverts] == [("revert", s.audit_ids[0]) for s in edits]
     assert one(db, "SELECT name FROM tenants WHERE id = %s", tid) == "Kestrel Partners"
@@ -645,15 +625,11 @@ def test_each_edit_and_each_revert_is_audited_exactly_once(db: str, adam: Viewer
 
 def test_a_revert_is_refused_when_the_row_changed_since(db: str, adam: Viewer) -> None:
     tid, version = tenant(db, "Rowan Partners")
-    first = admin.rename_tenant(
-        viewer=adam, tenant_id=tid, expected_version=version, name="Rowan One"
-    )
-    admin.rename_tenant(
-        viewer=adam, tenant_id=tid, expected_version=first.version, name="Rowan Two"
-    )
+    first = admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="Rowan One")
+    admin.rename_tenant(adam, tenant_id=tid, expected_version=first.version, name="Rowan Two")
     before = snapshot(db)
     with pytest.raises(admin.RevertRefusedError) as caught:
-        admin.revert_change(viewer=adam, audit_id=first.audit_ids[0])
+        admin.revert_change(adam, audit_id=first.audit_ids[0])
     assert caught.value.current["name"] == "Rowan Two"
     assert caught.value.expected["name"] == "Rowan One"
     assert snapshot(db) == before
@@ -662,19 +638,19 @@ def test_a_revert_is_refused_when_the_row_changed_since(db: str, adam: Viewer) -
 def test_a_revert_restores_once_and_then_refuses(db: str, adam: Viewer) -> None:
     tid, version = tenant(db, "Dune Partners")
     saved = admin.update_tenant_settings(
-        viewer=adam, tenant_id=tid, expected_version=version, settings="{}"
+        adam, tenant_id=tid, expected_version=version, settings="{}"
     )
     original = one(db, "SELECT before FROM audit_log WHERE id = %s", saved.audit_ids[0])[
         "settings_json"
     ]
-    reverted = admin.revert_change(viewer=adam, audit_id=saved.audit_ids[0])
+    reverted = admin.revert_change(adam, audit_id=saved.audit_ids[0])
     assert sql(db, "SELECT settings_json, version FROM tenants WHERE id = %s", tid) == [
         (original, version + 2)
     ]
     assert reverted.version == version + 2
     first = saved.audit_ids[0]
     with pytest.raises(admin.RevertRefusedError) as caught:
-        admin.revert_change(viewer=adam, audit_id=first)
+        admin.revert_change(adam, audit_id=first)
     assert str(caught.value) == (
         f"Change {first} was already reverted by change {first + 1}: nothing to do "
         f"(revert change {first + 1} to apply it again)."
@@ -684,13 +660,13 @@ def test_a_revert_restores_once_and_then_refuses(db: str, adam: Viewer) -> None:
 
 def test_the_audit_list_gives_revert_links_as_integers_or_nothing(db: str, adam: Viewer) -> None:
     tid, version = tenant(db, "Dune Partners")
-    one_edit = admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version,
+    one_edit = admin.rename_tenant(adam, tenant_id=tid, expected_version=version,
                                    name="Dune One").audit_ids[0]  # fmt: skip
     other = admin.update_tenant_settings(
-        viewer=adam, tenant_id=tid, expected_version=version + 1, settings='{"region": "eu"}'
+        adam, tenant_id=tid, expected_version=version + 1, settings='{"region": "eu"}'
     ).audit_ids[0]
-    revert = admin.revert_change(viewer=adam, audit_id=other).audit_ids[0]
-    changes = admin.list_changes(viewer=adam).set_index("id")
+    revert = admin.revert_change(adam, audit_id=other).audit_ids[0]
+    changes = admin.list_changes(adam).set_index("id")
     assert changes["reverted_by"].to_dict() == {revert: None, other: revert, one_edit: None}
     assert changes["reverts_audit_id"].to_dict() == {revert: other, other: None, one_edit: None}
     assert all(type(v) is int for v in changes["reverted_by"].dropna())
@@ -710,8 +686,8 @@ def test_reverting_a_removal_recreates_the_member(db: str, adam: Viewer) -> None
         "SELECT user_id::text, role FROM tenant_users WHERE tenant_id = %s AND role = 'member' LIMIT 1",
         tid,
     )[0]
-    removed = admin.remove_member(viewer=adam, tenant_id=tid, user_id=user, expected_role=role)
-    admin.revert_change(viewer=adam, audit_id=removed.audit_ids[0])
+    removed = admin.remove_member(adam, tenant_id=tid, user_id=user, expected_role=role)
+    admin.revert_change(adam, audit_id=removed.audit_ids[0])
     assert (
         one(db, "SELECT role FROM tenant_users WHERE tenant_id = %s AND user_id = %s", tid, user)
         == role
@@ -725,11 +701,11 @@ def test_reverting_a_plan_change_appends_a_ledger_event_and_events_are_never_rev
     sub_id, version = sql(
         db, "SELECT id::text, version FROM subscriptions WHERE tenant_id = %s", tid
     )[0]
-    moved = admin.change_tenant_plan(viewer=adam, tenant_id=tid, expected_version=version,
+    moved = admin.change_tenant_plan(adam, tenant_id=tid, expected_version=version,
                                      plan_id="starter", effective_date=dt.datetime.now(dt.UTC).date())  # fmt: skip
     with pytest.raises(admin.RevertRefusedError, match="append-only"):
-        admin.revert_change(viewer=adam, audit_id=moved.audit_ids[1])
-    admin.revert_change(viewer=adam, audit_id=moved.audit_ids[0])
+        admin.revert_change(adam, audit_id=moved.audit_ids[1])
+    admin.revert_change(adam, audit_id=moved.audit_ids[0])
     assert one(db, "SELECT plan_id FROM subscriptions WHERE id = %s", sub_id) == "pro"
     latest = sql(db, "SELECT event_type, plan_id FROM subscription_events WHERE subscription_id = %s "
                      "ORDER BY occurred_at DESC LIMIT 2", sub_id)  # fmt: skip
@@ -738,20 +714,20 @@ def test_reverting_a_plan_change_appends_a_ledger_event_and_events_are_never_rev
 
 def test_the_audit_list_filters_and_describes_changes(db: str, adam: Viewer) -> None:
     tid, version = tenant(db, "Onyx Capital")
-    admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version, name="Onyx Group")
+    admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="Onyx Group")
     pro = plan(db, "pro")
-    admin.update_plan(viewer=adam, plan_id="pro", expected_version=pro["version"],
+    admin.update_plan(adam, plan_id="pro", expected_version=pro["version"],
                       changes=plan_changes(pro, limits={**pro["limits_json"], "seats": 12}))  # fmt: skip
-    everything = admin.list_changes(viewer=adam)
+    everything = admin.list_changes(adam)
     assert list(everything["table_name"]) == ["plans", "tenants"]  # newest first
     assert list(everything["changes"]) == [
         "limits_json.seats: 10 → 12",
         'name: "Onyx Capital" → "Onyx Group"',
     ]
-    assert list(admin.list_changes(viewer=adam, tenant_id=tid)["table_name"]) == ["tenants"]
-    assert list(admin.list_changes(viewer=adam, table_name="plans")["row"]) == ["id=pro"]
-    assert admin.list_changes(viewer=adam, actor_email="someone@else").empty
-    options = admin.audit_filters(viewer=adam)
+    assert list(admin.list_changes(adam, tenant_id=tid)["table_name"]) == ["tenants"]
+    assert list(admin.list_changes(adam, table_name="plans")["row"]) == ["id=pro"]
+    assert admin.list_changes(adam, actor_email="someone@else").empty
+    options = admin.audit_filters(adam)
     assert set(options[options["kind"] == "tenant"]["label"]) == {"Onyx Group"}
 
 
@@ -805,11 +781,11 @@ def test_bad_plan_input_never_writes_a_row(db: str, adam: Viewer, data: hs.DataO
     bad = data.draw(BAD_PLAN_FIELDS[field], label=field)
     before, pro = snapshot(db), plan(db, "pro")
     with pytest.raises(admin.InvalidInputError) as caught:
-        admin.update_plan(viewer=adam, plan_id="pro", expected_version=pro["version"],
+        admin.update_plan(adam, plan_id="pro", expected_version=pro["version"],
                           changes=plan_changes(pro, **{field: bad}), price_policy="move")  # fmt: skip
     assert field in caught.value.errors
     with pytest.raises(admin.InvalidInputError):
-        admin.create_plan(viewer=adam, plan={**plan_changes(pro, **{field: bad}), "id": "fresh"})
+        admin.create_plan(adam, plan={**plan_changes(pro, **{field: bad}), "id": "fresh"})
     assert snapshot(db) == before
 
 
@@ -829,7 +805,7 @@ def test_bad_override_input_never_writes_a_row(
     tid, _ = tenant(db, "Cobalt Quant")
     before = snapshot(db)
     with pytest.raises(admin.InvalidInputError):
-        admin.set_quota_override(viewer=adam, tenant_id=tid, override=override)
+        admin.set_quota_override(adam, tenant_id=tid, override=override)
     assert snapshot(db) == before
 
 
@@ -847,13 +823,13 @@ def test_bad_tenant_input_never_writes_a_row(
     tid, version = tenant(db, "Cobalt Quant")
     before = snapshot(db)
     with pytest.raises(admin.InvalidInputError):
-        admin.rename_tenant(viewer=adam, tenant_id=tid, expected_version=version, name=name)  # type: ignore[arg-type]
+        admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name=name)  # type: ignore[arg-type]
     with pytest.raises(admin.InvalidInputError):
         admin.update_tenant_settings(
-            viewer=adam, tenant_id=tid, expected_version=version, settings=settings_text
+            adam, tenant_id=tid, expected_version=version, settings=settings_text
         )
     with pytest.raises(admin.InvalidInputError):
-        admin.add_member(viewer=adam, tenant_id=tid, member={"email": name, "role": "member"})
+        admin.add_member(adam, tenant_id=tid, member={"email": name, "role": "member"})
     assert snapshot(db) == before
 
 
@@ -911,7 +887,7 @@ def test_only_admins_may_call_the_admin_services(
 ) -> None:
     tid, version = tenant(db, "Rowan Partners")
     admin.rename_tenant(
-        viewer=adam, tenant_id=tid, expected_version=version, name="Rowan Co"
+        adam, tenant_id=tid, expected_version=version, name="Rowan Co"
     )  # audit row 1
     before = snapshot(db)
     calls = _every_service(db, viewer(db, email, role))
@@ -945,4 +921,4 @@ def test_the_admin_reads_keep_to_the_scope(seeded_url: str) -> None:
         {"subscriptions": 1, "paying": 1}
     ]
     assert dict(zip(plans["id"], plans["live_subscriptions"], strict=True))["starter"] == 1
-    assert empty.empty and list(empty.columns) == q.MEMBER_COLUMNS
+    assert empty.empty and list(empty.columns) == list(q.MEMBER_COLUMNS)

@@ -5,41 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pandas as pd
 import psycopg
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.queries import backtests
 from regime_dashboard.scope import TenantScope
+from tests.db.query_runner import Run, query_runner
 
 pytestmark = pytest.mark.db
 
-ALL = TenantScope.everything()
 T1, T2 = "aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002"
 U1, U2 = "bbbbbbbb-0000-0000-0000-000000000001", "bbbbbbbb-0000-0000-0000-000000000002"
 S1, S2 = "cccccccc-0000-0000-0000-000000000001", "cccccccc-0000-0000-0000-000000000002"
 V1, V2 = "dddddddd-0000-0000-0000-000000000001", "dddddddd-0000-0000-0000-000000000002"
 RUN_A, RUN_B = "eeeeeeee-0000-0000-0000-000000000001", "eeeeeeee-0000-0000-0000-000000000002"
 RUN_C = "eeeeeeee-0000-0000-0000-000000000003"
-
-Run = Callable[..., pd.DataFrame]
-
-
-def _runner(url: str) -> tuple[Run, Callable[[], None]]:
-    engine = create_engine(url)
-
-    def run(
-        fn: Callable[..., pd.DataFrame], scope: TenantScope = ALL, **params: object
-    ) -> pd.DataFrame:
-        with engine.connect() as conn:
-            return fn(conn, scope=scope, **params)
-
-    return run, engine.dispose
 
 
 @pytest.fixture
@@ -88,14 +73,13 @@ def query(empty_db: str) -> Iterator[Run]:
                 ),
             ),
         )
-    run, dispose = _runner(empty_db)
-    yield run
-    dispose()
+    with query_runner(empty_db) as run:
+        yield run
 
 
 def test_runs_have_strategy_version_requester_and_duration(query: Run) -> None:
     runs = query(backtests.list_runs)
-    assert list(runs.columns) == backtests.RUN_COLUMNS
+    assert list(runs.columns) == list(backtests.RUN_COLUMNS)
     runs = runs.set_index(runs["run_id"].astype(str))
     assert list(runs.index) == [RUN_B, RUN_A, RUN_C]  # newest first
     a = runs.loc[RUN_A]
@@ -155,8 +139,7 @@ def test_paper_runs_unpack_the_snapshot(query: Run) -> None:
 
 
 def test_seeded_runs_match_plain_sql(seeded_url: str) -> None:
-    run, dispose = _runner(seeded_url)
-    try:
+    with query_runner(seeded_url) as run:
         runs = run(backtests.list_runs)
         with psycopg.connect(libpq_dsn(make_url(seeded_url))) as conn:
             expected = conn.execute(
@@ -170,5 +153,3 @@ def test_seeded_runs_match_plain_sql(seeded_url: str) -> None:
             name, duration, days = by_id[str(row.run_id)]
             assert row.requested_by == name and row.equity_days == days
             assert (pd.isna(row.duration_s) and duration is None) or row.duration_s == duration
-    finally:
-        dispose()

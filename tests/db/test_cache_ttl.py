@@ -1,5 +1,6 @@
-"""`CACHE_TTL_SECONDS` decides how soon rows written by other services (no data-version bump)
-reach the cached query layer."""
+"""What decides when the cached query layer sees new rows: `CACHE_TTL_SECONDS` for rows
+written by other services (no data-version bump), the data version pinned for a script run
+(`cache.pinned_data_version`) and the run's own edits."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from sqlalchemy import Connection, create_engine, text
 from regime_dashboard import cache, shared_cache
 from regime_dashboard.config import get_settings
 from regime_dashboard.scope import TenantScope
+from regime_dashboard.viewer import Viewer
+from tests.helpers import sql
 
 pytestmark = pytest.mark.db
+ADMIN = Viewer(None, "admin@x.test", "Admin", frozenset({"admin"}))
 
 
 class Clock:
@@ -83,3 +87,17 @@ def test_an_external_write_shows_once_the_configured_ttl_has_passed(
     assert _first_name() == before  # no data-version bump: the cached rows are still served
     clock.now += fresh_at - still_stale_at
     assert _first_name() == f"ext {before}"
+
+
+def test_a_run_is_pinned_to_one_version_until_it_writes(database: str) -> None:
+    before = cache.data_version()
+    with cache.pinned_data_version() as pinned:
+        assert pinned == before
+        sql(
+            database, "UPDATE data_versions SET version = version + 1 WHERE scope = 'dashboard'"
+        )  # another process
+        assert cache.data_version() == pinned  # the run keeps drawing from its version
+        with cache.write_transaction(ADMIN) as conn:
+            conn.execute(text("UPDATE plans SET name = 'Pro (edited)' WHERE id = 'pro'"))
+        assert cache.data_version() == before + 2  # after its own write: what was written
+    assert cache.data_version() == before + 2  # outside a run: always the current one

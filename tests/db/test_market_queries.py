@@ -4,29 +4,26 @@ database, and the seeded database checked against numpy / plain SQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.queries import market, regimes
 from regime_dashboard.scope import TenantScope
+from tests.db.query_runner import Run, query_runner
 
 pytestmark = pytest.mark.db
 
-ALL = TenantScope.everything()
 T1 = "aaaaaaaa-0000-0000-0000-000000000001"
 T2 = "aaaaaaaa-0000-0000-0000-000000000002"
 USER = "bbbbbbbb-0000-0000-0000-000000000001"
 R1, R2 = "cccccccc-0000-0000-0000-000000000001", "cccccccc-0000-0000-0000-000000000002"
 D0 = dt.date(2024, 1, 1)
-
-Run = Callable[..., pd.DataFrame]
 
 
 def _execute(url: str, *statements: tuple[str, tuple]) -> None:
@@ -62,16 +59,8 @@ def query(empty_db: str) -> Iterator[Run]:
             (D0, D0 + dt.timedelta(days=5)),
         ),
     )
-    engine = create_engine(empty_db)
-
-    def run(
-        fn: Callable[..., pd.DataFrame], scope: TenantScope = ALL, **params: object
-    ) -> pd.DataFrame:
-        with engine.connect() as conn:
-            return fn(conn, scope=scope, **params)
-
-    yield run
-    engine.dispose()
+    with query_runner(empty_db) as run:
+        yield run
 
 
 def test_list_assets_has_each_assets_first_and_last_bar(query: Run) -> None:
@@ -185,7 +174,7 @@ def test_regime_series_carries_the_close(regime_query: Run) -> None:
     series = regime_query(
         regimes.regime_series, tenant_id=T1, release_id=R2, start=D0, end=dt.date(2024, 1, 5)
     )
-    assert list(series.columns) == regimes.SERIES_COLUMNS
+    assert list(series.columns) == list(regimes.SERIES_COLUMNS)
     assert series["close"].tolist()[:4] == [110.0, 99.0, 99.0, 108.9]
     assert pd.isna(series["close"].iloc[4])  # no bar on 2024-01-05
 
@@ -253,16 +242,8 @@ def test_watchlist_tails_hold_the_last_spell_and_window(regime_query: Run) -> No
 
 @pytest.fixture(scope="module")
 def seeded(seeded_url: str) -> Iterator[Run]:
-    engine = create_engine(seeded_url)
-
-    def run(
-        fn: Callable[..., pd.DataFrame], scope: TenantScope = ALL, **params: object
-    ) -> pd.DataFrame:
-        with engine.connect() as conn:
-            return fn(conn, scope=scope, **params)
-
-    yield run
-    engine.dispose()
+    with query_runner(seeded_url) as run:
+        yield run
 
 
 def test_seeded_histogram_matches_numpy(seeded: Run) -> None:

@@ -13,11 +13,10 @@ import pandas as pd
 import psycopg
 import pytest
 from sqlalchemy import Connection, create_engine
-from sqlalchemy.engine import make_url
 
-from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.queries import ops
 from regime_dashboard.scope import TenantScope
+from tests.helpers import filled
 
 pytestmark = pytest.mark.db
 
@@ -73,21 +72,16 @@ def _insert(conn: psycopg.Connection) -> None:
 
 @pytest.fixture
 def ledger(empty_db: str) -> Iterator[Connection]:
-    with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
-        _insert(conn)
-    engine = create_engine(empty_db)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
+    yield from filled(empty_db, _insert)
 
 
-def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple]:
-    return [tuple(r) for r in frame[columns].itertuples(index=False)]
+def _rows(frame: pd.DataFrame, columns: list[str] | dict[str, str]) -> list[tuple]:
+    return [tuple(r) for r in frame[list(columns)].itertuples(index=False)]
 
 
 def test_runs_per_day_by_kind_by_status_and_in_total(ledger: Connection) -> None:
     per_day = ops.runs_per_day(ledger, scope=ALL, start=DAY1, end=DAY2)
-    assert list(per_day.columns) == ops.DAILY_COLUMNS
+    assert list(per_day.columns) == list(ops.RUNS_PER_DAY_COLUMNS)
     kinds = per_day[per_day["kind"].notna()]
     assert _rows(kinds, ["day", "kind", "runs"]) == [
         (DAY1, "agent", 1),
@@ -117,7 +111,7 @@ def test_runs_per_day_by_kind_by_status_and_in_total(ledger: Connection) -> None
 
 def test_failure_rate_and_percentiles_per_kind(ledger: Connection) -> None:
     timings = ops.run_timings(ledger, scope=ALL, start=DAY1, end=DAY2)
-    assert list(timings.columns) == ops.TIMING_COLUMNS
+    assert list(timings.columns) == list(ops.TIMING_COLUMNS)
     assert list(timings["kind"]) == ["agent", "backtest", "import", "training", "all"]
     by_kind = timings.set_index("kind")
     # runs, finished, failed: agent 3/2/2, backtest 4/4/1, import 1/1/0, training 1/0/0
@@ -160,8 +154,8 @@ def test_most_frequent_errors(ledger: Connection) -> None:
 
 def test_run_costs_by_tenant(ledger: Connection) -> None:
     costs = ops.run_costs_by_tenant(ledger, scope=ALL, start=DAY1, end=DAY2)
-    assert list(costs.columns) == ops.COST_COLUMNS
-    got = _rows(costs, ops.COST_COLUMNS[1:6])
+    assert list(costs.columns) == list(ops.COST_COLUMNS)
+    got = _rows(costs, list(ops.COST_COLUMNS)[1:6])
     # T1: 5 runs, compute 10 + 20 + 100 + 0 + 1; T2: 4 runs, compute 30 + 5 + 7
     assert got == [("T1", 5, 1000, 100, 131.0), ("T2", 4, 2800, 280, 42.0)]
     assert list(costs["cost_usd"]) == pytest.approx([0.5 + 0.25 + 0.75, 1.0 + 0.1 + 0.2])

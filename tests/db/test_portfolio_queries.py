@@ -4,23 +4,23 @@ seeded database's confidence bands checked against a pandas computation."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import psycopg
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.metrics.pnl import signal_outcomes
 from regime_dashboard.queries import portfolio
 from regime_dashboard.scope import TenantScope
+from tests.db.query_runner import Run, query_runner
 
 pytestmark = pytest.mark.db
 
-ALL = TenantScope.everything()
 T1, T2 = "aaaaaaaa-0000-0000-0000-000000000001", "aaaaaaaa-0000-0000-0000-000000000002"
 USER = "bbbbbbbb-0000-0000-0000-000000000001"
 BROKER = "bbbbbbbb-0000-0000-0000-0000000000b1"
@@ -28,25 +28,11 @@ P1 = "cccccccc-0000-0000-0000-000000000001"
 S1, S2, S3 = (f"dddddddd-0000-0000-0000-00000000000{i}" for i in (1, 2, 3))
 O1, O2, O3, O4 = (f"eeeeeeee-0000-0000-0000-00000000000{i}" for i in (1, 2, 3, 4))
 D0 = dt.date(2025, 1, 1)
-WHOLE = {"tenant_id": T1, "portfolio_id": P1, "start": D0, "end": dt.date(2025, 12, 31)}
-
-Run = Callable[..., pd.DataFrame]
+WHOLE = portfolio.Orders(T1, P1, D0, dt.date(2025, 12, 31))
 
 
 def _day(i: int, hour: int = 19, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(D0 + dt.timedelta(days=i), dt.time(hour, minute), tzinfo=dt.UTC)
-
-
-def _runner(url: str) -> tuple[Run, Callable[[], None]]:
-    engine = create_engine(url)
-
-    def run(
-        fn: Callable[..., pd.DataFrame], scope: TenantScope = ALL, **params: object
-    ) -> pd.DataFrame:
-        with engine.connect() as conn:
-            return fn(conn, scope=scope, **params)
-
-    return run, engine.dispose
 
 
 def _seed(conn: psycopg.Connection) -> None:
@@ -105,9 +91,8 @@ def _seed(conn: psycopg.Connection) -> None:
 def query(empty_db: str) -> Iterator[Run]:
     with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
         _seed(conn)
-    run, dispose = _runner(empty_db)
-    yield run
-    dispose()
+    with query_runner(empty_db) as run:
+        yield run
 
 
 def _no_secrets(frame: pd.DataFrame) -> None:
@@ -116,7 +101,7 @@ def _no_secrets(frame: pd.DataFrame) -> None:
 
 def test_portfolios_with_fill_counts_and_no_broker_secrets(query: Run) -> None:
     books = query(portfolio.list_portfolios)
-    assert list(books.columns) == portfolio.PORTFOLIO_COLUMNS
+    assert list(books.columns) == list(portfolio.PORTFOLIO_COLUMNS)
     row = books.iloc[0]
     assert (row["name"], row["tenant_name"], row["owner"], row["starting_cash"]) == (
         "Core",
@@ -140,8 +125,8 @@ def test_fills_until_a_date(query: Run) -> None:
 
 
 def test_orders_carry_their_signal_and_its_exit(query: Run) -> None:
-    orders = query(portfolio.orders_with_signals, **WHOLE)
-    assert list(orders.columns) == portfolio.ORDER_COLUMNS
+    orders = query(portfolio.orders_with_signals, orders=WHOLE)
+    assert list(orders.columns) == list(portfolio.ORDER_COLUMNS)
     by_id = orders.set_index(orders["order_id"].astype(str))
     assert list(by_id.index) == [O3, O2, O4, O1]  # newest first
     # S1 on day 0: the 5th bar after it is day 5, close 105
@@ -156,18 +141,19 @@ def test_orders_carry_their_signal_and_its_exit(query: Run) -> None:
 
 def test_order_filters(query: Run) -> None:
     def ids(**filters: object) -> list[str]:
-        orders = query(portfolio.orders_with_signals, **{**WHOLE, **filters})
+        orders = query(portfolio.orders_with_signals, orders=replace(WHOLE, **filters))
         return [str(o) for o in orders["order_id"]]
 
     assert ids(statuses=("COMPLETE",)) == [O2, O1]
     assert ids(start=dt.date(2025, 1, 4), end=dt.date(2025, 1, 9)) == [O3, O2]
     assert ids(horizon=1) == [O3, O2, O4, O1]
-    one_bar = query(portfolio.orders_with_signals, **WHOLE, horizon=1).set_index("signal_type")
+    one_bar = query(portfolio.orders_with_signals, orders=replace(WHOLE, horizon=1))
+    one_bar = one_bar.set_index("signal_type")
     assert one_bar.loc["SELL", "exit_price"] == 106.0  # day 6
 
 
 def test_confidence_bands_by_hand(query: Run) -> None:
-    bands = query(portfolio.confidence_bands, **WHOLE, bands=5)
+    bands = query(portfolio.confidence_bands, orders=WHOLE, bands=5)
     # band 0.2-0.4: S2 SELL 105 -> 110: 105 / 110 - 1 (a loss)
     # band 0.8-1.0: S1 BUY 100 -> 105 (+5 %), S3 (confidence 1.0) not scored yet
     assert bands[["band_low", "band_high", "signals", "scored", "wins"]].values.tolist() == [
@@ -184,26 +170,23 @@ def test_everything_is_scoped(query: Run) -> None:
     assert query(
         portfolio.fills, scope=two, tenant_id=T1, portfolio_id=P1, until=dt.date(2030, 1, 1)
     ).empty
-    assert query(portfolio.orders_with_signals, scope=two, **WHOLE).empty
-    assert query(portfolio.confidence_bands, scope=two, **WHOLE).empty
+    assert query(portfolio.orders_with_signals, scope=two, orders=WHOLE).empty
+    assert query(portfolio.confidence_bands, scope=two, orders=WHOLE).empty
 
 
 def test_seeded_bands_match_pandas(seeded_url: str) -> None:
-    run, dispose = _runner(seeded_url)
-    try:
+    with query_runner(seeded_url) as run:
         book = run(portfolio.list_portfolios).iloc[0]
-        window = {
-            "tenant_id": str(book["tenant_id"]),
-            "portfolio_id": str(book["portfolio_id"]),
-            "start": D0.replace(year=2020),
-            "end": dt.date(2026, 12, 31),
-        }
-        orders = signal_outcomes(
-            run(portfolio.orders_with_signals, **window).dropna(subset=["signal_id"])
+        window = portfolio.Orders(
+            str(book["tenant_id"]),
+            str(book["portfolio_id"]),
+            D0.replace(year=2020),
+            dt.date(2026, 12, 31),
         )
-        bands = run(portfolio.confidence_bands, **window, bands=4)
-    finally:
-        dispose()
+        orders = signal_outcomes(
+            run(portfolio.orders_with_signals, orders=window).dropna(subset=["signal_id"])
+        )
+        bands = run(portfolio.confidence_bands, orders=window, bands=4)
     band = np.minimum(np.floor(orders["confidence_score"] * 4), 3)
     grouped = orders.groupby(band)
     assert bands["signals"].tolist() == grouped.size().tolist()

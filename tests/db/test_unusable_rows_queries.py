@@ -5,25 +5,22 @@ whose prices are not finite; release_labels lists a release's own labels."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine
 
 from regime_dashboard.queries import market, regimes
-from regime_dashboard.scope import TenantScope
+from tests.db.query_runner import Run, query_runner
 from tests.helpers import sql as _sql
 
 pytestmark = pytest.mark.db
 
-ALL = TenantScope.everything()
 T1 = "aaaaaaaa-0000-0000-0000-000000000001"
 R1 = "cccccccc-0000-0000-0000-000000000001"
 D0 = dt.date(2024, 1, 1)
 EARLY, LATE = dt.date(1, 1, 1), dt.date(2999, 12, 31)
-Run = Callable[..., pd.DataFrame]
 
 
 @pytest.fixture
@@ -81,14 +78,8 @@ def query(empty_db: str) -> Iterator[Run]:
             confidence,
             conviction,
         )
-    engine = create_engine(empty_db)
-
-    def run(fn: Callable[..., pd.DataFrame], **params: object) -> pd.DataFrame:
-        with engine.connect() as conn:
-            return fn(conn, scope=ALL, **params)
-
-    yield run
-    engine.dispose()
+    with query_runner(empty_db) as run:
+        yield run
 
 
 def test_assets_span_only_supported_dates_and_count_the_others(query: Run) -> None:

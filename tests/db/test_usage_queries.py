@@ -26,13 +26,12 @@ from collections.abc import Iterator
 import pandas as pd
 import psycopg
 import pytest
-from sqlalchemy import Connection, create_engine
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection
 
-from regime_dashboard.db.engine import libpq_dsn
 from regime_dashboard.metrics.saas import usage_projection
 from regime_dashboard.queries import usage
 from regime_dashboard.scope import TenantScope
+from tests.helpers import filled
 
 pytestmark = pytest.mark.db
 
@@ -104,12 +103,7 @@ def _insert(conn: psycopg.Connection) -> None:
 
 @pytest.fixture
 def month(empty_db: str) -> Iterator[Connection]:
-    with psycopg.connect(libpq_dsn(make_url(empty_db))) as conn:
-        _insert(conn)
-    engine = create_engine(empty_db)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
+    yield from filled(empty_db, _insert)
 
 
 def _by_key(frame: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
@@ -118,7 +112,7 @@ def _by_key(frame: pd.DataFrame) -> dict[tuple[str, str], pd.Series]:
 
 def test_used_limits_and_their_source(month: Connection) -> None:
     rows = usage.usage_against_limits(month, scope=ALL, as_of=AS_OF, metrics=METRICS)
-    assert list(rows.columns) == usage.LIMIT_COLUMNS
+    assert list(rows.columns) == list(usage.LIMIT_COLUMNS)
     got = {
         key: (r.used, None if pd.isna(r.limit_value) else r.limit_value, r.limit_source)
         for key, r in _by_key(rows).items()
@@ -161,30 +155,17 @@ def test_projection_to_the_month_end_by_hand(month: Connection) -> None:
         usage.usage_against_limits(month, scope=ALL, as_of=AS_OF, metrics=METRICS)
     )
     got = _by_key(rows)
-    u1 = got[("U1", "api_calls")]
-    # 1000 / 10 days * 30 = 3000 projected; at 100 % it is "over"; reached on 06-10
-    assert (u1.pct_used, u1.projected, u1.state, u1.crosses_on) == (
-        1.0,
-        3000.0,
-        "over",
-        dt.date(2026, 6, 10),
-    )
-    u2 = got[("U2", "api_calls")]
-    # 1700 / 2000 = 85 % (near); 170/day -> 5100; 2000 / 170 = 11.8 -> day 12
-    assert (u2.pct_used, u2.projected, u2.state, u2.crosses_on) == (
-        0.85,
-        5100.0,
-        "near",
-        dt.date(2026, 6, 12),
-    )
-    bt = got[("U1", "backtests")]
-    # 5 / 10 = 50 %; 0.5/day -> 15 by June 30; 10 / 0.5 = day 20
-    assert (bt.pct_used, bt.projected, bt.projected_pct, bt.crosses_on) == (
-        0.5,
-        15.0,
-        1.5,
-        dt.date(2026, 6, 20),
-    )
+    fields = ("pct_used", "projected", "state", "projected_pct", "crosses_on")
+    by_hand = {
+        # 1000 / 10 days * 30 = 3000 projected; at 100 % it is "over"; reached on 06-10
+        ("U1", "api_calls"): (1.0, 3000.0, "over", 3.0, dt.date(2026, 6, 10)),
+        # 1700 / 2000 = 85 % (near); 170/day -> 5100; 2000 / 170 = 11.8 -> day 12
+        ("U2", "api_calls"): (0.85, 5100.0, "near", 2.55, dt.date(2026, 6, 12)),
+        # 5 / 10 = 50 %; 0.5/day -> 15 by June 30; 10 / 0.5 = day 20
+        ("U1", "backtests"): (0.5, 15.0, "ok", 1.5, dt.date(2026, 6, 20)),
+    }
+    for key, expected in by_hand.items():
+        assert tuple(got[key][f] for f in fields) == expected, key
     assert got[("U4", "api_calls")].crosses_on is None  # 1/day never reaches 1000 in June
     assert list(rows["state"].iloc[:2]) == ["over", "near"]  # worst first
     assert rows.iloc[-1]["state"] == "unlimited"
@@ -192,7 +173,7 @@ def test_projection_to_the_month_end_by_hand(month: Connection) -> None:
 
 def test_a_tenants_daily_usage_and_running_total(month: Connection) -> None:
     daily = usage.tenant_daily_usage(month, scope=ALL, tenant_id=str(T["U1"]), as_of=AS_OF)
-    assert list(daily.columns) == usage.DAILY_COLUMNS
+    assert list(daily.columns) == list(usage.DAILY_USAGE_COLUMNS)
     api = daily[daily["metric"] == "api_calls"]
     assert list(api["day"]) == [dt.date(2026, 6, d) for d in range(1, 11)]
     assert list(api["cumulative"]) == [100.0 * d for d in range(1, 11)]
@@ -208,4 +189,4 @@ def test_the_scope_hides_other_tenants(month: Connection) -> None:
     rows = usage.usage_against_limits(month, scope=only_u2, as_of=AS_OF, metrics=METRICS)
     assert set(rows["tenant_name"]) == {"U2"}
     daily = usage.tenant_daily_usage(month, scope=only_u2, tenant_id=str(T["U1"]), as_of=AS_OF)
-    assert daily.empty and list(daily.columns) == usage.DAILY_COLUMNS
+    assert daily.empty and list(daily.columns) == list(usage.DAILY_USAGE_COLUMNS)

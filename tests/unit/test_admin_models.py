@@ -13,21 +13,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regime_dashboard.admin.diff import (
+from regime_dashboard.metered import LIMITED_METRICS as METRICS
+from regime_dashboard.queries.admin_reads import USAGE_COLUMNS
+from regime_dashboard.services.admin.diff import (
     ABSENT,
     FieldChange,
     describe_changes,
     diff_frame,
     field_changes,
 )
-from regime_dashboard.admin.errors import InvalidInputError
-from regime_dashboard.admin.impact import (
+from regime_dashboard.services.admin.errors import InvalidInputError
+from regime_dashboard.services.admin.impact import (
     cycle_price,
     over_quota_after,
     plan_change_event,
     quota_status,
 )
-from regime_dashboard.admin.models import (
+from regime_dashboard.services.admin.models import (
     MemberAdd,
     PlanChange,
     PlanCreate,
@@ -38,9 +40,7 @@ from regime_dashboard.admin.models import (
     errors_of,
     parse,
 )
-from regime_dashboard.admin.rules import MAX_CENTS, units_to_cents
-from regime_dashboard.metered import LIMITED_METRICS as METRICS
-from regime_dashboard.queries.admin import USAGE_COLUMNS
+from regime_dashboard.services.admin.rules import MAX_CENTS, units_to_cents
 
 LIMITS = {"api_calls": 1000, "backtests": None, "tokens": 0, "seats": 3}
 GOOD = {
@@ -384,7 +384,7 @@ def test_cycle_price_and_event_type() -> None:
 
 
 def _usage(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=USAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=list(USAGE_COLUMNS))
 
 
 def test_over_quota_after_respects_overrides_and_marks_the_already_over() -> None:

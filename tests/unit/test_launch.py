@@ -6,21 +6,11 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from regime_dashboard import heap, launch
-
-
-@pytest.fixture
-def fresh_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """As if the process had just started; everything frozen is released afterwards."""
-    gc.unfreeze()
-    monkeypatch.setattr(heap, "_FROZEN", False)
-    yield
-    gc.unfreeze()
+from regime_dashboard import gc_freeze, launch
 
 
 def test_the_heap_is_frozen_before_streamlit_starts(
@@ -31,14 +21,14 @@ def test_the_heap_is_frozen_before_streamlit_starts(
     seen: dict[str, Any] = {}
 
     def fake_streamlit_main(prog_name: str) -> None:
-        seen.update(argv=list(sys.argv), frozen=heap._FROZEN, count=gc.get_freeze_count())
+        seen.update(argv=list(sys.argv), frozen=gc_freeze._FROZEN, count=gc.get_freeze_count())
 
     monkeypatch.setattr(streamlit_cli, "main", fake_streamlit_main)
     monkeypatch.setattr(sys, "argv", list(sys.argv))
     launch.main(["app.py", "--server.port", "8599"])
     assert seen["argv"] == ["streamlit", "run", "app.py", "--server.port", "8599"]
     assert seen["frozen"] is True and seen["count"] > 0
-    assert heap.freeze_startup_heap() is False  # app.py's own call finds the work done
+    assert gc_freeze.freeze_startup_heap() is False  # app.py's own call finds the work done
     assert capsys.readouterr().out.startswith("start-up: imports, figure validators")
 
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regime_dashboard.metrics.pnl import (
-    EQUITY_COLUMNS,
+    DAILY_EQUITY_COLUMNS,
     HOLDING_COLUMNS,
     OPEN_LOT_COLUMNS,
     REALIZED_COLUMNS,
@@ -259,7 +259,7 @@ def test_daily_equity_hand_worked(mixed_fills: pd.DataFrame, mixed_closes: pd.Da
     #        open basis 1955 - 4x95.5 = 1573 -> unrealized 147; daily 90.
     # 01-08: MV 6x100 + 20x55 = 1700; equity 10215; unrealized 127; daily -20.
     curve = daily_equity(mixed_fills, mixed_closes, 10_000)
-    assert list(curve.columns) == list(EQUITY_COLUMNS)
+    assert list(curve.columns) == list(DAILY_EQUITY_COLUMNS)
     assert curve["date"].tolist() == list(pd.date_range("2024-01-05", "2024-01-08"))
     expected = {
         "cash": [8045, 8045, 8515, 8515],
@@ -391,7 +391,7 @@ def test_empty_fills(empty: pd.DataFrame) -> None:
         (fifo_realized(empty), REALIZED_COLUMNS),
         (open_lots(empty), OPEN_LOT_COLUMNS),
         (holdings(empty, {}), HOLDING_COLUMNS),
-        (daily_equity(empty, pd.DataFrame(), 1000.0), EQUITY_COLUMNS),
+        (daily_equity(empty, pd.DataFrame(), 1000.0), DAILY_EQUITY_COLUMNS),
     ]:
         assert frame.empty
         assert list(frame.columns) == list(columns)

@@ -9,9 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
-from ..memo import by_content
-from .stacked import axis_names, stacked_figure
-from .text import plotly_text
+from ..figure_memo import by_content
+from .stacked import equity_above, row_axes
 
 __all__ = [
     "PERCENT_METRICS",
@@ -38,36 +37,23 @@ _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 def equity_figure(equity: pd.DataFrame, drawdown: pd.DataFrame, title: str) -> go.Figure:
     """equity: date, equity; drawdown: date, drawdown (fractions <= 0). Equity curve above,
     underwater chart below."""
-    (x1, y1), (x2, y2) = axis_names(1), axis_names(2)
-    traces = [
-        go.Scatter(
-            x=equity["date"], y=equity["equity"], name="Equity", mode="lines", xaxis=x1, yaxis=y1
-        ),
-        go.Scatter(
-            x=drawdown["date"],
-            y=drawdown["drawdown"],
-            name="Drawdown",
-            mode="lines",
-            fill="tozeroy",
-            line={"color": "#c62828", "width": 1},
-            xaxis=x2,
-            yaxis=y2,
-        ),
-    ]
-    return stacked_figure(
-        traces,
-        heights=[0.65, 0.35],
-        gap=0.05,
+    underwater = go.Scatter(
+        x=drawdown["date"],
+        y=drawdown["drawdown"],
+        name="Drawdown",
+        mode="lines",
+        fill="tozeroy",
+        line={"color": "#c62828", "width": 1},
+        **row_axes(2),
+    )
+    return equity_above(
+        equity,
+        underwater,
+        title=title,
         y_axes=[
             {"title": {"text": "Equity"}, "tickformat": ",.0f"},
             {"title": {"text": "Underwater"}, "tickformat": ".0%"},
         ],
-        layout={
-            "title": {"text": plotly_text(title)},
-            "height": 520,
-            "showlegend": False,
-            "margin": _MARGIN,
-        },
     )
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..memo import by_content
+from ..figure_memo import by_content
 from .palette import PLAN_COLORS, plan_color
 from .text import plotly_texts
 

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..memo import by_content
+from ..figure_memo import by_content
 
 __all__ = ["KIND_COLORS", "RUN_STATUS_COLORS", "runs_figure", "timings_figure"]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..memo import by_content
-from .stacked import axis_names, stacked_figure
-from .text import plotly_text
+from ..figure_memo import by_content
+from .stacked import equity_above, row_axes
 
 __all__ = ["LOSS_COLOR", "WIN_COLOR", "confidence_outcome_figure", "equity_pnl_figure"]
 
@@ -57,35 +56,21 @@ def equity_pnl_figure(
     equity: pd.DataFrame, daily_pnl: pd.DataFrame, starting_cash: float, title: str
 ) -> go.Figure:
     """equity: date, equity; daily_pnl: date, daily_pnl (both already thinned)."""
-    (x1, y1), (x2, y2) = axis_names(1), axis_names(2)
-    traces = [
-        go.Scatter(
-            x=equity["date"], y=equity["equity"], mode="lines", name="Equity", xaxis=x1, yaxis=y1
-        ),
-        go.Bar(
-            x=daily_pnl["date"],
-            y=daily_pnl["daily_pnl"],
-            marker=_win_loss_marker(daily_pnl["daily_pnl"]),
-            name="Daily P&L",
-            xaxis=x2,
-            yaxis=y2,
-        ),
-    ]
+    bars = go.Bar(
+        x=daily_pnl["date"],
+        y=daily_pnl["daily_pnl"],
+        marker=_win_loss_marker(daily_pnl["daily_pnl"]),
+        name="Daily P&L",
+        **row_axes(2),
+    )
     line, label = _starting_cash_line(starting_cash)
     money = {"tickformat": ",.0f", "tickprefix": "$"}
-    return stacked_figure(
-        traces,
-        heights=[0.65, 0.35],
-        gap=0.05,
+    return equity_above(
+        equity,
+        bars,
+        title=title,
         y_axes=[{"title": {"text": "Equity"}, **money}, {"title": {"text": "Daily P&L"}, **money}],
-        layout={
-            "shapes": [line],
-            "annotations": [label],
-            "title": {"text": plotly_text(title)},
-            "height": 520,
-            "showlegend": False,
-            "margin": _MARGIN,
-        },
+        layout={"shapes": [line], "annotations": [label]},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..memo import by_content
+from ..figure_memo import by_content
 from .stacked import candles_and_volume, stacked_figure
 from .text import plotly_text
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..figure_memo import by_content
 from ..labels import regime_label
-from ..memo import by_content
 from .palette import regime_colors, regime_order
 from .stacked import axis_names, candles_and_volume, stacked_figure
 from .text import plotly_text

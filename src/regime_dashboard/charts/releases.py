@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..figure_memo import by_content
 from ..labels import regime_label
-from ..memo import by_content
 from .palette import regime_colors, regime_order
 from .text import plotly_text
 

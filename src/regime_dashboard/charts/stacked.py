@@ -15,15 +15,59 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["VOLUME_COLOR", "axis_names", "candles_and_volume", "stacked_figure"]
+from .text import plotly_text
+
+__all__ = [
+    "VOLUME_COLOR",
+    "axis_names",
+    "candles_and_volume",
+    "equity_above",
+    "row_axes",
+    "stacked_figure",
+]
 
 VOLUME_COLOR = "#90a4ae"
+_EQUITY_MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 
 
 def axis_names(row: int) -> tuple[str, str]:
     """The (x, y) axis ids of a 1-based row: ("x", "y"), ("x2", "y2"), ..."""
     suffix = "" if row == 1 else str(row)
     return f"x{suffix}", f"y{suffix}"
+
+
+def row_axes(row: int) -> dict[str, str]:
+    """The `xaxis`/`yaxis` keywords of a trace drawn on a 1-based row."""
+    x, y = axis_names(row)
+    return {"xaxis": x, "yaxis": y}
+
+
+def equity_above(
+    equity: pd.DataFrame,
+    below: Any,
+    *,
+    title: str,
+    y_axes: Sequence[dict[str, Any]],
+    layout: dict[str, Any] | None = None,
+) -> go.Figure:
+    """An equity line (`equity`: date, equity) over two thirds of the height, `below` (a
+    trace made with row_axes(2)) under it; 520 px, no legend, `title` shown as text."""
+    line = go.Scatter(
+        x=equity["date"], y=equity["equity"], name="Equity", mode="lines", **row_axes(1)
+    )
+    return stacked_figure(
+        [line, below],
+        heights=[0.65, 0.35],
+        gap=0.05,
+        y_axes=y_axes,
+        layout={
+            **(layout or {}),
+            "title": {"text": plotly_text(title)},
+            "height": 520,
+            "showlegend": False,
+            "margin": _EQUITY_MARGIN,
+        },
+    )
 
 
 def _domains(heights: Sequence[float], gap: float) -> list[list[float]]:
@@ -94,19 +138,10 @@ def candles_and_volume(
 ) -> tuple[go.Candlestick, go.Bar]:
     """bars: date, open, high, low, close, volume. Candles on row 1's axes and volume bars
     on row 2's (for stacked_figure); `hover_text` adds one line per candle."""
-    (x1, y1), (x2, y2) = axis_names(1), axis_names(2)
     hover = {} if hover_text is None else {"text": hover_text, "hoverinfo": "x+y+text"}
+    prices = {c: bars[c] for c in ("open", "high", "low", "close")}
     candles = go.Candlestick(
-        x=bars["date"],
-        open=bars["open"],
-        high=bars["high"],
-        low=bars["low"],
-        close=bars["close"],
-        name="Price",
-        showlegend=False,
-        xaxis=x1,
-        yaxis=y1,
-        **hover,
+        x=bars["date"], **prices, name="Price", showlegend=False, **row_axes(1), **hover
     )
     volume = go.Bar(
         x=bars["date"],
@@ -114,7 +149,6 @@ def candles_and_volume(
         name="Volume",
         showlegend=False,
         marker_color=VOLUME_COLOR,
-        xaxis=x2,
-        yaxis=y2,
+        **row_axes(2),
     )
     return candles, volume

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..memo import by_content
+from ..figure_memo import by_content
 from .text import plotly_text, plotly_texts
 
 __all__ = ["STATE_COLORS", "tenant_usage_figure", "usage_share_figure"]
@@ -43,6 +43,44 @@ def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
     return fig
 
 
+# the running total and its projection: (frame, y column, name, mode, line, legend group)
+_RUNNING_LINES = (
+    ("days", "cumulative", "Month to date", "lines+markers", {"color": "#1e88e5"}, "cum"),
+    ("line", "projected", "Projection", "lines", {"color": "#1e88e5", "dash": "dot"}, "proj"),
+)
+
+
+def _add_metric_row(
+    fig: go.Figure, row: int, days: pd.DataFrame, line: pd.DataFrame, limit: float
+) -> None:
+    """One metric's row: daily bars, the running total, its projection and the limit (none
+    drawn for NaN, unlimited). The legend shows the traces of the first row only."""
+    place = {"row": row, "col": 1, "showlegend": row == 1}
+    fig.add_bar(
+        x=days["day"],
+        y=days["quantity"],
+        name="Daily",
+        marker_color="#b0bec5",
+        legendgroup="daily",
+        **place,
+    )
+    frames = {"days": days, "line": line}
+    for frame, column, name, mode, style, group in _RUNNING_LINES:
+        shown = frames[frame]
+        fig.add_scatter(
+            x=shown["day"], y=shown[column], name=name, mode=mode, line=style,
+            legendgroup=group, **place,
+        )  # fmt: skip
+    if pd.notna(limit):
+        fig.add_hline(
+            y=float(limit),
+            line={"color": "#c62828", "dash": "dash"},
+            annotation_text=f"limit {limit:,.0f}",
+            row=row,
+            col=1,
+        )
+
+
 @by_content
 def tenant_usage_figure(
     daily: pd.DataFrame, limits: pd.DataFrame, projection: pd.DataFrame, title: str
@@ -58,51 +96,15 @@ def tenant_usage_figure(
         subplot_titles=metrics,
         vertical_spacing=0.08,
     )
-    for i, metric in enumerate(metrics, start=1):
-        days = daily[daily["metric"] == metric]
-        line = projection[projection["metric"] == metric]
+    for row, metric in enumerate(metrics, start=1):
         limit = limits.loc[limits["metric"] == metric, "limit_value"].iloc[0]
-        first = i == 1
-        fig.add_bar(
-            x=days["day"],
-            y=days["quantity"],
-            name="Daily",
-            marker_color="#b0bec5",
-            showlegend=first,
-            legendgroup="daily",
-            row=i,
-            col=1,
+        _add_metric_row(
+            fig,
+            row,
+            daily[daily["metric"] == metric],
+            projection[projection["metric"] == metric],
+            limit,
         )
-        fig.add_scatter(
-            x=days["day"],
-            y=days["cumulative"],
-            name="Month to date",
-            mode="lines+markers",
-            line={"color": "#1e88e5"},
-            showlegend=first,
-            legendgroup="cum",
-            row=i,
-            col=1,
-        )
-        fig.add_scatter(
-            x=line["day"],
-            y=line["projected"],
-            name="Projection",
-            mode="lines",
-            line={"color": "#1e88e5", "dash": "dot"},
-            showlegend=first,
-            legendgroup="proj",
-            row=i,
-            col=1,
-        )
-        if pd.notna(limit):
-            fig.add_hline(
-                y=float(limit),
-                line={"color": "#c62828", "dash": "dash"},
-                annotation_text=f"limit {limit:,.0f}",
-                row=i,
-                col=1,
-            )
     fig.update_layout(
         title=plotly_text(title),
         height=260 * max(len(metrics), 1) + 80,

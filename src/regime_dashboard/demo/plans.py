@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 
 import pandas as pd
+
+from ..queries.audited_writes import PlanValues
 
 __all__ = ["PLAN_LADDER", "USAGE_METRICS", "plans_frame"]
 
 USAGE_METRICS = ("api_calls", "backtests", "tokens")
 PLAN_LADDER = ("free", "starter", "pro", "fund")
-_FEATURES = {
+_FEATURES: dict[str, dict[str, bool | int | str]] = {
     "free": {
         "regime_engine": True,
         "backtests": True,
@@ -65,23 +68,17 @@ def plan_limits(plan_id: str) -> dict[str, int | None]:
 
 
 def plans_frame(created_at: dt.datetime) -> pd.DataFrame:
-    """Columns id, name, price_monthly_cents, price_annual_cents, currency, features_json,
-    limits_json, is_active, created_at, updated_at."""
+    """Columns id, the PlanValues fields (queries.audited_writes), is_active, created_at,
+    updated_at."""
     rows = [
-        (pid, pid.title(), *_PRICES[pid], "USD", _FEATURES[pid], _LIMITS[pid], True)
+        {
+            "id": pid,
+            **asdict(PlanValues(pid.title(), *_PRICES[pid], "USD", _FEATURES[pid], _LIMITS[pid])),
+            "is_active": True,
+        }
         for pid in PLAN_LADDER
     ]
-    columns = [
-        "id",
-        "name",
-        "price_monthly_cents",
-        "price_annual_cents",
-        "currency",
-        "features_json",
-        "limits_json",
-        "is_active",
-    ]
-    frame = pd.DataFrame(rows, columns=columns).astype({"price_annual_cents": "Int64"})
+    frame = pd.DataFrame(rows).astype({"price_annual_cents": "Int64"})
     return frame.assign(created_at=created_at, updated_at=created_at)
 
 

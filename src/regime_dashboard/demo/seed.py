@@ -12,9 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import psycopg
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.engine import make_url
 
 from ..db.engine import libpq_dsn, normalise_url
+from ..queries.versions import data_version_bump
+from .alerts import seed_alerts
 from .billing import SCENARIOS, Lifecycle, simulate_lifecycle
 from .ids import domain_rng, uuids
 from .market import bars_frame, build_market, build_releases
@@ -134,6 +137,31 @@ def _subscription_row(life: Lifecycle, tenant, now: dt.datetime) -> dict:
     }
 
 
+def _usage(
+    seed: int,
+    scale: Scale,
+    tenants: pd.DataFrame,
+    links: pd.DataFrame,
+    subscription_events: pd.DataFrame,
+    now: dt.datetime,
+) -> pd.DataFrame:
+    """The usage events of every day from the first signup to the day before `now`, by the
+    plan each tenant was on that day, none after `now`."""
+    last_bar = now.date() - dt.timedelta(days=1)
+    days = pd.date_range(tenants["signup"].min().normalize().tz_localize(None), last_bar, freq="D")
+    states = daily_plan_status(subscription_events, days)
+    rng = domain_rng(seed, "usage")
+    return clip_to(now, usage_events(rng, states, tenants["id"], links, scale.usage_events))
+
+
+def _price_book(bars: dict[str, pd.DataFrame]) -> PriceBook:
+    """Each asset's bar dates and closes, for filling orders at market."""
+    return PriceBook(
+        {a: pd.to_datetime(b["date"]).to_numpy() for a, b in bars.items()},
+        {a: b["close"].to_numpy() for a, b in bars.items()},
+    )
+
+
 def build_frames(
     scale: Scale, seed: int, as_of: dt.date, progress: Progress
 ) -> dict[str, pd.DataFrame]:
@@ -155,21 +183,13 @@ def build_frames(
     )
     releases, outputs = build_releases(domain_rng(seed, "research"), market, follows, last_bar)
     progress.step("usage events")
-    days = pd.date_range(tenants["signup"].min().normalize().tz_localize(None), last_bar, freq="D")
-    states = daily_plan_status(billing["subscription_events"], days)
-    usage = clip_to(
-        now,
-        usage_events(domain_rng(seed, "usage"), states, tenants["id"], links, scale.usage_events),
-    )
+    usage = _usage(seed, scale, tenants, links, billing["subscription_events"], now)
     progress.step("strategies, backtests, portfolios and runs")
     owners = links[links["role"] == "owner"].set_index("tenant_id")["user_id"]
     research = research_frames(
         domain_rng(seed, "research"), tenants, owners, scale.strategies_per_tenant, now
     )
-    book = PriceBook(
-        {a: pd.to_datetime(b["date"]).to_numpy() for a, b in market.bars.items()},
-        {a: b["close"].to_numpy() for a, b in market.bars.items()},
-    )
+    book = _price_book(market.bars)
     crypto = set(market.assets.loc[market.assets["asset_class"] == "crypto", "id"])
     trading = trading_frames(
         domain_rng(seed, "trading"), tenants, follows, owners, book, crypto, scale.orders, now
@@ -195,6 +215,12 @@ def build_frames(
         },
         **ops,
     }
+
+
+def _bump_data_version(conn: psycopg.Connection) -> None:
+    """queries.versions' bump, run in the seed's own transaction: every cache sees new data."""
+    bump = data_version_bump().compile(dialect=postgresql_psycopg.dialect())
+    conn.execute(str(bump), bump.params)
 
 
 def seed_database(
@@ -225,8 +251,9 @@ def seed_database(
         if reset:
             truncate_all(conn)
         rows = {table: copy_frame(conn, table, frame) for table, frame in frames.items()}
-        conn.execute("UPDATE data_versions SET version = version + 1, updated_at = now()")
+        _bump_data_version(conn)
         conn.commit()
+        seed_alerts(url, as_of=as_of)  # demo rules and their firings, so Home lists some
         progress.step("vacuuming and analyzing tables")
         conn.autocommit = True
         # what autovacuum would do after a bulk load: statistics for the planner, and the

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -69,6 +70,19 @@ class ImportResult:
     release_date: dt.date | None = None
     data_sha256: str | None = None
     ignored_columns: tuple[str, ...] = ()
+
+
+def _result(reader: CsvRows, counts: q.Upserted, **done: Any) -> ImportResult:
+    """What an import of `reader`'s rows merged as `counts` did, with `done`: the assets
+    and release it created."""
+    return ImportResult(
+        reader.count,
+        counts.inserted,
+        counts.updated,
+        counts.unchanged,
+        ignored_columns=tuple(reader.ignored_columns),
+        **done,
+    )
 
 
 @lru_cache(maxsize=64)
@@ -141,14 +155,7 @@ def import_bars(
         created = q.create_staged_assets(conn, asset_class=asset_class, calendar=calendar)
         counts = q.upsert_staged_bars(conn, source=source, staged=reader.count)
         q.bump_data_version(conn)
-    return ImportResult(
-        reader.count,
-        counts.inserted,
-        counts.updated,
-        counts.unchanged,
-        assets_created=tuple(sorted(created)),
-        ignored_columns=tuple(reader.ignored_columns),
-    )
+    return _result(reader, counts, assets_created=tuple(sorted(created)))
 
 
 @dataclass(frozen=True)
@@ -216,16 +223,13 @@ def import_outputs(
         )
         release_date, digest = _refresh_release(conn, tenant_id, release_id, opts, declared)
         q.bump_data_version(conn)
-    return ImportResult(
-        reader.count,
-        counts.inserted,
-        counts.updated,
-        counts.unchanged,
+    return _result(
+        reader,
+        counts,
         assets_created=(opts.symbol,) if created else (),
         release_created=found is None,
         release_date=release_date,
         data_sha256=digest,
-        ignored_columns=tuple(reader.ignored_columns),
     )
 
 
@@ -268,4 +272,4 @@ def _inputs_hash(conn: Connection, asset_id: str, start: dt.date, end: dt.date) 
     window = bars(conn, scope=TenantScope.everything(), asset_id=asset_id, start=start, end=end)
     if window.empty:
         return None
-    return bars_sha256(window[BAR_COLUMNS].itertuples(index=False, name=None))
+    return bars_sha256(window[list(BAR_COLUMNS)].itertuples(index=False, name=None))

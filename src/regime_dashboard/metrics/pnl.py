@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
-    "EQUITY_COLUMNS",
+    "DAILY_EQUITY_COLUMNS",
     "FILL_COLUMNS",
     "HOLDING_COLUMNS",
     "OPEN_LOT_COLUMNS",
@@ -72,7 +72,7 @@ HOLDING_COLUMNS: dict[str, str] = {
     "market_value": "float64",
     "unrealized_pnl": "float64",
 }
-EQUITY_COLUMNS: dict[str, str] = {
+DAILY_EQUITY_COLUMNS: dict[str, str] = {
     "date": "datetime64[ns]",
     "cash": "float64",
     "market_value": "float64",
@@ -326,7 +326,7 @@ def _equity_curve(
     prices = _close_matrix(closes)
     days = pd.DatetimeIndex(_to_day(prepared["filled_at"]).unique()).union(prices.index)
     if days.empty:
-        return _empty(EQUITY_COLUMNS)
+        return _empty(DAILY_EQUITY_COLUMNS)
     flows = _daily_flows(prepared, matches)
     cumulative = flows.reindex(days, fill_value=0.0).cumsum()
     market_value = _market_value(_positions(prepared, days), prices.reindex(days).ffill())
@@ -461,7 +461,7 @@ def _market_value(positions: pd.DataFrame, marks: pd.DataFrame) -> pd.Series:
 
 
 def _equity_frame(cumulative: pd.DataFrame, market_value: pd.Series, start: float) -> pd.DataFrame:
-    """Assemble EQUITY_COLUMNS from cumulative flows and the daily market value."""
+    """Assemble DAILY_EQUITY_COLUMNS from cumulative flows and the daily market value."""
     cash = start + cumulative["cash"]
     equity = cash + market_value
     open_basis = cumulative["bought"] - cumulative["sold_basis"]
@@ -476,4 +476,4 @@ def _equity_frame(cumulative: pd.DataFrame, market_value: pd.Series, start: floa
             "daily_pnl": equity.diff().fillna(equity.iloc[0] - start).to_numpy(),
         }
     )
-    return frame.astype(EQUITY_COLUMNS)
+    return frame.astype(DAILY_EQUITY_COLUMNS)

@@ -32,35 +32,35 @@ from ._frames import frame
 
 __all__ = ["EQUITY_COLUMNS", "PAPER_COLUMNS", "RUN_COLUMNS", "equity", "list_runs", "paper_runs"]
 
-RUN_COLUMNS = [
-    "run_id",
-    "tenant_id",
-    "tenant_name",
-    "strategy",
-    "version",
-    "status",
-    "requested_by",
-    "created_at",
-    "started_at",
-    "completed_at",
-    "duration_s",
-    "equity_days",
-    "metrics",
-]
-EQUITY_COLUMNS = ["date", "equity"]
-PAPER_COLUMNS = [
-    "run_id",
-    "tenant_name",
-    "strategy",
-    "version",
-    "status",
-    "schedule",
-    "last_execution_at",
-    "snapshot_as_of",
-    "snapshot_equity",
-    "snapshot_return_pct",
-    "open_positions",
-]
+RUN_COLUMNS = {
+    "run_id": "object",
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "strategy": "str",
+    "version": "int64",
+    "status": "str",
+    "requested_by": "str",
+    "created_at": "datetime64[us, UTC]",
+    "started_at": "datetime64[us, UTC]",
+    "completed_at": "datetime64[us, UTC]",
+    "duration_s": "float64",
+    "equity_days": "int64",
+    "metrics": "object",
+}
+EQUITY_COLUMNS = {"date": "object", "equity": "float64"}
+PAPER_COLUMNS = {
+    "run_id": "object",
+    "tenant_name": "str",
+    "strategy": "str",
+    "version": "int64",
+    "status": "str",
+    "schedule": "str",
+    "last_execution_at": "datetime64[us, UTC]",
+    "snapshot_as_of": "str",
+    "snapshot_equity": "float64",
+    "snapshot_return_pct": "float64",
+    "open_positions": "int64",
+}
 
 
 def _with_strategy(

@@ -57,7 +57,7 @@ __all__ = [
     "MOVEMENT_COLUMNS",
     "PAST_DUE_COLUMNS",
     "PAYMENT_COLUMNS",
-    "PLAN_COLUMNS",
+    "PLAN_MONTH_END_COLUMNS",
     "STATUS_COLUMNS",
     "TENANT_REVENUE_COLUMNS",
     "TRIAL_COLUMNS",
@@ -81,67 +81,91 @@ MONTH: ColumnClause[Any] = literal_column("interval '1 month'")
 PAYING = ("active", "past_due")
 E = SubscriptionEvent
 
-MOVEMENT_COLUMNS = [
-    "month",
-    "opening_mrr_cents",
-    "new_cents",
-    "expansion_cents",
-    "reactivation_cents",
-    "contraction_cents",
-    "churn_cents",
-    "closing_mrr_cents",
-    "opening_customers",
-    "closing_customers",
-    "new_customers",
-    "reactivated_customers",
-    "churned_customers",
-]
-STATUS_COLUMNS = ["month", "active", "trialing", "past_due", "canceled", "canceled_in_month"]
-PLAN_COLUMNS = ["month", "plan_id", "subscriptions", "paying", "mrr_cents"]
-CURRENCY_COLUMNS = ["currency", "rate", "subscriptions", "mrr_native_cents", "mrr_usd_cents"]
-TRIAL_COLUMNS = ["month", "started", "ended", "converted"]
-PAST_DUE_COLUMNS = [
-    "tenant_id",
-    "tenant_name",
-    "plan_id",
-    "billing_cycle",
-    "currency",
-    "past_due_since",
-    "days_overdue",
-    "failed_payment_cents",
-    "mrr_usd_cents",
-]
-UPCOMING_COLUMNS = [
-    "tenant_id",
-    "tenant_name",
-    "plan_id",
-    "status",
-    "billing_cycle",
-    "currency",
-    "price_cents",
-    "current_period_end",
-    "due",
-    "mrr_usd_cents",
-]
-PAYMENT_COLUMNS = [
-    "month",
-    "payments",
-    "billed_usd_cents",
-    "collected_usd_cents",
-    "failed_usd_cents",
-    "failed_payments",
-]
-FAILED_PAYMENT_COLUMNS = [
-    "tenant_id",
-    "tenant_name",
-    "billed_at",
-    "currency",
-    "amount_cents",
-    "total_cents",
-    "amount_usd_cents",
-    "paid_later",
-]
-TENANT_REVENUE_COLUMNS = ["tenant_id", "tenant_name", "revenue_usd", "closing_mrr_usd_cents"]
+MOVEMENT_COLUMNS = {
+    "month": "object",
+    "opening_mrr_cents": "int64",
+    "new_cents": "int64",
+    "expansion_cents": "int64",
+    "reactivation_cents": "int64",
+    "contraction_cents": "int64",
+    "churn_cents": "int64",
+    "closing_mrr_cents": "int64",
+    "opening_customers": "int64",
+    "closing_customers": "int64",
+    "new_customers": "int64",
+    "reactivated_customers": "int64",
+    "churned_customers": "int64",
+}
+STATUS_COLUMNS = {
+    "month": "object",
+    "active": "int64",
+    "trialing": "int64",
+    "past_due": "int64",
+    "canceled": "int64",
+    "canceled_in_month": "int64",
+}
+PLAN_MONTH_END_COLUMNS = {
+    "month": "object",
+    "plan_id": "str",
+    "subscriptions": "int64",
+    "paying": "int64",
+    "mrr_cents": "int64",
+}
+CURRENCY_COLUMNS = {
+    "currency": "str",
+    "rate": "float64",
+    "subscriptions": "int64",
+    "mrr_native_cents": "int64",
+    "mrr_usd_cents": "int64",
+}
+TRIAL_COLUMNS = {"month": "object", "started": "int64", "ended": "int64", "converted": "int64"}
+PAST_DUE_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "plan_id": "str",
+    "billing_cycle": "str",
+    "currency": "str",
+    "past_due_since": "datetime64[us, UTC]",
+    "days_overdue": "int64",
+    "failed_payment_cents": "int64",
+    "mrr_usd_cents": "int64",
+}
+UPCOMING_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "plan_id": "str",
+    "status": "str",
+    "billing_cycle": "str",
+    "currency": "str",
+    "price_cents": "int64",
+    "current_period_end": "datetime64[us, UTC]",
+    "due": "str",
+    "mrr_usd_cents": "int64",
+}
+PAYMENT_COLUMNS = {
+    "month": "object",
+    "payments": "int64",
+    "billed_usd_cents": "int64",
+    "collected_usd_cents": "int64",
+    "failed_usd_cents": "int64",
+    "failed_payments": "int64",
+}
+FAILED_PAYMENT_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "billed_at": "datetime64[us, UTC]",
+    "currency": "str",
+    "amount_cents": "int64",
+    "total_cents": "int64",
+    "amount_usd_cents": "int64",
+    "paid_later": "bool",
+}
+TENANT_REVENUE_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "revenue_usd": "float64",
+    "closing_mrr_usd_cents": "int64",
+}
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -329,7 +353,7 @@ def status_month_ends(
     stmt = (
         select(
             months.c.month,
-            *(_count_if(s.c.status == st).label(st) for st in STATUS_COLUMNS[1:5]),
+            *(_count_if(s.c.status == st).label(st) for st in list(STATUS_COLUMNS)[1:5]),
             _count_if(and_(s.c.status == "canceled", in_month)).label("canceled_in_month"),
         )
         .select_from(months)
@@ -344,7 +368,7 @@ def plan_month_ends(
     conn: Connection, *, scope: TenantScope, first_month: dt.date, as_of: dt.date, rates: Rates
 ) -> pd.DataFrame:
     """Per month end and plan: live (not canceled) subscriptions, paying ones (active or
-    past_due) and their MRR in USD cents. Columns PLAN_COLUMNS, by month and plan."""
+    past_due) and their MRR in USD cents. Columns PLAN_MONTH_END_COLUMNS, by month and plan."""
     months = _months(scope, first_month, as_of, from_history=False)
     s = _states(scope, months, _rates_or_usd(rates))
     stmt = (
@@ -359,7 +383,7 @@ def plan_month_ends(
         .having(func.count().filter(s.c.status != "canceled") > 0)
         .order_by(s.c.month, s.c.plan_id)
     )
-    return frame(conn, stmt, PLAN_COLUMNS)
+    return frame(conn, stmt, PLAN_MONTH_END_COLUMNS)
 
 
 def mrr_by_currency(
@@ -486,27 +510,39 @@ def past_due_subscriptions(
     return frame(conn, stmt, PAST_DUE_COLUMNS)
 
 
-def _latest_past_due(scope: TenantScope, end: dt.datetime) -> LateralFromClause:
+def _latest_of_subscription(
+    scope: TenantScope,
+    end: dt.datetime,
+    rows: type[SubscriptionEvent] | type[Payment],
+    when: Col,
+    kind: ColumnElement[bool],
+    *,
+    picked: Col,
+    name: str,
+) -> LateralFromClause:
+    """`picked` of the outer subscription's latest row of `rows` (events or payments) of
+    `kind`, by `when`, before `end`: a lateral subquery named `name`."""
     return (
-        select(E.occurred_at.label("at"))
-        .where(scope.clause(E.tenant_id), E.tenant_id == Subscription.tenant_id)
-        .where(E.subscription_id == Subscription.id, E.event_type == "past_due")
-        .where(E.occurred_at < end)
-        .order_by(E.occurred_at.desc())
+        select(picked)
+        .where(scope.clause(rows.tenant_id), rows.tenant_id == Subscription.tenant_id)
+        .where(rows.subscription_id == Subscription.id, kind)
+        .where(when < end)
+        .order_by(when.desc())
         .limit(1)
-        .lateral("since")
+        .lateral(name)
     )
 
 
+def _latest_past_due(scope: TenantScope, end: dt.datetime) -> LateralFromClause:
+    past_due = E.event_type == "past_due"
+    at = E.occurred_at.label("at")
+    return _latest_of_subscription(scope, end, E, E.occurred_at, past_due, picked=at, name="since")
+
+
 def _latest_failed_payment(scope: TenantScope, end: dt.datetime) -> LateralFromClause:
-    return (
-        select(Payment.total_cents)
-        .where(scope.clause(Payment.tenant_id), Payment.tenant_id == Subscription.tenant_id)
-        .where(Payment.subscription_id == Subscription.id, Payment.status == "failed")
-        .where(Payment.billed_at < end)
-        .order_by(Payment.billed_at.desc())
-        .limit(1)
-        .lateral("failed")
+    failed = Payment.status == "failed"
+    return _latest_of_subscription(
+        scope, end, Payment, Payment.billed_at, failed, picked=Payment.total_cents, name="failed"
     )
 
 

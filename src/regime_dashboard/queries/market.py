@@ -33,20 +33,28 @@ __all__ = [
     "return_histogram",
 ]
 
-ASSET_COLUMNS = [
-    "id",
-    "name",
-    "asset_class",
-    "calendar",
-    "is_active",
-    "first_date",
-    "last_date",
-    "skipped_bars",
-]
-BAR_COLUMNS = ["date", "open", "high", "low", "close", "adj_close", "volume"]
-BUCKET_COLUMNS = [*BAR_COLUMNS, "bars_in_bucket"]
-CLOSE_COLUMNS = ["date", "asset_id", "close"]
-HISTOGRAM_COLUMNS = ["bin_start", "bin_end", "count"]
+ASSET_COLUMNS = {
+    "id": "str",
+    "name": "str",
+    "asset_class": "str",
+    "calendar": "str",
+    "is_active": "bool",
+    "first_date": "object",
+    "last_date": "object",
+    "skipped_bars": "int64",
+}
+BAR_COLUMNS = {
+    "date": "object",
+    "open": "float64",
+    "high": "float64",
+    "low": "float64",
+    "close": "float64",
+    "adj_close": "float64",
+    "volume": "float64",
+}
+BUCKET_COLUMNS = {**BAR_COLUMNS, "bars_in_bucket": "int64"}
+CLOSE_COLUMNS = {"date": "object", "asset_id": "str", "close": "float64"}
+HISTOGRAM_COLUMNS = {"bin_start": "float64", "bin_end": "float64", "count": "int64"}
 
 # Both statements below read `usable`: the bars in range whose prices are all finite
 # (Postgres orders NaN above 'Infinity'), a non-finite adj_close or volume read as missing.
@@ -139,7 +147,7 @@ def list_assets(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
         .scalar_subquery()
     )
     stmt = select(
-        *(getattr(Asset, c) for c in ASSET_COLUMNS[:5]),
+        *(getattr(Asset, c) for c in list(ASSET_COLUMNS)[:5]),
         first.label("first_date"),
         last.label("last_date"),
         outside.label("skipped_bars"),

@@ -34,8 +34,8 @@ from .dates import utc_day
 __all__ = [
     "BOUNDS_COLUMNS",
     "COST_COLUMNS",
-    "DAILY_COLUMNS",
     "ERROR_COLUMNS",
+    "RUNS_PER_DAY_COLUMNS",
     "TIMING_COLUMNS",
     "activity_bounds",
     "frequent_errors",
@@ -46,29 +46,42 @@ __all__ = [
 
 Col = ColumnElement[Any] | InstrumentedAttribute[Any]
 FINISHED = ("succeeded", "failed", "canceled")
-BOUNDS_COLUMNS = ["first_day", "last_day"]
-DAILY_COLUMNS = ["day", "kind", "status", "runs", "finished", "failed"]
-TIMING_COLUMNS = [
-    "kind",
-    "runs",
-    "finished",
-    "failed",
-    "failure_rate",
-    "queue_p50_s",
-    "queue_p95_s",
-    "run_p50_s",
-    "run_p95_s",
-]
-ERROR_COLUMNS = ["error", "failures", "tenants", "kinds", "last_seen"]
-COST_COLUMNS = [
-    "tenant_id",
-    "tenant_name",
-    "runs",
-    "tokens_input",
-    "tokens_output",
-    "compute_seconds",
-    "cost_usd",
-]
+BOUNDS_COLUMNS = {"first_day": "object", "last_day": "object"}
+RUNS_PER_DAY_COLUMNS = {
+    "day": "object",
+    "kind": "str",
+    "status": "str",
+    "runs": "int64",
+    "finished": "int64",
+    "failed": "int64",
+}
+TIMING_COLUMNS = {
+    "kind": "str",
+    "runs": "int64",
+    "finished": "int64",
+    "failed": "int64",
+    "failure_rate": "float64",
+    "queue_p50_s": "float64",
+    "queue_p95_s": "float64",
+    "run_p50_s": "float64",
+    "run_p95_s": "float64",
+}
+ERROR_COLUMNS = {
+    "error": "str",
+    "failures": "int64",
+    "tenants": "int64",
+    "kinds": "str",
+    "last_seen": "datetime64[us, UTC]",
+}
+COST_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "runs": "int64",
+    "tokens_input": "int64",
+    "tokens_output": "int64",
+    "compute_seconds": "float64",
+    "cost_usd": "float64",
+}
 
 
 def _day_range(start: dt.date, end: dt.date) -> ColumnElement[bool]:
@@ -107,7 +120,7 @@ def runs_per_day(
 ) -> pd.DataFrame:
     """Runs queued per UTC day in three groupings: per (day, kind) rows have status null,
     per (day, status) rows have kind null, the per-day total has both null. runs, finished
-    (succeeded, failed or canceled) and failed counts. Columns DAILY_COLUMNS, by day; days
+    (succeeded, failed or canceled) and failed counts. Columns RUNS_PER_DAY_COLUMNS, by day; days
     and combinations without runs are absent."""
     day = utc_day(Run.queued_at)
     sets = func.grouping_sets(tuple_(day, Run.kind), tuple_(day, Run.status), tuple_(day))
@@ -124,7 +137,7 @@ def runs_per_day(
         .group_by(sets)
         .order_by(day, Run.kind, Run.status)
     )
-    return frame(conn, stmt, DAILY_COLUMNS)
+    return frame(conn, stmt, RUNS_PER_DAY_COLUMNS)
 
 
 def _seconds(later: Col, earlier: Col) -> ColumnElement[Any]:
@@ -211,7 +224,7 @@ def run_costs_by_tenant(
         select(
             per_tenant.c.tenant_id,
             Tenant.name.label("tenant_name"),
-            *(per_tenant.c[c] for c in COST_COLUMNS[2:]),
+            *(per_tenant.c[c] for c in list(COST_COLUMNS)[2:]),
         )
         .join(Tenant, Tenant.id == per_tenant.c.tenant_id)
         .order_by(Tenant.name)

@@ -4,6 +4,7 @@ viewer's tenants. broker_accounts is never read: its tokens and keys stay in the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import (
@@ -28,45 +29,61 @@ __all__ = [
     "FILL_COLUMNS",
     "ORDER_COLUMNS",
     "PORTFOLIO_COLUMNS",
+    "Orders",
     "confidence_bands",
     "fills",
     "list_portfolios",
     "orders_with_signals",
 ]
 
-PORTFOLIO_COLUMNS = [
-    "portfolio_id",
-    "tenant_id",
-    "tenant_name",
-    "name",
-    "currency",
-    "starting_cash",
-    "owner",
-    "fills",
-    "first_fill",
-    "last_fill",
-]
-FILL_COLUMNS = ["filled_at", "asset_id", "side", "quantity", "price", "fees"]
-ORDER_COLUMNS = [
-    "order_id",
-    "order_timestamp",
-    "asset_id",
-    "side",
-    "order_type",
-    "quantity",
-    "status",
-    "filled_quantity",
-    "average_price",
-    "fees",
-    "signal_id",
-    "signal_type",
-    "confidence_score",
-    "entry_price",
-    "generated_at",
-    "exit_date",
-    "exit_price",
-]
-BAND_COLUMNS = ["band_low", "band_high", "signals", "scored", "wins", "hit_rate", "mean_outcome"]
+PORTFOLIO_COLUMNS = {
+    "portfolio_id": "object",
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "name": "str",
+    "currency": "str",
+    "starting_cash": "float64",
+    "owner": "str",
+    "fills": "int64",
+    "first_fill": "object",
+    "last_fill": "object",
+}
+FILL_COLUMNS = {
+    "filled_at": "datetime64[us, UTC]",
+    "asset_id": "str",
+    "side": "str",
+    "quantity": "float64",
+    "price": "float64",
+    "fees": "float64",
+}
+ORDER_COLUMNS = {
+    "order_id": "object",
+    "order_timestamp": "datetime64[us, UTC]",
+    "asset_id": "str",
+    "side": "str",
+    "order_type": "str",
+    "quantity": "float64",
+    "status": "str",
+    "filled_quantity": "float64",
+    "average_price": "float64",
+    "fees": "float64",
+    "signal_id": "object",
+    "signal_type": "str",
+    "confidence_score": "float64",
+    "entry_price": "float64",
+    "generated_at": "datetime64[us, UTC]",
+    "exit_date": "object",
+    "exit_price": "float64",
+}
+BAND_COLUMNS = {
+    "band_low": "float64",
+    "band_high": "float64",
+    "signals": "int64",
+    "scored": "int64",
+    "wins": "int64",
+    "hit_rate": "float64",
+    "mean_outcome": "float64",
+}
 
 
 def list_portfolios(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
@@ -114,17 +131,25 @@ def fills(
     return frame(conn, stmt, FILL_COLUMNS)
 
 
-def _orders_select(
-    scope: TenantScope,
-    tenant_id: str,
-    portfolio_id: str,
-    window: tuple[dt.date, dt.date],
-    statuses: tuple[str, ...],
-    horizon: int,
-) -> Select:
-    """Orders placed (UTC date) within `window`, with their signal and the close `horizon`
-    bars after the signal's day (the exit used to score it)."""
+@dataclass(frozen=True)
+class Orders:
+    """Which orders a query reads: portfolio `portfolio_id`'s (of `tenant_id`) placed from
+    `start` to `end` (UTC dates) with a status in `statuses` (empty: any), each signal
+    scored by the close `horizon` bars after its UTC day."""
+
+    tenant_id: str
+    portfolio_id: str
+    start: dt.date
+    end: dt.date
+    statuses: tuple[str, ...] = ()
+    horizon: int = 5
+
+
+def _orders_select(scope: TenantScope, orders: Orders) -> Select:
+    """The `orders`, with their signal and the close `orders.horizon` bars after the
+    signal's day (the exit used to score it)."""
     o, s = Order, Signal
+    horizon, statuses = orders.horizon, orders.statuses
     exit_bar = (
         select(PriceBar.date.label("exit_date"), PriceBar.close.label("exit_price"))
         .where(PriceBar.asset_id == s.asset_id, PriceBar.date > utc_day(s.generated_at))
@@ -139,7 +164,7 @@ def _orders_select(
             o.order_timestamp,
             o.asset_id,
             o.transaction_type.label("side"),
-            *(getattr(o, c) for c in ORDER_COLUMNS[4:10]),
+            *(getattr(o, c) for c in list(ORDER_COLUMNS)[4:10]),
             s.id.label("signal_id"),
             s.signal_type,
             s.confidence_score,
@@ -152,51 +177,31 @@ def _orders_select(
             s, and_(s.tenant_id == o.tenant_id, s.id == o.signal_id, scope.clause(s.tenant_id))
         )
         .outerjoin(exit_bar, true())
-        .where(scope.clause(o.tenant_id), o.tenant_id == tenant_id, o.portfolio_id == portfolio_id)
-        .where(utc_day(o.order_timestamp).between(*window))
+        .where(scope.clause(o.tenant_id), o.tenant_id == orders.tenant_id)
+        .where(o.portfolio_id == orders.portfolio_id)
+        .where(utc_day(o.order_timestamp).between(orders.start, orders.end))
     )
     return stmt.where(o.status.in_(statuses)) if statuses else stmt
 
 
-def orders_with_signals(
-    conn: Connection,
-    *,
-    scope: TenantScope,
-    tenant_id: str,
-    portfolio_id: str,
-    start: dt.date,
-    end: dt.date,
-    statuses: tuple[str, ...] = (),
-    horizon: int = 5,
-) -> pd.DataFrame:
-    """A portfolio's orders placed from `start` to `end` (UTC dates) with a status in
-    `statuses` (empty: any), newest first, each with the signal that produced it (signal
-    columns None without one) and the signal's exit: the close `horizon` bars after the
-    signal's UTC day (exit_date/exit_price None when those bars do not exist yet). Columns
-    ORDER_COLUMNS; side is the order's BUY/SELL."""
-    stmt = _orders_select(scope, tenant_id, portfolio_id, (start, end), statuses, horizon)
-    stmt = stmt.order_by(Order.order_timestamp.desc(), Order.id)
+def orders_with_signals(conn: Connection, *, scope: TenantScope, orders: Orders) -> pd.DataFrame:
+    """The `orders` of a portfolio, newest first, each with the signal that produced it
+    (signal columns None without one) and the signal's exit: the close `orders.horizon`
+    bars after the signal's UTC day (exit_date/exit_price None when those bars do not exist
+    yet). Columns ORDER_COLUMNS; side is the order's BUY/SELL."""
+    stmt = _orders_select(scope, orders).order_by(Order.order_timestamp.desc(), Order.id)
     return frame(conn, stmt, ORDER_COLUMNS)
 
 
 def confidence_bands(
-    conn: Connection,
-    *,
-    scope: TenantScope,
-    tenant_id: str,
-    portfolio_id: str,
-    start: dt.date,
-    end: dt.date,
-    statuses: tuple[str, ...] = (),
-    horizon: int = 5,
-    bands: int = 5,
+    conn: Connection, *, scope: TenantScope, orders: Orders, bands: int = 5
 ) -> pd.DataFrame:
-    """The signals of `orders_with_signals` (same filters) grouped into `bands` equal
+    """The signals of `orders_with_signals` (same `orders`) grouped into `bands` equal
     confidence bands over [0, 1] (a confidence of 1 in the last): signals, scored (with an
     exit price), wins (outcome > 0), hit_rate (wins / scored) and mean_outcome, where the
     outcome of a BUY is exit / entry - 1 and of a SELL entry / exit - 1. Empty bands are
     left out. Columns BAND_COLUMNS, by band."""
-    rows = _orders_select(scope, tenant_id, portfolio_id, (start, end), statuses, horizon)
+    rows = _orders_select(scope, orders)
     signals = rows.where(Signal.id.is_not(None)).subquery()
     outcome = case(
         (signals.c.side == "BUY", signals.c.exit_price / signals.c.entry_price - 1),

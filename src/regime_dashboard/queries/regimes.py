@@ -46,26 +46,50 @@ __all__ = [
     "watchlist_tails",
 ]
 
-RELEASE_COLUMNS = [
-    "tenant_id",
-    "tenant_name",
-    "release_id",
-    "asset_id",
-    "asset_name",
-    "asset_class",
-    "calendar",
-    "version",
-    "release_date",
-    "git_commit",
-    "data_sha256",
-    "env_json",
-]
-SPAN_COLUMNS = ["release_id", "first_date", "last_date", "skipped"]
-OUTPUT_COLUMNS = ["date", *ENGINE_OUTPUT_FIELDS]
-SERIES_COLUMNS = [*OUTPUT_COLUMNS, "close"]
-WATCHLIST_COLUMNS = ["asset_id"]
-CARD_COLUMNS = ["asset_id", "asset_name", "version", "date", "regime", "confidence"]
-LABEL_COLUMNS = ["field", "label", "days", "min_confidence", "max_confidence"]
+RELEASE_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "release_id": "object",
+    "asset_id": "str",
+    "asset_name": "str",
+    "asset_class": "str",
+    "calendar": "str",
+    "version": "str",
+    "release_date": "object",
+    "git_commit": "str",
+    "data_sha256": "str",
+    "env_json": "str",
+}
+SPAN_COLUMNS = {
+    "release_id": "object",
+    "first_date": "object",
+    "last_date": "object",
+    "skipped": "int64",
+}
+OUTPUT_COLUMNS = {
+    "date": "object",
+    "regime": "str",
+    "confidence": "float64",
+    "conviction": "str",
+    **dict.fromkeys(ENGINE_OUTPUT_FIELDS[3:], "float64"),
+}
+SERIES_COLUMNS = {**OUTPUT_COLUMNS, "close": "float64"}
+WATCHLIST_COLUMNS = {"asset_id": "str"}
+CARD_COLUMNS = {
+    "asset_id": "str",
+    "asset_name": "str",
+    "version": "str",
+    "date": "object",
+    "regime": "str",
+    "confidence": "float64",
+}
+LABEL_COLUMNS = {
+    "field": "str",
+    "label": "str",
+    "days": "int64",
+    "min_confidence": "float64",
+    "max_confidence": "float64",
+}
 
 
 def list_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:

@@ -43,24 +43,29 @@ from ..scope import TenantScope
 from ._frames import frame
 from .dates import end_of
 
-__all__ = ["DAILY_COLUMNS", "LIMIT_COLUMNS", "tenant_daily_usage", "usage_against_limits"]
+__all__ = ["DAILY_USAGE_COLUMNS", "LIMIT_COLUMNS", "tenant_daily_usage", "usage_against_limits"]
 
 LIVE = ("trialing", "active", "past_due")
-LIMIT_COLUMNS = [
-    "tenant_id",
-    "tenant_name",
-    "plan_id",
-    "status",
-    "metric",
-    "used",
-    "limit_value",
-    "limit_source",
-    "reached_on",
-    "month_start",
-    "elapsed_days",
-    "days_in_month",
-]
-DAILY_COLUMNS = ["day", "metric", "quantity", "cumulative"]
+LIMIT_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "plan_id": "str",
+    "status": "str",
+    "metric": "str",
+    "used": "float64",
+    "limit_value": "float64",
+    "limit_source": "str",
+    "reached_on": "object",
+    "month_start": "object",
+    "elapsed_days": "int64",
+    "days_in_month": "int64",
+}
+DAILY_USAGE_COLUMNS = {
+    "day": "object",
+    "metric": "str",
+    "quantity": "float64",
+    "cumulative": "float64",
+}
 
 
 def _days_in_month(month_start: dt.date) -> int:
@@ -177,7 +182,7 @@ def tenant_daily_usage(
     conn: Connection, *, scope: TenantScope, tenant_id: str, as_of: dt.date
 ) -> pd.DataFrame:
     """One tenant's daily usage in the calendar month of `as_of`, up to `as_of`: quantity
-    and running total per metric. Columns DAILY_COLUMNS, by metric and day; days without
+    and running total per metric. Columns DAILY_USAGE_COLUMNS, by metric and day; days without
     usage are absent."""
     u = UsageDaily
     running = func.sum(u.quantity).over(partition_by=u.metric, order_by=u.day)
@@ -192,4 +197,4 @@ def tenant_daily_usage(
         .where(u.day >= as_of.replace(day=1), u.day <= as_of)
         .order_by(u.metric, u.day)
     )
-    return frame(conn, stmt, DAILY_COLUMNS)
+    return frame(conn, stmt, DAILY_USAGE_COLUMNS)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Update, select, update
 
 from ..db.models import DataVersion
 
-__all__ = ["DASHBOARD", "bump_data_version", "read_data_version"]
+__all__ = ["DASHBOARD", "bump_data_version", "data_version_bump", "read_data_version"]
 
 DASHBOARD = "dashboard"
 
@@ -20,10 +20,16 @@ def read_data_version(conn: Connection) -> int:
     return int(found.scalar() or 0)
 
 
-def bump_data_version(conn: Connection) -> None:
-    """Tell every cached query that the data changed (same transaction as the change)."""
-    conn.execute(
+def data_version_bump() -> Update:
+    """The statement that bumps the version: `bump_data_version` runs it, and the demo
+    seeder runs it (compiled) on the psycopg connection of its COPY transaction."""
+    return (
         update(DataVersion)
         .where(DataVersion.scope == DASHBOARD)
         .values(version=DataVersion.version + 1, updated_at=dt.datetime.now(dt.UTC))
     )
+
+
+def bump_data_version(conn: Connection) -> None:
+    """Tell every cached query that the data changed (same transaction as the change)."""
+    conn.execute(data_version_bump())

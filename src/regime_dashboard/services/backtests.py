@@ -3,7 +3,6 @@ equity and set beside the stored metrics JSON), runs compared, and paper-trade r
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -11,30 +10,29 @@ import pandas as pd
 
 from ..cache import derived, run_query
 from ..metrics import performance as perf
-from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
 from ..queries import backtests
 from ..scope import TenantScope
+from ..thinning import thin_line
+from ..viewer import Viewer
 
 __all__ = [
-    "LINE_POINTS",
     "MAX_COMPARED",
     "METRIC_LABELS",
     "PAPER_TABLE",
     "ROLLING_WINDOW",
     "RUN_TABLE",
-    "ComparedRun",
+    "BacktestsView",
     "RunComparison",
+    "RunFilterOptions",
+    "RunFilters",
     "Tearsheet",
-    "compare_runs",
-    "compared_runs",
-    "list_runs",
-    "load_tearsheet",
+    "load_backtests_view",
     "metrics_table",
-    "paper_runs",
+    "run_filter_options",
     "run_labels",
+    "runs_with_equity",
 ]
 
-LINE_POINTS = 4_000
 MAX_COMPARED = 4
 ROLLING_WINDOW = 63  # bars: about one quarter
 METRIC_LABELS = {
@@ -76,7 +74,7 @@ PAPER_TABLE = {  # column -> heading of the paper-trade runs table
 
 @dataclass(frozen=True)
 class Tearsheet:
-    equity: pd.DataFrame  # date, equity (at most LINE_POINTS rows)
+    equity: pd.DataFrame  # date, equity (at most thinning.LINE_POINTS rows)
     drawdown: pd.DataFrame  # date, drawdown (fraction <= 0; at most LINE_POINTS rows)
     rolling_sharpe: pd.DataFrame  # date, rolling_sharpe (at most LINE_POINTS rows)
     monthly: pd.DataFrame  # year x month 1..12 compounded returns (NaN: no bar)
@@ -107,34 +105,111 @@ def run_labels(runs: pd.DataFrame) -> pd.Series:
     )
 
 
+@dataclass(frozen=True)
+class RunFilters:
+    """The runs table's filters: tenant names, strategy titles, statuses (empty: any)."""
+
+    tenants: tuple[str, ...] = ()
+    strategies: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RunFilterOptions:
+    """What each filter offers (every value among the runs in scope) and the runs in all."""
+
+    tenants: tuple[str, ...]
+    strategies: tuple[str, ...]
+    statuses: tuple[str, ...]
+    total: int
+
+
+@dataclass(frozen=True)
+class BacktestsView:
+    """Everything the Backtests page draws: the runs matching the filters, and the part
+    asked for (a tearsheet, runs compared, or paper-trade runs)."""
+
+    runs: pd.DataFrame  # RUN_TABLE's columns of the matching runs, newest first
+    total: int  # runs in scope, unfiltered
+    tearsheet: Tearsheet | None
+    comparison: RunComparison | None
+    paper: pd.DataFrame | None  # PAPER_TABLE's columns, of the filtered tenants
+
+
 @derived
-def list_runs(
-    scope: TenantScope,
-    *,
-    tenants: tuple[str, ...] = (),
-    statuses: tuple[str, ...] = (),
-    strategies: tuple[str, ...] = (),
-    created_from: dt.date | None = None,
-    created_to: dt.date | None = None,
-) -> pd.DataFrame:
+def _runs(scope: TenantScope, *, filters: RunFilters) -> pd.DataFrame:
     """Backtest runs in scope with the filters applied: backtests.RUN_COLUMNS + label,
     indexed by the run id as text."""
     runs = run_query(
         backtests.list_runs,
         scope=scope,
-        tenants=tenants,
-        statuses=statuses,
-        strategies=strategies,
-        created_from=created_from,
-        created_to=created_to,
+        tenants=filters.tenants,
+        statuses=filters.statuses,
+        strategies=filters.strategies,
     )
     labelled = runs.assign(label=run_labels(runs))
     return labelled.set_axis(pd.Index(runs["run_id"].astype(str), name="key"), axis=0)
 
 
-def paper_runs(scope: TenantScope) -> pd.DataFrame:
-    """Paper-trade runs in scope with their latest snapshot (backtests.PAPER_COLUMNS)."""
-    return run_query(backtests.paper_runs, scope=scope)
+def run_filter_options(viewer: Viewer) -> RunFilterOptions:
+    """The filters' options: the tenants, strategies and statuses of the runs in scope."""
+    viewer.require("analyst")
+    runs = _runs(viewer.scope, filters=RunFilters())
+    return RunFilterOptions(
+        tenants=tuple(sorted(runs["tenant_name"].unique())),
+        strategies=tuple(sorted(runs["strategy"].unique())),
+        statuses=tuple(sorted(runs["status"].unique())),
+        total=len(runs),
+    )
+
+
+def runs_with_equity(viewer: Viewer, filters: RunFilters) -> dict[str, str]:
+    """{run id: label} of the runs matching `filters` that have an equity series (those a
+    tearsheet or a comparison can show), newest first."""
+    viewer.require("analyst")
+    runs = _runs(viewer.scope, filters=filters)
+    with_equity = runs[runs["equity_days"] > 0]
+    return dict(zip(with_equity.index, with_equity["label"], strict=True))
+
+
+def load_backtests_view(
+    viewer: Viewer,
+    filters: RunFilters,
+    *,
+    run_id: str | None = None,
+    compared: tuple[str, ...] = (),
+    paper: bool = False,
+) -> BacktestsView:
+    """The runs matching `filters`; the tearsheet of run `run_id`, the runs `compared`
+    side by side (at most MAX_COMPARED), and the paper-trade runs of the filtered
+    tenants, each only when asked."""
+    viewer.require("analyst")
+    scope = viewer.scope
+    everything = _runs(scope, filters=RunFilters())
+    runs = _runs(scope, filters=filters)
+    tearsheet = None
+    if run_id is not None:
+        run = everything.loc[run_id]
+        tearsheet = _tearsheet(
+            scope, tenant_id=str(run["tenant_id"]), run_id=run_id, stored=run["metrics"]
+        )
+    comparison = None
+    if compared:
+        comparison = _side_by_side(scope, runs=_equity_refs(everything.loc[list(compared)]))
+    return BacktestsView(
+        runs=runs[list(RUN_TABLE)],
+        total=len(everything),
+        tearsheet=tearsheet,
+        comparison=comparison,
+        paper=_paper_runs(scope, filters.tenants)[list(PAPER_TABLE)] if paper else None,
+    )
+
+
+def _paper_runs(scope: TenantScope, tenants: tuple[str, ...]) -> pd.DataFrame:
+    """Paper-trade runs in scope with their latest snapshot (backtests.PAPER_COLUMNS), of
+    the tenants named in `tenants` (empty: every tenant)."""
+    paper = run_query(backtests.paper_runs, scope=scope)
+    return paper[paper["tenant_name"].isin(tenants)] if tenants else paper
 
 
 def _equity(scope: TenantScope, tenant_id: str, run_id: str) -> pd.Series:
@@ -147,11 +222,8 @@ def _equity(scope: TenantScope, tenant_id: str, run_id: str) -> pd.Series:
 
 
 def _thin(series: pd.Series, name: str) -> tuple[pd.DataFrame, bool]:
-    """A series as a (date, name) line of at most LINE_POINTS points, NaN dropped."""
-    line = series.rename(name).dropna().rename_axis("date").reset_index()
-    thinned, was_thinned = downsample_frame(line, "date", name, LINE_POINTS)
-    assert len(thinned) <= MAX_POINTS_PER_TRACE
-    return thinned.reset_index(drop=True), was_thinned
+    """A date-indexed series as a thinned (date, name) line (thinning.thin_line)."""
+    return thin_line(series.rename(name).rename_axis("date").reset_index(), "date", name)
 
 
 def _stored_trades(stored: dict | None) -> int | None:
@@ -169,7 +241,7 @@ def metrics_table(equity: pd.Series, stored: dict | None) -> pd.DataFrame:
 
 
 @derived
-def load_tearsheet(
+def _tearsheet(
     scope: TenantScope, *, tenant_id: str, run_id: str, stored: dict | None
 ) -> Tearsheet:
     """Everything drawn for one run, from its stored daily equity."""
@@ -192,9 +264,9 @@ def load_tearsheet(
 
 
 @dataclass(frozen=True)
-class ComparedRun:
-    """What comparing needs of a run (a row of list_runs): where its equity is, its label
-    and its stored trade count."""
+class RunEquityRef:
+    """What comparing needs of a run (a row of _runs): where its equity is, its label and
+    its stored trade count."""
 
     tenant_id: str
     run_id: str
@@ -202,16 +274,16 @@ class ComparedRun:
     trades: int | None
 
 
-def compared_runs(runs: pd.DataFrame) -> tuple[ComparedRun, ...]:
-    """The first MAX_COMPARED rows of list_runs, as compare_runs takes them."""
+def _equity_refs(runs: pd.DataFrame) -> tuple[RunEquityRef, ...]:
+    """The first MAX_COMPARED rows of _runs, as _side_by_side takes them."""
     return tuple(
-        ComparedRun(str(r.tenant_id), str(r.run_id), str(r.label), _stored_trades(r.metrics))
+        RunEquityRef(str(r.tenant_id), str(r.run_id), str(r.label), _stored_trades(r.metrics))
         for r in runs.head(MAX_COMPARED).itertuples()
     )
 
 
 @derived
-def compare_runs(scope: TenantScope, *, runs: tuple[ComparedRun, ...]) -> RunComparison:
+def _side_by_side(scope: TenantScope, *, runs: tuple[RunEquityRef, ...]) -> RunComparison:
     """Runs side by side: computed metrics (trades from each run's stored metrics) and
     growth of 1 invested."""
     table = pd.DataFrame({"metric": list(METRIC_LABELS), "label": list(METRIC_LABELS.values())})

@@ -16,7 +16,7 @@ from ..metrics.saas import ratio, tenant_margins
 from ..queries import billing, ops
 from ..viewer import Viewer
 from .periods import Period
-from .revenue import rate_table
+from .revenue import read_billing
 
 __all__ = ["MARGIN_TABLE", "CostView", "load_cost_view"]
 
@@ -39,13 +39,7 @@ def load_cost_view(viewer: Viewer, period: Period) -> CostView:
     """Cost against revenue per tenant from the first day of the period to the end of its
     "as of" day (leadership only)."""
     viewer.require("leadership")
-    revenue = run_query(
-        billing.tenant_revenue,
-        scope=viewer.scope,
-        first_month=period.first_month,
-        as_of=period.as_of,
-        rates=rate_table(),
-    )
+    revenue = read_billing(viewer, billing.tenant_revenue, period)
     costs = run_query(
         ops.run_costs_by_tenant, scope=viewer.scope, start=period.first_month, end=period.as_of
     )

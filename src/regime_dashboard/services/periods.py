@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import pandas as pd
+
 from ..cache import run_query
 from ..queries import ops
 from ..viewer import Viewer
@@ -22,6 +24,7 @@ __all__ = [
     "add_months",
     "month_as_of",
     "resolve_period",
+    "with_month_dates",
 ]
 
 PERIOD_CHOICES = {
@@ -71,6 +74,11 @@ def resolve_period(choice: str, as_of: dt.date) -> Period:
 def month_as_of(month: dt.date, last_day: dt.date) -> dt.date:
     """The last day of `month` there is data for: its last day, or `last_day` within it."""
     return min(add_months(month, 1) - dt.timedelta(days=1), last_day)
+
+
+def with_month_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its `month` column (first days, dt.date) as datetime64, for charts."""
+    return frame.assign(month=pd.to_datetime(frame["month"]))
 
 
 def activity_span(viewer: Viewer) -> tuple[dt.date, dt.date] | None:

@@ -9,24 +9,24 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..cache import derived, run_query
-from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
 from ..metrics.pnl import daily_equity, fifo_book, fifo_realized, holdings, signal_outcomes
 from ..queries import market, portfolio
 from ..scope import TenantScope
+from ..thinning import thin_line
+from ..viewer import Viewer
 
 __all__ = [
     "BANDS",
     "HORIZON",
-    "LINE_POINTS",
     "ORDER_TABLE",
+    "PortfolioBook",
     "PortfolioView",
     "load_portfolio_view",
-    "visible_portfolios",
+    "portfolio_books",
 ]
 
 HORIZON = 5  # bars after the signal's day at which its outcome is measured
 BANDS = 5  # confidence bands of the calibration table
-LINE_POINTS = 4_000
 ORDER_TABLE = {  # column -> heading of the orders table
     "order_timestamp": "Placed",
     "asset_id": "Asset",
@@ -47,25 +47,69 @@ ORDER_TABLE = {  # column -> heading of the orders table
 
 
 @dataclass(frozen=True)
+class PortfolioBook:
+    """One portfolio as the picker and the page name it; first_fill is the UTC date of its
+    first fill (None without fills)."""
+
+    portfolio_id: str
+    tenant_id: str
+    tenant_name: str
+    name: str
+    currency: str
+    starting_cash: float
+    first_fill: dt.date | None
+
+
+@dataclass(frozen=True)
 class PortfolioView:
+    """Everything the Portfolio P&L page draws for one portfolio over a range."""
+
+    book: PortfolioBook
     holdings: pd.DataFrame  # metrics.pnl.HOLDING_COLUMNS, as of `end`
     realized: pd.DataFrame  # metrics.pnl.REALIZED_COLUMNS, sells within [start, end]
     totals: dict[str, float]  # starting_cash, cash, market_value, equity, realized,
     # unrealized, total_pnl (equity - starting cash)
-    curve: pd.DataFrame  # metrics.pnl.EQUITY_COLUMNS within [start, end], every day
-    equity: pd.DataFrame  # date, equity: the curve thinned to LINE_POINTS for its line
-    daily_pnl: pd.DataFrame  # date, daily_pnl: thinned to LINE_POINTS for its bars
+    curve: pd.DataFrame  # metrics.pnl.DAILY_EQUITY_COLUMNS within [start, end], every day
+    equity: pd.DataFrame  # date, equity: the curve thinned (thinning.thin_line) for its line
+    daily_pnl: pd.DataFrame  # date, daily_pnl: thinned for its bars
     orders: pd.DataFrame  # portfolio.ORDER_COLUMNS + outcome_return, win
     bands: pd.DataFrame  # portfolio.BAND_COLUMNS
     outcomes: pd.DataFrame  # confidence_score, outcome_return, win (thinned scatter)
     downsampled: bool
 
 
-def visible_portfolios(scope: TenantScope) -> pd.DataFrame:
-    """Portfolios in the viewer's scope (portfolio.PORTFOLIO_COLUMNS), indexed by the
-    portfolio id as text."""
-    rows = run_query(portfolio.list_portfolios, scope=scope)
-    return rows.set_axis(pd.Index(rows["portfolio_id"].astype(str), name="key"), axis=0)
+def portfolio_books(viewer: Viewer) -> dict[str, PortfolioBook]:
+    """{portfolio id: portfolio} of the portfolios in the viewer's scope, by tenant name
+    then name: the portfolio picker's options."""
+    viewer.require("analyst")
+    rows = run_query(portfolio.list_portfolios, scope=viewer.scope)
+    return {
+        str(r.portfolio_id): PortfolioBook(
+            portfolio_id=str(r.portfolio_id),
+            tenant_id=str(r.tenant_id),
+            tenant_name=str(r.tenant_name),
+            name=str(r.name),
+            currency=str(r.currency),
+            starting_cash=float(r.starting_cash),
+            first_fill=None if pd.isna(r.first_fill) else r.first_fill,
+        )
+        for r in rows.itertuples()
+    }
+
+
+def load_portfolio_view(
+    viewer: Viewer,
+    portfolio_id: str,
+    start: dt.date,
+    end: dt.date,
+    statuses: tuple[str, ...] = (),
+) -> PortfolioView:
+    """Positions and P&L as of `end` (FIFO, from every fill up to `end`), the equity curve
+    and realized sales within [start, end], and the orders placed within [start, end] with
+    a status in `statuses` (empty: any), each signal scored HORIZON bars later."""
+    viewer.require("analyst")
+    book = portfolio_books(viewer)[portfolio_id]
+    return _portfolio_view(viewer.scope, book=book, start=start, end=end, statuses=statuses)
 
 
 def _fills(scope: TenantScope, tenant_id: str, portfolio_id: str, end: dt.date) -> pd.DataFrame:
@@ -113,42 +157,33 @@ def _book(
     return fifo_book(fills, closes, last, starting_cash)
 
 
-def _orders(scope: TenantScope, window: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _orders(scope: TenantScope, chosen: portfolio.Orders) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(orders with signals scored by signal_outcomes, confidence bands from SQL)."""
-    orders = run_query(portfolio.orders_with_signals, scope=scope, **window)
-    bands = run_query(portfolio.confidence_bands, scope=scope, **window, bands=BANDS)
+    orders = run_query(portfolio.orders_with_signals, scope=scope, orders=chosen)
+    bands = run_query(portfolio.confidence_bands, scope=scope, orders=chosen, bands=BANDS)
     return signal_outcomes(orders), bands
 
 
-def _thin(frame: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, bool]:
-    thinned, was_thinned = downsample_frame(frame.sort_values(x, kind="stable"), x, y, LINE_POINTS)
-    assert len(thinned) <= MAX_POINTS_PER_TRACE
-    return thinned, was_thinned
-
-
 @derived
-def load_portfolio_view(
+def _portfolio_view(
     scope: TenantScope,
     *,
-    tenant_id: str,
-    portfolio_id: str,
-    starting_cash: float,
+    book: PortfolioBook,
     start: dt.date,
     end: dt.date,
-    statuses: tuple[str, ...] = (),
+    statuses: tuple[str, ...],
 ) -> PortfolioView:
-    """Positions and P&L as of `end` (FIFO, from every fill up to `end`), the equity curve
-    and realized sales within [start, end], and the orders placed within [start, end] with
-    a status in `statuses` (empty: any), each signal scored HORIZON bars later."""
+    tenant_id, portfolio_id, starting_cash = book.tenant_id, book.portfolio_id, book.starting_cash
     held, realized, curve = _book(scope, tenant_id, portfolio_id, starting_cash, end)
-    window = {"tenant_id": tenant_id, "portfolio_id": portfolio_id, "start": start, "end": end}
-    orders, bands = _orders(scope, {**window, "statuses": statuses, "horizon": HORIZON})
+    chosen = portfolio.Orders(tenant_id, portfolio_id, start, end, statuses, HORIZON)
+    orders, bands = _orders(scope, chosen)
     shown = _in_range(curve, "date", start, end).reset_index(drop=True)
-    equity, thin_a = _thin(shown[["date", "equity"]], "date", "equity")
-    pnl, thin_b = _thin(shown[["date", "daily_pnl"]], "date", "daily_pnl")
-    scored = orders.dropna(subset=["outcome_return"])[["confidence_score", "outcome_return", "win"]]
-    outcomes, thin_c = _thin(scored, "confidence_score", "outcome_return")
+    equity, thin_a = thin_line(shown[["date", "equity"]], "date", "equity")
+    pnl, thin_b = thin_line(shown[["date", "daily_pnl"]], "date", "daily_pnl")
+    scored = orders[["confidence_score", "outcome_return", "win"]]
+    outcomes, thin_c = thin_line(scored, "confidence_score", "outcome_return")
     return PortfolioView(
+        book=book,
         holdings=held,
         realized=_in_range(realized, "sell_at", start, end).reset_index(drop=True),
         totals=_totals(held, curve, starting_cash),

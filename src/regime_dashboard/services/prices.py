@@ -27,22 +27,35 @@ from ..metrics.data_quality import (
 )
 from ..queries import market
 from ..scope import TenantScope
+from ..viewer import Viewer
 from .notices import skipped_notice
 
 __all__ = [
     "CANDLE_POINTS",
     "GAP_KINDS",
     "HISTOGRAM_BINS",
-    "PriceView",
+    "PricedAsset",
+    "PricesView",
     "QualityChecks",
+    "QualitySettings",
     "finite_bars",
-    "load_price_view",
+    "load_prices_view",
+    "priced_assets",
     "quality_checks",
-    "visible_assets",
 ]
 
 CANDLE_POINTS = 2_000
 HISTOGRAM_BINS = 60
+
+
+@dataclass(frozen=True)
+class QualitySettings:
+    """How strict the checks are: runs of at least `stale_min` identical closes are stale;
+    a gap is a move of more than `gap_threshold` (a fraction) measured as `gap_kind`."""
+
+    stale_min: int
+    gap_threshold: float
+    gap_kind: GapKind
 
 
 @dataclass(frozen=True)
@@ -62,7 +75,21 @@ class QualityChecks:
 
 
 @dataclass(frozen=True)
-class PriceView:
+class PricedAsset:
+    """An asset with usable bars, as the asset picker offers it."""
+
+    asset_id: str
+    name: str
+    calendar: str
+    first_date: dt.date
+    last_date: dt.date
+
+
+@dataclass(frozen=True)
+class PricesView:
+    """Everything the Prices page draws for one asset over a range."""
+
+    asset: PricedAsset
     candles: pd.DataFrame  # market.BUCKET_COLUMNS, dates as datetime64
     candles_merged: bool
     bars: int  # usable bars in the range
@@ -71,9 +98,19 @@ class PriceView:
     notice: str | None  # rows left out (services.notices.skipped_notice), None for none
 
 
-def visible_assets(scope: TenantScope) -> pd.DataFrame:
+def _assets(scope: TenantScope) -> pd.DataFrame:
     """Every asset (market.ASSET_COLUMNS): market data is shared by all tenants."""
     return run_query(market.list_assets, scope=scope)
+
+
+def priced_assets(viewer: Viewer) -> dict[str, PricedAsset]:
+    """{asset id: asset} of the assets with usable bars, the asset picker's options."""
+    viewer.require("analyst")
+    assets = _assets(viewer.scope).dropna(subset=["first_date"])
+    return {
+        str(a.id): PricedAsset(str(a.id), str(a.name), str(a.calendar), a.first_date, a.last_date)
+        for a in assets.itertuples()
+    }
 
 
 def finite_bars(bars: pd.DataFrame) -> tuple[pd.DataFrame, int]:
@@ -91,22 +128,20 @@ def finite_bars(bars: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 def _skipped_bars(scope: TenantScope, asset_id: str) -> int:
     """The asset's bars dated outside the supported range (market.list_assets)."""
-    assets = visible_assets(scope)
+    assets = _assets(scope)
     counts = assets.loc[assets["id"] == asset_id, "skipped_bars"]
     return int(counts.iloc[0]) if len(counts) else 0
 
 
 def quality_checks(
-    bars: pd.DataFrame,
-    *,
-    calendar: str,
-    start: dt.date,
-    end: dt.date,
-    stale_min: int,
-    gap_threshold: float,
-    gap_kind: GapKind,
+    bars: pd.DataFrame, calendar: str, start: dt.date, end: dt.date, settings: QualitySettings
 ) -> QualityChecks:
     """Every data-quality check of `bars` (market.BAR_COLUMNS) over [start, end]."""
+    stale_min, gap_threshold, gap_kind = (
+        settings.stale_min,
+        settings.gap_threshold,
+        settings.gap_kind,
+    )
     checks = QualityChecks(
         missing=missing_sessions(bars["date"], calendar, start, end),
         non_positive=non_positive_prices(bars),
@@ -136,21 +171,20 @@ def quality_checks(
     return dataclasses.replace(checks, summary=summary)
 
 
-def load_price_view(
-    scope: TenantScope,
-    *,
+def load_prices_view(
+    viewer: Viewer,
     asset_id: str,
-    calendar: str,
     start: dt.date,
     end: dt.date,
+    *,
     adjusted: bool,
-    stale_min: int,
-    gap_threshold: float,
-    gap_kind: GapKind,
-) -> PriceView:
-    """Candles (adjusted or raw), return histogram and quality checks of one asset's usable
-    bars from `start` to `end`, and the notice of the bars left out. Quality checks always
-    look at the raw prices."""
+    quality: QualitySettings,
+) -> PricesView:
+    """Candles (adjusted or raw), return histogram and quality checks of asset `asset_id`'s
+    usable bars from `start` to `end`, and the notice of the bars left out. Quality checks
+    always look at the raw prices."""
+    viewer.require("analyst")
+    scope, asset = viewer.scope, priced_assets(viewer)[asset_id]
     window = {"asset_id": asset_id, "start": start, "end": end}
     candles = run_query(
         market.bars_bucketed, scope=scope, **window, max_points=CANDLE_POINTS, adjusted=adjusted
@@ -159,20 +193,12 @@ def load_price_view(
     histogram = run_query(
         market.return_histogram, scope=scope, **window, adjusted=adjusted, bins=HISTOGRAM_BINS
     )
-    checks = quality_checks(
-        bars,
-        calendar=calendar,
-        start=start,
-        end=end,
-        stale_min=stale_min,
-        gap_threshold=gap_threshold,
-        gap_kind=gap_kind,
-    )
-    return PriceView(
+    return PricesView(
+        asset=asset,
         candles=candles.assign(date=pd.to_datetime(candles["date"])),
         candles_merged=bool((candles["bars_in_bucket"] > 1).any()),
         bars=len(bars),
         histogram=histogram,
-        quality=checks,
+        quality=quality_checks(bars, asset.calendar, start, end, quality),
         notice=skipped_notice(_skipped_bars(scope, asset_id), not_finite),
     )

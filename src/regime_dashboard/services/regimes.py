@@ -2,7 +2,7 @@
 the engine's panels, regime statistics and the viewer's watchlist cards.
 
 Outputs dated outside the range pandas holds (queries/dates.py) are left out by the
-queries; `release_spans` counts them per release and `regimes_notice` tells the page."""
+queries; `release_spans` counts them per release and the view's notice says so."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pandas as pd
 
 from ..cache import derived, run_query
 from ..labels import regime_label
-from ..metrics.downsample import MAX_POINTS_PER_TRACE, downsample_frame
 from ..metrics.regimes import (
     CONFIDENCE_WINDOW,
     current_regime_card,
@@ -25,32 +24,28 @@ from ..metrics.regimes import (
 )
 from ..queries import market, regimes
 from ..scope import TenantScope
+from ..thinning import thin_line
+from ..viewer import Viewer
 from .notices import skipped_notice
+from .release_choices import ReleaseSpan, find_release, release_outputs, tenant_releases
 
 __all__ = [
     "CANDLE_POINTS",
-    "CARD_COLUMNS",
     "COMPONENT_FIELDS",
     "HORIZONS",
-    "LINE_POINTS",
     "RISK_FIELDS",
-    "RegimeView",
-    "assets_watchlist_first",
+    "WATCHLIST_CARD_COLUMNS",
+    "RegimeSeries",
+    "RegimesView",
     "describe_labels",
-    "load_regime_view",
-    "regimes_notice",
-    "skipped_outputs",
-    "tenant_releases",
-    "visible_releases",
-    "watchlist_cards",
+    "load_regimes_view",
 ]
 
 CANDLE_POINTS = 2_000  # candles drawn; longer ranges are merged in SQL
-LINE_POINTS = 4_000
 RISK_FIELDS = ("risk_level", "escalation_v2", "realized_vol")
 COMPONENT_FIELDS = ("vrs", "iix", "dsr", "ss", "mb", "lq")
 HORIZONS = (1, 5, 20)
-CARD_COLUMNS = [
+WATCHLIST_CARD_COLUMNS = [
     "asset_id",
     "asset_name",
     "version",
@@ -64,132 +59,91 @@ CARD_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class RegimeView:
+class RegimeSeries:
+    """A release's outputs over the chosen range, and what is drawn from them."""
+
     bars: pd.DataFrame  # market.BUCKET_COLUMNS, dates as datetime64
     regimes: pd.DataFrame  # regimes.SERIES_COLUMNS, dates as datetime64
     spells: pd.DataFrame  # regime, start, end, days
     summary: pd.DataFrame  # regime, days, share, avg_spell_days, longest_spell_days
     transitions: pd.DataFrame  # from x to probabilities (metrics.regimes.transition_matrix)
     forward: pd.DataFrame  # regime, horizon, count, mean, median, hit_rate
-    confidence: pd.DataFrame  # date, confidence (at most LINE_POINTS rows)
+    confidence: pd.DataFrame  # date, confidence (at most thinning.LINE_POINTS rows)
     panels: dict[str, pd.DataFrame]  # field -> date, <field> (at most LINE_POINTS rows each)
     labels: pd.DataFrame  # regimes.LABEL_COLUMNS: the labels of the whole release
     candles_merged: bool
     line_downsampled: bool
 
 
-def visible_releases(scope: TenantScope) -> pd.DataFrame:
-    """Releases in the viewer's scope, for the tenant and asset pickers
-    (regimes.RELEASE_COLUMNS, without output dates)."""
-    return run_query(regimes.list_releases, scope=scope)
+@dataclass(frozen=True)
+class RegimesView:
+    """Everything the Regimes page draws for one release."""
+
+    release: ReleaseSpan
+    cards: pd.DataFrame  # WATCHLIST_CARD_COLUMNS: the viewer's watchlist in the tenant
+    notice: str | None  # outputs left out (of the release and those behind the cards)
+    series: RegimeSeries | None  # None: no range asked (the release has no outputs)
 
 
-def tenant_releases(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
-    """`tenant_id`'s releases (regimes.RELEASE_COLUMNS) with first_date and last_date, the
-    first and last usable output dates (None for a release without outputs), and skipped
-    (int), its outputs dated outside the supported range."""
-    releases = visible_releases(scope)
-    of_tenant = releases[releases["tenant_id"] == tenant_id]
-    spans = run_query(regimes.release_spans, scope=scope, tenant_id=tenant_id)
-    merged = of_tenant.merge(spans, on="release_id", how="left", validate="one_to_one")
-    return merged.assign(skipped=merged["skipped"].fillna(0).astype("int64"))
+def load_regimes_view(
+    viewer: Viewer,
+    release_id: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> RegimesView:
+    """The release `release_id`, the viewer's watchlist cards in its tenant, the notice of
+    outputs left out, and (given `start` and `end`) its outputs over that range."""
+    viewer.require("analyst")
+    release = find_release(viewer.scope, release_id)
+    cards = _watchlist_cards(viewer.scope, tenant_id=release.tenant_id, user_id=viewer.user_id)
+    series = None
+    if start is not None and end is not None:
+        series = _regime_series(viewer.scope, release=release, start=start, end=end)
+    notice = _notice(tenant_releases(viewer.scope, release.tenant_id), release_id, cards)
+    return RegimesView(release=release, cards=cards, notice=notice, series=series)
 
 
-def skipped_outputs(releases: pd.DataFrame, release_ids: set[str]) -> int:
-    """Outputs dated outside the supported range of the `release_ids` among `releases`
-    (tenant_releases' frame)."""
-    chosen = releases["release_id"].astype(str).isin(release_ids)
-    return int(releases.loc[chosen, "skipped"].sum())
-
-
-def regimes_notice(releases: pd.DataFrame, release_id: str, cards: pd.DataFrame) -> str | None:
-    """The page's notice of outputs left out: those of the release shown and of the
-    releases behind the watchlist `cards` (CARD_COLUMNS, matched by asset and version)."""
+def _notice(releases: pd.DataFrame, release_id: str, cards: pd.DataFrame) -> str | None:
+    """Outputs left out of the release shown and of the releases behind the watchlist
+    `cards` (matched by asset and version), among the tenant's `releases`."""
     behind = releases.merge(cards[["asset_id", "version"]], on=["asset_id", "version"])
     ids = {str(release_id), *behind["release_id"].astype(str)}
-    return skipped_notice(skipped_outputs(releases, ids))
-
-
-def assets_watchlist_first(
-    scope: TenantScope, *, tenant_id: str, user_id: str | None, assets: list[str]
-) -> tuple[list[str], list[str]]:
-    """(`assets` reordered: the viewer's watchlist assets in `tenant_id` first, each group
-    alphabetical; the watchlist assets among them)."""
-    watched = _watchlist(scope, tenant_id, user_id)
-    first = sorted(a for a in assets if a in watched)
-    return first + sorted(a for a in assets if a not in watched), first
-
-
-def _watchlist(scope: TenantScope, tenant_id: str, user_id: str | None) -> set[str]:
-    if user_id is None:
-        return set()
-    rows = run_query(regimes.watchlist, scope=scope, tenant_id=tenant_id, user_id=user_id)
-    return set(rows["asset_id"])
-
-
-def _thin(outputs: pd.DataFrame, field: str) -> tuple[pd.DataFrame, bool]:
-    """One output field as a line of at most LINE_POINTS points (MinMax-LTTB)."""
-    line = outputs[["date", field]].dropna()
-    thinned, was_thinned = downsample_frame(line, "date", field, LINE_POINTS)
-    assert len(thinned) <= MAX_POINTS_PER_TRACE
-    return thinned, was_thinned
+    chosen = releases["release_id"].astype(str).isin(ids)
+    return skipped_notice(int(releases.loc[chosen, "skipped"].sum()))
 
 
 def _statistics(outputs: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Spells, summary, transition matrix and forward returns of a non-empty series."""
-    with_close = outputs.dropna(subset=["close"])[["date", "regime", "close"]]
+    """Spells, summary, transition matrix and forward returns of a series (date, regime,
+    close; an empty one gives empty tables)."""
+    series = outputs[["date", "regime", "close"]]
+    if series.empty:
+        series = pd.DataFrame(columns=["date", "regime", "close"])
     return {
-        "spells": regime_spells(outputs),
-        "summary": regime_summary(outputs),
-        "transitions": transition_matrix(outputs),
-        "forward": forward_returns_by_regime(with_close, HORIZONS),
-    }
-
-
-def _empty_statistics() -> dict[str, pd.DataFrame]:
-    empty = pd.DataFrame(columns=["date", "regime", "close"])
-    return {
-        "spells": regime_spells(empty),
-        "summary": regime_summary(empty),
-        "transitions": transition_matrix(empty),
-        "forward": forward_returns_by_regime(empty),
+        "spells": regime_spells(series),
+        "summary": regime_summary(series),
+        "transitions": transition_matrix(series),
+        "forward": forward_returns_by_regime(series.dropna(subset=["close"]), HORIZONS),
     }
 
 
 @derived
-def load_regime_view(
-    scope: TenantScope,
-    *,
-    tenant_id: str,
-    release_id: str,
-    asset_id: str,
-    start: dt.date,
-    end: dt.date,
-) -> RegimeView:
-    outputs = run_query(
-        regimes.regime_series,
-        scope=scope,
-        tenant_id=tenant_id,
-        release_id=release_id,
-        start=start,
-        end=end,
-    )
-    bars = run_query(
-        market.bars_bucketed,
-        scope=scope,
-        asset_id=asset_id,
-        start=start,
-        end=end,
-        max_points=CANDLE_POINTS,
-    )
+def _regime_series(
+    scope: TenantScope, *, release: ReleaseSpan, start: dt.date, end: dt.date
+) -> RegimeSeries:
+    outputs = release_outputs(scope, release, start, end)
+    window = {"asset_id": release.asset_id, "start": start, "end": end}
+    bars = run_query(market.bars_bucketed, scope=scope, **window, max_points=CANDLE_POINTS)
     labels = run_query(
-        regimes.release_labels, scope=scope, tenant_id=tenant_id, release_id=release_id
+        regimes.release_labels,
+        scope=scope,
+        tenant_id=release.tenant_id,
+        release_id=release.release_id,
     )
     bars = bars.assign(date=pd.to_datetime(bars["date"]))
-    outputs = outputs.assign(date=pd.to_datetime(outputs["date"]))
-    lines = {f: _thin(outputs, f) for f in ("confidence", *RISK_FIELDS, *COMPONENT_FIELDS)}
-    stats = _statistics(outputs) if not outputs.empty else _empty_statistics()
-    return RegimeView(
+    fields = ("confidence", *RISK_FIELDS, *COMPONENT_FIELDS)
+    lines = {f: thin_line(outputs[["date", f]], "date", f) for f in fields}
+    stats = _statistics(outputs)
+    return RegimeSeries(
         bars=bars,
         regimes=outputs,
         **stats,
@@ -240,13 +194,13 @@ def describe_labels(
 
 
 @derived
-def watchlist_cards(scope: TenantScope, *, tenant_id: str, user_id: str | None) -> pd.DataFrame:
+def _watchlist_cards(scope: TenantScope, *, tenant_id: str, user_id: str | None) -> pd.DataFrame:
     """One card per asset on the viewer's watchlist in `tenant_id`, from the asset's latest
     release: current regime, days in it (output days of the last spell), since, the last
     output date and confidence, and the confidence trend (least-squares slope of the last
-    CONFIDENCE_WINDOW confidences, per calendar day). Columns CARD_COLUMNS, by asset."""
+    CONFIDENCE_WINDOW confidences, per calendar day). Columns WATCHLIST_CARD_COLUMNS, by asset."""
     if user_id is None:
-        return pd.DataFrame(columns=CARD_COLUMNS)
+        return pd.DataFrame(columns=WATCHLIST_CARD_COLUMNS)
     tails = run_query(
         regimes.watchlist_tails,
         scope=scope,
@@ -255,7 +209,7 @@ def watchlist_cards(scope: TenantScope, *, tenant_id: str, user_id: str | None) 
         window=CONFIDENCE_WINDOW,
     )
     cards = [_card(tail) for _, tail in tails.groupby("asset_id", sort=True)]
-    return pd.DataFrame(cards, columns=CARD_COLUMNS)
+    return pd.DataFrame(cards, columns=WATCHLIST_CARD_COLUMNS)
 
 
 def _card(tail: pd.DataFrame) -> dict[str, object]:

@@ -1,7 +1,7 @@
 """The Releases page's data: two releases of one asset compared day by day and field by
 field, and every release's input bars re-hashed to check its stored data_sha256. Outputs
-dated outside the range pandas holds are left out (queries/dates.py) and counted
-(`releases_notice`)."""
+dated outside the range pandas holds are left out (queries/dates.py) and counted (the
+view's notice)."""
 
 from __future__ import annotations
 
@@ -20,20 +20,18 @@ from ..metrics.release_diff import (
     regime_agreement,
     regime_differences,
 )
-from ..queries import market, regimes
+from ..queries import market
 from ..reproducibility import bars_sha256
 from ..scope import TenantScope
+from ..viewer import Viewer
 from .notices import skipped_notice
-from .regimes import tenant_releases, visible_releases
+from .release_choices import ReleaseSpan, find_release, release_outputs, tenant_releases
 
 __all__ = [
     "REPRO_COLUMNS",
     "ReleaseComparison",
-    "compare_releases",
-    "releases_notice",
-    "reproducibility",
-    "tenant_releases",
-    "visible_releases",
+    "ReleasesView",
+    "load_releases_view",
 ]
 
 REPRO_COLUMNS = [
@@ -61,18 +59,41 @@ class ReleaseComparison:
     differing_spells: pd.DataFrame  # start, end, days: runs of common days that differ
 
 
-def _series(
-    scope: TenantScope, tenant_id: str, release_id: str, start: dt.date, end: dt.date
-) -> pd.DataFrame:
-    outputs = run_query(
-        regimes.regime_series,
-        scope=scope,
-        tenant_id=tenant_id,
-        release_id=release_id,
-        start=start,
-        end=end,
+@dataclass(frozen=True)
+class ReleasesView:
+    """Everything the Releases page draws for one tenant."""
+
+    comparison: ReleaseComparison | None  # None: no two releases asked
+    reproducibility: pd.DataFrame  # REPRO_COLUMNS: every release of the tenant re-hashed
+    notice: str | None  # outputs left out, over every release of the tenant
+
+
+def load_releases_view(
+    viewer: Viewer,
+    tenant_id: str,
+    compared: tuple[str, str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> ReleasesView:
+    """Tenant `tenant_id`'s releases re-hashed and the notice of outputs left out; with
+    `compared` (two release ids of the tenant) and `start`/`end`, the two compared over
+    that range."""
+    viewer.require("analyst")
+    scope = viewer.scope
+    comparison = None
+    if compared is not None and start is not None and end is not None:
+        release_a, release_b = (find_release(scope, i) for i in compared)
+        if {release_a.tenant_id, release_b.tenant_id} != {str(tenant_id)}:
+            raise LookupError("the compared releases are not the tenant's")
+        comparison = _compare_releases(
+            scope, release_a=release_a, release_b=release_b, start=start, end=end
+        )
+    releases = tenant_releases(scope, str(tenant_id))
+    return ReleasesView(
+        comparison=comparison,
+        reproducibility=_reproducibility(scope, tenant_id=str(tenant_id)),
+        notice=skipped_notice(int(releases["skipped"].sum())),
     )
-    return outputs.drop(columns="close").assign(date=pd.to_datetime(outputs["date"]))
 
 
 def _differing_spells(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -84,19 +105,19 @@ def _differing_spells(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
 
 @derived
-def compare_releases(
+def _compare_releases(
     scope: TenantScope,
     *,
-    tenant_id: str,
-    release_a: str,
-    release_b: str,
+    release_a: ReleaseSpan,
+    release_b: ReleaseSpan,
     start: dt.date,
     end: dt.date,
 ) -> ReleaseComparison:
     """Release `release_a` against `release_b` (same tenant) on their outputs from `start`
     to `end`."""
-    a = _series(scope, tenant_id, release_a, start, end)
-    b = _series(scope, tenant_id, release_b, start, end)
+    a, b = (
+        release_outputs(scope, r, start, end).drop(columns="close") for r in (release_a, release_b)
+    )
     return ReleaseComparison(
         agreement=regime_agreement(a, b),
         differences=regime_differences(a, b),
@@ -105,12 +126,6 @@ def compare_releases(
         spells_b=regime_spells(b),
         differing_spells=_differing_spells(a, b),
     )
-
-
-def releases_notice(releases: pd.DataFrame) -> str | None:
-    """The page's notice of outputs left out, over every release it lists (`releases`:
-    tenant_releases' frame of the tenant, whose releases the reproducibility table shows)."""
-    return skipped_notice(int(releases["skipped"].sum()))
 
 
 def _rehash(scope: TenantScope, release: pd.Series) -> tuple[int, str | None]:
@@ -125,7 +140,7 @@ def _rehash(scope: TenantScope, release: pd.Series) -> tuple[int, str | None]:
         start=release["first_date"],
         end=release["last_date"],
     )
-    rows = bars[market.BAR_COLUMNS].itertuples(index=False, name=None)
+    rows = bars[list(market.BAR_COLUMNS)].itertuples(index=False, name=None)
     return len(bars), bars_sha256(rows)
 
 
@@ -138,12 +153,12 @@ def _status(stored: object, recomputed: str | None) -> str:
 
 
 @derived
-def reproducibility(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
+def _reproducibility(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
     """Every release of `tenant_id` with its input bars re-hashed: REPRO_COLUMNS, by asset
     then version. env is env_json as compact JSON; status is 'matches', 'changed since
     release' (stored data_sha256 differs: the inputs changed after the release), 'no stored
     hash' or 'no outputs'."""
-    releases = tenant_releases(scope, tenant_id=tenant_id)
+    releases = tenant_releases(scope, tenant_id)
     rows = []
     for release in (r for _, r in releases.iterrows()):
         count, digest = _rehash(scope, release)

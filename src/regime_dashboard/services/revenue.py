@@ -5,10 +5,11 @@ subscription's currency with RATES_TO_USD (shown on the page)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from ..cache import run_query
+from ..cache import QueryFn, run_query
 from ..metrics.saas import (
     MOVEMENTS,
     ChurnSummary,
@@ -20,7 +21,7 @@ from ..metrics.saas import (
 )
 from ..queries import billing
 from ..viewer import Viewer
-from .periods import Period
+from .periods import Period, with_month_dates
 
 __all__ = [
     "FAILED_LIST_LIMIT",
@@ -30,7 +31,7 @@ __all__ = [
     "RATES_TO_USD",
     "RevenueView",
     "load_revenue_view",
-    "rate_table",
+    "read_billing",
 ]
 
 RATES_TO_USD: dict[str, float] = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27}
@@ -54,9 +55,20 @@ _MOVEMENT_UNITS = {
 }
 
 
-def rate_table() -> billing.Rates:
+def _rate_table() -> billing.Rates:
     """RATES_TO_USD as the hashable parameter the queries take."""
     return tuple(sorted(RATES_TO_USD.items()))
+
+
+def read_billing(
+    viewer: Viewer, query: QueryFn, period: Period | None = None, **params: Any
+) -> pd.DataFrame:
+    """`query` of queries.billing in the viewer's scope (leadership only), money converted
+    to USD with RATES_TO_USD, over `period` (its first month and "as of" day) when given:
+    the one billing read of the Revenue, Subscriptions and Cost pages."""
+    viewer.require("leadership")
+    span = {} if period is None else {"first_month": period.first_month, "as_of": period.as_of}
+    return run_query(query, scope=viewer.scope, rates=_rate_table(), **span, **params)
 
 
 @dataclass(frozen=True)
@@ -72,41 +84,25 @@ class RevenueView:
     failed_payments: pd.DataFrame  # FAILED_PAYMENT_COLUMNS + amount, total, amount_usd
 
 
-def _months(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(month=pd.to_datetime(frame["month"]))
-
-
 def _movements(viewer: Viewer, period: Period) -> pd.DataFrame:
-    raw = run_query(
-        billing.mrr_movements,
-        scope=viewer.scope,
-        first_month=period.first_month,
-        as_of=period.as_of,
-        rates=rate_table(),
-    )
+    raw = read_billing(viewer, billing.mrr_movements, period)
     moves = monthly_churn_rates(net_movements(raw))
     moves = cents_to_units(moves, _MOVEMENT_UNITS).assign(arr=lambda f: f["closing_mrr"] * 12)
-    return _months(moves)
+    return with_month_dates(moves)
 
 
 def _payments(viewer: Viewer, period: Period) -> pd.DataFrame:
-    raw = run_query(
-        billing.payments_by_month,
-        scope=viewer.scope,
-        first_month=period.first_month,
-        as_of=period.as_of,
-        rates=rate_table(),
-    )
+    raw = read_billing(viewer, billing.payments_by_month, period)
     units = {"billed_usd_cents": "billed", "collected_usd_cents": "collected"}
     paid = cents_to_units(raw, {**units, "failed_usd_cents": "failed"})
     rate = [ratio(c, b) for c, b in zip(paid["collected"], paid["billed"], strict=True)]
-    return _months(paid.assign(collection_rate=pd.Series(rate, index=paid.index, dtype=float)))
+    return with_month_dates(
+        paid.assign(collection_rate=pd.Series(rate, index=paid.index, dtype=float))
+    )
 
 
 def _by_currency(viewer: Viewer, period: Period) -> pd.DataFrame:
-    raw = run_query(
-        billing.mrr_by_currency, scope=viewer.scope, as_of=period.as_of, rates=rate_table()
-    )
+    raw = read_billing(viewer, billing.mrr_by_currency, as_of=period.as_of)
     units = {"mrr_native_cents": "mrr_native", "mrr_usd_cents": "mrr_usd"}
     return cents_to_units(raw, units)
 
@@ -114,17 +110,15 @@ def _by_currency(viewer: Viewer, period: Period) -> pd.DataFrame:
 def load_revenue_view(viewer: Viewer, period: Period) -> RevenueView:
     """Everything the Revenue page shows for `period` (leadership only)."""
     viewer.require("leadership")
-    scope, rates = viewer.scope, rate_table()
-    common = {"first_month": period.first_month, "as_of": period.as_of, "rates": rates}
     moves = _movements(viewer, period)
-    plans = run_query(billing.plan_month_ends, scope=scope, **common)
-    failed = run_query(billing.failed_payments, scope=scope, limit=FAILED_LIST_LIMIT, **common)
+    plans = read_billing(viewer, billing.plan_month_ends, period)
+    failed = read_billing(viewer, billing.failed_payments, period, limit=FAILED_LIST_LIMIT)
     currencies = _by_currency(viewer, period)
     return RevenueView(
         movements=moves,
         summary=churn_summary(moves),
         reconciles=bool(moves["reconciles"].all()),
-        by_plan=_months(cents_to_units(plans, {"mrr_cents": "mrr"})),
+        by_plan=with_month_dates(cents_to_units(plans, {"mrr_cents": "mrr"})),
         by_currency=currencies,
         missing_rates=tuple(currencies.loc[currencies["rate"].isna(), "currency"]),
         rates=pd.DataFrame(sorted(RATES_TO_USD.items()), columns=["currency", "usd_per_unit"]),

@@ -11,8 +11,8 @@ from ..cache import run_query
 from ..metrics.saas import TrialSummary, cents_to_units, trial_summary
 from ..queries import billing
 from ..viewer import Viewer
-from .periods import Period
-from .revenue import rate_table
+from .periods import Period, with_month_dates
+from .revenue import read_billing
 
 __all__ = [
     "PAST_DUE_TABLE",
@@ -36,7 +36,7 @@ UPCOMING_TABLE = (
 @dataclass(frozen=True)
 class SubscriptionsView:
     statuses: pd.DataFrame  # STATUS_COLUMNS, month as datetime64
-    plans: pd.DataFrame  # PLAN_COLUMNS, month as datetime64
+    plans: pd.DataFrame  # queries.billing.PLAN_MONTH_END_COLUMNS, month as datetime64
     trials: pd.DataFrame  # TRIAL_COLUMNS
     trial: TrialSummary
     past_due: pd.DataFrame  # PAST_DUE_COLUMNS + failed_payment (its currency), mrr_usd
@@ -46,25 +46,14 @@ class SubscriptionsView:
     canceling_mrr_usd: float  # MRR of the period ends due that cancel
 
 
-def _with_months(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(month=pd.to_datetime(frame["month"]))
-
-
 def load_subscriptions_view(viewer: Viewer, period: Period) -> SubscriptionsView:
     """Everything the Subscriptions page shows for `period` (leadership only)."""
     viewer.require("leadership")
-    scope, rates = viewer.scope, rate_table()
-    span = {"first_month": period.first_month, "as_of": period.as_of}
+    scope, span = viewer.scope, {"first_month": period.first_month, "as_of": period.as_of}
     trials = run_query(billing.trial_conversions, scope=scope, **span)
-    past_due = run_query(
-        billing.past_due_subscriptions, scope=scope, as_of=period.as_of, rates=rates
-    )
-    upcoming = run_query(
-        billing.upcoming_period_ends,
-        scope=scope,
-        as_of=period.as_of,
-        days=UPCOMING_DAYS,
-        rates=rates,
+    past_due = read_billing(viewer, billing.past_due_subscriptions, as_of=period.as_of)
+    upcoming = read_billing(
+        viewer, billing.upcoming_period_ends, as_of=period.as_of, days=UPCOMING_DAYS
     )
     past_due = cents_to_units(
         past_due, {"failed_payment_cents": "failed_payment", "mrr_usd_cents": "mrr_usd"}
@@ -72,8 +61,8 @@ def load_subscriptions_view(viewer: Viewer, period: Period) -> SubscriptionsView
     upcoming = cents_to_units(upcoming, {"price_cents": "price", "mrr_usd_cents": "mrr_usd"})
     canceling = upcoming["due"] == "cancellation"
     return SubscriptionsView(
-        statuses=_with_months(run_query(billing.status_month_ends, scope=scope, **span)),
-        plans=_with_months(run_query(billing.plan_month_ends, scope=scope, rates=rates, **span)),
+        statuses=with_month_dates(run_query(billing.status_month_ends, scope=scope, **span)),
+        plans=with_month_dates(read_billing(viewer, billing.plan_month_ends, period)),
         trials=trials,
         trial=trial_summary(trials),
         past_due=past_due,

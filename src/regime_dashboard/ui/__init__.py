@@ -3,7 +3,7 @@ text, period pickers, tables with their CSV export, number formats, error boxes.
 them; services never do."""
 
 from .errors import show_database_error
-from .params import BIND, date_range, labels_of, pick, pick_next, section
+from .params import BIND, date_range, labels_of, pick, pick_next, range_picker, section
 from .tables import (
     csv_download,
     format_seconds,
@@ -11,6 +11,7 @@ from .tables import (
     format_usd,
     month_column,
     share_column,
+    show_table,
     table_with_download,
     usd_column,
 )
@@ -28,9 +29,11 @@ __all__ = [
     "pick",
     "pick_next",
     "plain",
+    "range_picker",
     "section",
     "share_column",
     "show_database_error",
+    "show_table",
     "table_with_download",
     "usd_column",
 ]

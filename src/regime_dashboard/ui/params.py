@@ -22,7 +22,16 @@ from streamlit.errors import StreamlitAPIException
 
 from .text import plain
 
-__all__ = ["BIND", "date_range", "labels_of", "pick", "pick_next", "section", "show_note"]
+__all__ = [
+    "BIND",
+    "date_range",
+    "labels_of",
+    "pick",
+    "pick_next",
+    "range_picker",
+    "section",
+    "show_note",
+]
 
 BIND: Literal["query-params"] = "query-params"
 _SHOWN = "_url_shown"  # key -> (value, label) each picker showed on its last run
@@ -197,6 +206,15 @@ def date_range(
         return default
     start, end = dates[0], dates[-1]
     return (start, end) if start <= end else (end, start)
+
+
+def range_picker(
+    where: Any, low: dt.date, high: dt.date, *, whole: bool = False
+) -> tuple[dt.date, dt.date]:
+    """The page's "Date range" (URL key `dates`) within [low, high]: by default the last year
+    of it, with `whole` all of it."""
+    start = low if whole else max(low, high - dt.timedelta(days=365))
+    return date_range(where, "Date range", key="dates", default=(start, high), low=low, high=high)
 
 
 def _correct_link_dates(key: str, low: dt.date, high: dt.date) -> None:

@@ -4,7 +4,10 @@ page keeps a `month`), and the header those pages share."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from ..services.periods import (
@@ -19,8 +22,17 @@ from ..session import page_viewer
 from ..viewer import Viewer
 from .params import BIND, pick
 
-__all__ = ["leadership_header", "month_picker", "period_picker"]
+__all__ = [
+    "leadership_header",
+    "leadership_month_header",
+    "leadership_view",
+    "month_picker",
+    "period_picker",
+    "stop_when_empty",
+]
 
+T = TypeVar("T")
+V = TypeVar("V")
 SEED_HINT = "run `regime-dashboard seed --scale small` for demo data"
 
 
@@ -53,14 +65,48 @@ def month_picker(viewer: Viewer, months: int = 24) -> dt.date | None:
     return month_as_of(dt.date.fromisoformat(f"{label}-01"), last)
 
 
-def leadership_header(title: str, nothing_yet: str, default: str = "12m") -> tuple[Viewer, Period]:
-    """The top of a leadership page: its title, the viewer (leadership required) and the
-    period picker. With no activity at all it says `nothing_yet` and how to get demo data,
-    and stops the page."""
+def _leadership_top(
+    title: str, nothing_yet: str, picker: Callable[[Viewer], T | None]
+) -> tuple[Viewer, T]:
+    """The top of a leadership page: its title, the viewer (leadership required) and what
+    `picker` picks. With no activity at all (None) it says `nothing_yet` and how to get demo
+    data, and stops the page."""
     st.title(title)
     viewer = page_viewer("leadership")
-    period = period_picker(viewer, default=default)
-    if period is None:
+    picked = picker(viewer)
+    if picked is None:
         st.info(f"{nothing_yet}: {SEED_HINT}.")
         st.stop()
-    return viewer, period
+    return viewer, picked
+
+
+def leadership_header(title: str, nothing_yet: str, default: str = "12m") -> tuple[Viewer, Period]:
+    """`_leadership_top` with the period picker (`default` choice)."""
+    return _leadership_top(title, nothing_yet, lambda viewer: period_picker(viewer, default))
+
+
+def leadership_month_header(title: str, nothing_yet: str) -> tuple[Viewer, dt.date]:
+    """`_leadership_top` with the calendar-month picker: the month's "as of" day."""
+    return _leadership_top(title, nothing_yet, month_picker)
+
+
+def leadership_view(
+    title: str,
+    nothing_yet: str,
+    load: Callable[[Viewer, Period], V],
+    *,
+    spinner: str,
+    default: str = "12m",
+) -> tuple[Period, V]:
+    """A leadership page's header (`leadership_header`) and its view model: the period
+    picked and `load(viewer, period)`, loaded under a spinner saying `spinner`."""
+    viewer, period = leadership_header(title, nothing_yet, default=default)
+    with st.spinner(spinner):
+        return period, load(viewer, period)
+
+
+def stop_when_empty(rows: pd.DataFrame, message: str) -> None:
+    """Say `message` and stop the page when `rows` is empty (nothing in the period)."""
+    if rows.empty:
+        st.info(message)
+        st.stop()

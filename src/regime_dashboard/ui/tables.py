@@ -12,11 +12,13 @@ from ..exports import csv_bytes
 
 __all__ = [
     "csv_download",
+    "format_money",
     "format_seconds",
     "format_share",
     "format_usd",
     "month_column",
     "share_column",
+    "show_table",
     "table_with_download",
     "usd_column",
 ]
@@ -48,12 +50,32 @@ def table_with_download(
     csv_download(frame, file_name)
 
 
+def show_table(
+    frame: pd.DataFrame, file_name: str, order: list[str] | None = None, **columns: Any
+) -> None:
+    """`table_with_download` with each column's config as a keyword (column name: config or
+    heading; names that are not identifiers go in a `**{...}`)."""
+    table_with_download(frame, file_name, columns, order)
+
+
 def format_usd(amount: float | None, decimals: int = 0) -> str:
     """'$1,234' (or '—' when there is no amount)."""
     if amount is None or pd.isna(amount):
         return "—"
     sign = "-" if amount < 0 else ""
     return f"{sign}${abs(amount):,.{decimals}f}"
+
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
+
+
+def format_money(cents: float | None, currency: str) -> str:
+    """Cents in `currency` as '$1,234.50' ('CHF 1,234.50' without a symbol); a minus sign
+    before the symbol; '—' when there is no amount."""
+    if cents is None or pd.isna(cents):
+        return "—"
+    sign, symbol = "-" if cents < 0 else "", CURRENCY_SYMBOLS.get(currency, currency + " ")
+    return f"{sign}{symbol}{abs(cents) / 100:,.2f}"
 
 
 def format_share(share: float | None) -> str:
@@ -71,8 +93,9 @@ def usd_column(label: str) -> Any:
     return st.column_config.NumberColumn(label, format="dollar")
 
 
-def share_column(label: str) -> Any:
-    """A table column of shares shown as percentages."""
+def share_column(label: str | None = None) -> Any:
+    """A table column of shares shown as percentages (headed by the column's name unless
+    `label`)."""
     return st.column_config.NumberColumn(label, format="percent")
 
 

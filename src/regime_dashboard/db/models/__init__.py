@@ -11,12 +11,13 @@ from .billing import (
     UsageEvent,
 )
 from .market import Asset, EngineOutputDaily, EngineRelease, PriceBar
-from .ops import AuditLog, ComplianceEvent, DataVersion, Notification, Run
+from .ops import AlertEvaluation, AuditLog, ComplianceEvent, DataVersion, Notification, Run
 from .research import BacktestEquityDaily, BacktestRun, PaperTradeRun, Strategy, StrategyVersion
 from .tenancy import Tenant, TenantUser, User, UserAssetSetting
 from .trading import BrokerAccount, Fill, Holding, Order, Portfolio, Signal
 
 __all__ = [
+    "AlertEvaluation",
     "Asset",
     "AuditLog",
     "BacktestEquityDaily",

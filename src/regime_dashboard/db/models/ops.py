@@ -1,4 +1,5 @@
-"""The job ledger (runs), notifications, compliance events, the audit log, data versions."""
+"""The job ledger (runs), notifications and alert evaluations, compliance events, the audit
+log, data versions."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Identity,
     Index,
+    Integer,
     Numeric,
     Text,
     UniqueConstraint,
@@ -27,6 +31,7 @@ from .base import Base, CreatedAt, TenantOwned, new_id
 __all__ = [
     "RUN_KINDS",
     "RUN_STATUSES",
+    "AlertEvaluation",
     "AuditLog",
     "ComplianceEvent",
     "DataVersion",
@@ -82,6 +87,10 @@ class Run(TenantOwned, Base):
 
 
 class Notification(TenantOwned, CreatedAt, Base):
+    """A message to one user. Alerts (migration 0009) carry a `dedup_key` unique per tenant,
+    so each firing is written once, and the record of their webhook POST (`delivery_*`;
+    NULL status: no webhook)."""
+
     __tablename__ = "notifications"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
@@ -90,6 +99,41 @@ class Notification(TenantOwned, CreatedAt, Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     channel: Mapped[str] = mapped_column(Text)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    dedup_key: Mapped[str | None] = mapped_column(Text)
+    delivery_status: Mapped[str | None] = mapped_column(Text)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "dedup_key"),
+        CheckConstraint(
+            "delivery_status IS NULL OR delivery_status IN ('pending','delivered','failed')",
+            name="delivery_known",
+        ),
+        CheckConstraint("delivery_attempts >= 0", name="attempts_nonneg"),
+        Index("ix_notifications_user_unread", "user_id", "read_at", "created_at"),
+    )
+
+
+class AlertEvaluation(TenantOwned, Base):
+    """How far one alert rule (`user_asset_settings` document of tenant, user, asset; rule
+    `user_settings.rule_key`) has evaluated one release: its last output date read."""
+
+    __tablename__ = "alert_evaluations"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    asset_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    rule_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    release_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    evaluated_until: Mapped[dt.date] = mapped_column(Date)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "release_id"],
+            ["engine_releases.tenant_id", "engine_releases.id"],
+            ondelete="CASCADE",
+        ),
+    )
 
 
 class ComplianceEvent(TenantOwned, CreatedAt, Base):

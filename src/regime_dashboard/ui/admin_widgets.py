@@ -1,0 +1,255 @@
+"""Streamlit pieces the admin pages share: form fields with a slot for the rule each breaks,
+the conflict and refusal panels, what an editor loaded (kept across reruns), a message that
+survives the rerun after a save, and tables with their CSV export."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pydantic import BaseModel
+
+from ..services.admin import (
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RevertRefusedError,
+    errors_of,
+)
+from ..services.admin.diff import diff_frame
+from ..session import page_viewer
+from ..viewer import Viewer
+from .params import pick
+from .tables import csv_download
+
+__all__ = [
+    "LIVE",
+    "FieldSlots",
+    "admin_page",
+    "explain",
+    "flash",
+    "loaded",
+    "pick_to_edit",
+    "pinned",
+    "saved",
+    "show_conflict",
+    "show_flash",
+    "show_refusal",
+    "stale_notice",
+    "table",
+]
+
+# Text inputs commit while the admin types (after a 250 ms pause), not only when the field
+# loses focus: a Save button that is disabled until the form is valid is then enabled by the
+# time it is clicked, instead of swallowing the click that takes the focus from the field.
+LIVE = True
+BLANK_LABELS = {"limit_value": "a limit per month", "reason": "a reason"}
+_FLASH = "_admin_flash"
+_PINS = "_admin_pins"
+
+
+class FieldSlots:
+    """Form fields, each with a placeholder right under it; `show` fills the placeholders
+    with the broken rules, so a message appears next to its field (unknown fields go to the
+    form's own slot, `form`). `key` starts the keys of the form's widgets; `run` passes
+    `target` (e.g. the viewer and the row's id) first to every service it calls."""
+
+    def __init__(self, key: str = "", *target: Any) -> None:
+        self._slots: dict[str, Any] = {}
+        self.key, self.target = key, target
+
+    def add(self, *fields: str) -> None:
+        for field in fields:
+            self._slots[field] = st.empty()
+
+    def text(
+        self, field: str, label: str, value: str = "", shown: bool = True, **options: Any
+    ) -> Any:
+        """A live text input for `field` (widget key: `key`-`field`) and its slot; returns
+        the text as typed. Not `shown`: only the slot, and None."""
+        key = self.widget(field)
+        typed = st.text_input(label, value, key=key, live=LIVE, **options) if shown else None
+        self.add(field)
+        return typed
+
+    def choice(self, field: str, label: str, options: Any, index: int | None = 0) -> Any:
+        """A selectbox for `field` (widget key: `key`-`field`) and its slot; returns the
+        option chosen."""
+        chosen = st.selectbox(label, options, index, key=self.widget(field))
+        self.add(field)
+        return chosen
+
+    def widget(self, name: str) -> str:
+        """The key of the form's widget `name`."""
+        return f"{self.key}-{name}"
+
+    def button(self, label: str, name: str, disabled: bool = False) -> bool:
+        return st.button(label, key=self.widget(name), disabled=disabled)
+
+    def json(self, field: str, label: str, value: Any, help_text: str) -> str:
+        """A text area holding `value` as indented JSON (widget key: `key`-`field`), and its
+        slot."""
+        text = json.dumps(value, indent=2) if value is not None else "{}"
+        typed = st.text_area(label, value=text, height=160, key=self.widget(field), help=help_text)
+        self.add(field)
+        return typed
+
+    def show(self, errors: Mapping[str, str]) -> None:
+        for field, message in errors.items():
+            slot = self._slots.get(field) or self._slots.get("form")
+            (slot.error if slot is not None else st.error)(message, icon="⚠️")
+
+    def live_errors(self, model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, str]:
+        """Check `values` with `model` as the admin types: the broken rules of fields typed
+        in appear under them; fields still blank are named in one caption instead. Returns
+        every broken rule (Save stays disabled while there is any)."""
+        errors = errors_of(model, values)
+        blank = [f for f in errors if isinstance(values.get(f), str) and not values[f].strip()]
+        self.show({f: m for f, m in errors.items() if f not in blank})
+        if blank:
+            needed = " and ".join(BLANK_LABELS.get(f, f.replace("_", " ")) for f in blank)
+            st.caption(f"To save, type {needed}.")
+        return errors
+
+    def run(self, action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call a service; show its broken rules or conflict instead of raising."""
+        try:
+            return action(*self.target, *args, **kwargs)
+        except InvalidInputError as exc:
+            self.show(exc.errors)
+        except ConflictError as exc:
+            show_conflict(exc)
+        except NotFoundError as exc:  # the row is gone: say so, never edit another one
+            self.show({"form": str(exc)})
+        return None
+
+
+def _side_by_side(left: tuple[str, Any], right: tuple[str, Any]) -> None:
+    for column, (heading, row) in zip(st.columns(2), (left, right), strict=True):
+        column.markdown(heading)
+        column.json(row or {})
+
+
+def show_conflict(exc: ConflictError) -> None:
+    """Nothing was saved: show what the editor tried and what is saved now, side by side."""
+    st.error(
+        "Someone saved this row after you opened it, so nothing was saved. Compare both "
+        "versions, then reload the page to edit the current one.",
+        icon="🔀",
+    )
+    now = "deleted" if exc.current is None else f"version {exc.current_version}"
+    mine = f"**Your edit** (started from version {exc.expected_version or 'new'})"
+    _side_by_side((mine, exc.mine), (f"**Saved now** ({now})", exc.current))
+    headings = {"field": "Field", "before": "Saved now", "after": "Yours"}
+    st.dataframe(diff_frame(exc.current, exc.mine).rename(columns=headings), hide_index=True)
+
+
+def show_refusal(exc: RevertRefusedError) -> None:
+    st.error(str(exc), icon="↩️")
+    if exc.current is not None or exc.expected is not None:
+        _side_by_side(("**Row as the change left it**", exc.expected), ("**Row now**", exc.current))
+
+
+def pinned(name: str, fresh: Any) -> Any:
+    """What the editor first loaded under `name`, kept across reruns until a save or a
+    reload: an edit carries the version it started from, even after someone else saved."""
+    pins = st.session_state.setdefault(_PINS, {})
+    return pins.setdefault(name, fresh)
+
+
+def loaded(name: str, fresh: Any, what: str, version: str | None = None) -> Any:
+    """What the editor first loaded under `name` (`pinned`), with a notice and a reload
+    button when `fresh` (what is saved now) differs from it (in its `version` item, if
+    given)."""
+    started = pinned(name, fresh)
+    if version is None:
+        stale_notice(name, started, fresh, what)
+    else:
+        stale_notice(name, started[version], fresh[version], what)
+    return started
+
+
+def stale_notice(name: str, started: Any, now: Any, what: str) -> None:
+    """Say so when the row changed since the editor loaded it, with a reload button."""
+    if started == now:
+        return
+    st.warning(
+        f"Someone saved this {what} since you opened it. Saving now shows both versions and "
+        "overwrites nothing; reload to edit the current one.",
+        icon="🔄",
+    )
+    if st.button("Reload the current version", key=f"reload-{name}"):
+        st.session_state.get(_PINS, {}).pop(name, None)
+        st.rerun()
+
+
+def pick_to_edit(label: str, options: Mapping[str, str], *, key: str, what: str, hint: str) -> str:
+    """The row to edit, picked by its label and kept in the URL; until one is picked, the
+    page shows `hint` and stops."""
+    choice = pick(st, label, options, key=key, default=None, what=what, edit=True)
+    if choice is None:
+        st.info(hint)
+        st.stop()
+    return choice
+
+
+def saved(message: str) -> None:
+    """After a save: forget what the editors loaded, say what was saved, run again."""
+    st.session_state.pop(_PINS, None)
+    flash(message)
+    st.rerun()
+
+
+def admin_page(title: str) -> Viewer:
+    """Start an admin page: the signed-in admin (anyone else is stopped), the title and the
+    message of the last save."""
+    viewer = page_viewer("admin")
+    st.title(title)
+    show_flash()
+    return viewer
+
+
+def explain(markdown: str) -> None:
+    """What the page's numbers mean, folded away under the page."""
+    with st.expander("What these numbers mean"):
+        st.markdown(markdown)
+
+
+def flash(message: str) -> None:
+    """A success message shown once, on the next run (after st.rerun)."""
+    st.session_state[_FLASH] = message
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(_FLASH, None)
+    if message:
+        st.success(message, icon="✅")
+
+
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    headings: Mapping[str, str] | None = None,
+    *,
+    as_json: tuple[str, ...] = (),
+    **columns: Any,
+) -> None:
+    """`frame` as a table with its CSV export `name`.csv (written only when pressed): only
+    the `headings` columns, renamed, when given; `*_cents` columns in currency units (with 2
+    decimals), `as_json` ones as compact JSON text; other columns' config as keywords (by
+    heading)."""
+    cents = [c for c in frame.columns if str(c).endswith("_cents")]
+    shown = frame.assign(
+        **{c: frame[c] / 100 for c in cents},
+        **{c: frame[c].map(lambda v: json.dumps(v, sort_keys=True)) for c in as_json},
+    )
+    units = {
+        (headings or {}).get(c, c): st.column_config.NumberColumn(format="%.2f") for c in cents
+    }
+    if headings:
+        shown = shown[list(headings)].rename(columns=headings)
+    st.dataframe(shown, hide_index=True, column_config={**units, **columns} or None)
+    csv_download(shown, name, label=f"Download {name} (CSV)")
