@@ -32,7 +32,9 @@ def one(url: str, query: str, *params: object) -> Any:
 def viewer(url: str, email: str, role: str) -> Viewer:
     """The viewer a sign-in of the seeded account `email` with `role` gives."""
     row = sql(url, "SELECT id::text, display_name FROM users WHERE email = %s", email)[0]
-    tenants = sql(url, "SELECT tenant_id::text FROM tenant_users WHERE user_id = %s", row[0])
+    tenants = sql(
+        url, "SELECT tenant_id::text FROM tenant_users WHERE user_id = %s ORDER BY 1", row[0]
+    )
     return Viewer(row[0], email, row[1], frozenset({role}), tuple(t for (t,) in tenants))
 
 

@@ -13,7 +13,7 @@ from regime_dashboard.ui.help_texts import PICK_PLAN, PLAN_HEADINGS, PLANS_HELP
 viewer = widgets.admin_page("Plans")
 with st.spinner("Loading plans…"):
     plans = admin.list_plans(viewer)
-widgets.table(plans, "plans", PLAN_HEADINGS, as_json=("limits_json", "features_json"))
+widgets.table(plans, "plans", PLAN_HEADINGS, as_text=("limits_json", "features_json"))
 
 NEW = "+new"  # not a possible plan id (rules.PLAN_ID), so a plan "new" stays editable
 names = {str(p): f"{n} ({p})" for p, n in zip(plans["id"], plans["name"], strict=True)}

@@ -1,4 +1,5 @@
-"""Tenants (admin): rename, settings, plan changes, quota overrides and members."""
+"""Tenants (admin): a searchable grid of tenants; rename, settings, plan changes, quota
+overrides and members of the one opened."""
 
 from __future__ import annotations
 
@@ -6,22 +7,24 @@ import streamlit as st
 
 from regime_dashboard.services import admin
 from regime_dashboard.ui import admin_widgets as widgets
-from regime_dashboard.ui import plain, section
+from regime_dashboard.ui import pick_next, plain, section
 from regime_dashboard.ui.forms.tenant import SECTIONS
-from regime_dashboard.ui.help_texts import PICK_TENANT, TENANT_HEADINGS, TENANTS_HELP
+from regime_dashboard.ui.help_texts import GRID_HEADINGS, PICK_TENANT, TENANTS_HELP
 
 viewer = widgets.admin_page("Tenants")
 with st.spinner("Loading tenants…"):
-    tenants = admin.list_tenants(viewer)
+    tenants = admin.tenant_grid(viewer)
 if tenants.empty:
     st.info("There are no tenants yet. Run `regime-dashboard seed --scale small` for demo data.")
     st.stop()
-widgets.table(tenants, "tenants", TENANT_HEADINGS)
+if (clicked := widgets.grid(tenants, "tenants", GRID_HEADINGS, key="tenants")) is not None:
+    pick_next("tenant", clicked)  # the picker below (kept in the URL) opens the clicked row
 
 names = dict(zip(tenants["tenant_id"].astype(str), tenants["name"], strict=True))
 pick = {"key": "tenant", "what": "tenant", "hint": PICK_TENANT}
 tenant_id = widgets.pick_to_edit("Tenant to edit", names, **pick)
-tenant = tenants[tenants["tenant_id"].astype(str) == tenant_id].iloc[0].to_dict()
+listed = admin.list_tenants(viewer)
+tenant = listed[listed["tenant_id"].astype(str) == tenant_id].iloc[0].to_dict()
 with st.spinner("Loading the tenant…"):
     detail = admin.tenant_detail(viewer, tenant_id)
 start = widgets.loaded(f"tenant:{tenant_id}", admin.loaded_state(tenant, detail), "tenant")

@@ -1,4 +1,5 @@
-"""Audit (admin): every admin change with its field-level diff; revert one."""
+"""Audit (admin): every admin action (the rows one edit wrote) with its field-level diffs;
+revert one row."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import streamlit as st
 from regime_dashboard.services import admin
 from regime_dashboard.ui import admin_widgets as widgets
 from regime_dashboard.ui import pick, plain
-from regime_dashboard.ui.help_texts import AUDIT_HEADINGS, AUDIT_HELP
+from regime_dashboard.ui.help_texts import ACTION_HEADINGS, AUDIT_HEADINGS, AUDIT_HELP
 
 viewer = widgets.admin_page("Audit")
 options = admin.audit_filters(viewer)
@@ -34,20 +35,37 @@ if changes.empty:
     st.info("No changes match these filters. Edits on the Plans and Tenants pages appear here.")
     st.stop()
 
-widgets.table(changes, "audit log", AUDIT_HEADINGS)
-st.caption(f"The latest {len(changes):,} change(s), newest first (at most 500).")
+actions = admin.group_actions(changes)
+widgets.table(actions, "admin actions", ACTION_HEADINGS)
+st.caption(f"{len(actions):,} action(s), newest first, in the latest {len(changes):,} rows.")
 
-picked = st.selectbox("Change to inspect", list(changes["id"]), key="inspect")
+picks = actions[["action_id", "occurred_at", "what"]].itertuples(index=False)
+titles = {int(a): f"{when:%Y-%m-%d %H:%M} · {what}" for a, when, what in picks}
+action_id = st.selectbox("Action to open", list(titles), format_func=titles.get, key="action")
+rows = changes[changes["action_id"] == action_id]
+named = rows.assign(table_name=rows["table_name"].str.replace("_", " "))
+widgets.table(named, f"rows of action {action_id}", AUDIT_HEADINGS)
+
+ids = list(changes["id"])
+named_ids = dict(zip(ids, changes["row"], strict=True))
+picked = st.selectbox(
+    "Change to inspect",
+    ids,
+    ids.index(rows["id"].iloc[-1]),
+    lambda i: f"Change {i} · {named_ids[i]}",
+    key="inspect",
+)
 entry = changes[changes["id"] == picked].iloc[0].to_dict()
+table_label = str(entry["table_name"]).replace("_", " ")
 st.markdown(
-    f"**Change {picked}**: {entry['action']} of {entry['table_name']} ({plain(entry['row'])}) "
+    f"**Change {picked}**: {entry['action']} of {table_label} {plain(entry['row'])} "
     f"by {plain(entry['actor_email'])} at {entry['occurred_at']:%Y-%m-%d %H:%M:%S} UTC"
 )
 widgets.table(admin.change_diff(entry).rename(columns=str.title), f"change {picked}")
 if note := admin.revert_note(entry):
     st.caption(note)
 
-if st.button("Revert this change", key="revert"):
+if widgets.confirmed("Revert this change", "revert", f"Yes, revert change {picked}"):
     try:
         saved = admin.revert_change(viewer, int(picked))
     except admin.RevertRefusedError as exc:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from regime_dashboard import ui
 from regime_dashboard.charts.billing import margin_figure
 from regime_dashboard.services.costs import MARGIN_TABLE, load_cost_view
+from regime_dashboard.ui import leadership as tables
+from regime_dashboard.ui.cards import kpi
 from regime_dashboard.ui.periods import leadership_view, stop_when_empty
 
 period, view = leadership_view(
@@ -20,31 +21,26 @@ period, view = leadership_view(
 stop_when_empty(view.tenants, "No revenue and no runs in this period: choose a longer period.")
 
 st.caption(f"{period.label} · revenue = MRR in USD (not payments collected)")
+was, since = view.previous, "the previous period, as long"
 cols = st.columns(4)
-cols[0].metric("Subscription revenue", ui.format_usd(view.revenue_usd))
-cols[1].metric("Cost of runs", ui.format_usd(view.cost_usd))
-cols[2].metric("Gross margin", ui.format_share(view.gross_margin))
-cols[3].metric("Tenants at a loss", f"{len(view.losses):,}")
+for col, label, now, then, kind, lower in (
+    (cols[0], "Subscription revenue", view.revenue_usd, was and was.revenue_usd, "usd", False),
+    (cols[1], "Cost of runs", view.cost_usd, was and was.cost_usd, "usd", True),
+    (cols[2], "Gross margin", view.gross_margin, was and was.gross_margin, "share", False),
+    (cols[3], "Tenants at a loss", len(view.losses), was and len(was.losses), "count", True),
+):
+    kpi(col, label, now, kind, previous=then, since=since, lower_is_better=lower)
 st.plotly_chart(margin_figure(view.tenants))
 
-columns = {
-    "tenant_name": "Tenant",
-    "revenue_usd": ui.usd_column("Revenue"),
-    "cost_usd": ui.usd_column("Cost"),
-    "margin_usd": ui.usd_column("Margin"),
-    "gross_margin": ui.share_column("Gross margin"),
-    "runs": st.column_config.NumberColumn("Runs", format="localized"),
-    "tokens_input": st.column_config.NumberColumn("Tokens in", format="localized"),
-    "tokens_output": st.column_config.NumberColumn("Tokens out", format="localized"),
-    "compute_seconds": st.column_config.NumberColumn("Compute (s)", format="localized"),
-}
+shares = {"gross_margin": "Gross margin"}
+money = {"margin_usd": "Margin ($)"}
 st.subheader("Tenants that cost more than they pay")
 if view.losses.empty:
     st.success("Every tenant's revenue covers the cost of its runs in this period.")
 else:
-    ui.table_with_download(view.losses[list(MARGIN_TABLE)], "tenants_at_a_loss.csv", columns)
+    tables.show(view.losses, "tenants_at_a_loss.csv", MARGIN_TABLE, shares=shares, money=money)
 st.subheader("Every tenant")
-ui.table_with_download(view.tenants[list(MARGIN_TABLE)], "tenant_margins.csv", columns)
+tables.show(view.tenants, "tenant_margins.csv", MARGIN_TABLE, shares=shares, money=money)
 
 with st.expander("What these numbers mean"):
     st.markdown(

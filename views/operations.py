@@ -8,6 +8,8 @@ import streamlit as st
 from regime_dashboard import ui
 from regime_dashboard.charts.ops import runs_figure, timings_figure
 from regime_dashboard.services.operations import TOP_ERRORS, load_operations_view
+from regime_dashboard.ui import leadership as tables
+from regime_dashboard.ui.cards import kpi
 from regime_dashboard.ui.periods import leadership_view, stop_when_empty
 
 period, view = leadership_view(
@@ -15,37 +17,30 @@ period, view = leadership_view(
 )
 stop_when_empty(view.daily, "No runs were queued in this period: choose a longer period.")
 
-total = view.timings.iloc[-1]
-st.caption(f"{period.label} · runs by the day they were queued (UTC)")
+total, then, before = view.timings.iloc[-1], view.previous_totals, view.previous_period
+since = f"{before.first_month:%b %Y} – {before.as_of:%d %b %Y}"
+st.caption(f"{period.label} · runs by the day they were queued (UTC) · changes against {since}")
 cols = st.columns(4)
-cols[0].metric("Runs", f"{int(total['runs']):,}")
-cols[1].metric("Failure rate", ui.format_share(total["failure_rate"]))
+kpi(cols[0], "Runs", int(total["runs"]), "count", previous=then.get("runs"), since=since,
+    series=view.daily["runs"])  # fmt: skip
+kpi(cols[1], "Failure rate", total["failure_rate"], "share", previous=then.get("failure_rate"),
+    since=since, series=view.daily["failure_rate"], lower_is_better=True)  # fmt: skip
 for col, name in ((cols[2], "queue"), (cols[3], "run")):
     p50, p95 = ui.format_seconds(total[f"{name}_p50_s"]), ui.format_seconds(total[f"{name}_p95_s"])
-    col.metric(f"{name.title()} time p50 / p95", f"{p50} / {p95}")
+    kpi(col, f"{name.title()} time p50", total[f"{name}_p50_s"], "seconds",
+        previous=then.get(f"{name}_p50_s"), since=since, lower_is_better=True,
+        help=f"p95: {ui.format_seconds(total[f'{name}_p95_s'])}.")  # fmt: skip
 
 st.plotly_chart(runs_figure(view.by_kind, view.by_status, view.daily))
 st.plotly_chart(timings_figure(view.timings))
-seconds = st.column_config.NumberColumn(format="%.1f s")
-ui.table_with_download(
-    view.timings,
-    "run_timings.csv",
-    {
-        "kind": "Kind",
-        "failure_rate": ui.share_column("Failure rate"),
-        **{c: seconds for c in ("queue_p50_s", "queue_p95_s", "run_p50_s", "run_p95_s")},
-    },
-)
+tables.show(view.timings, "run_timings.csv", list(view.timings.columns),
+            shares={"failure_rate": "Failure rate"}, failed="Failed runs")  # fmt: skip
 
 st.subheader(f"Most frequent errors (top {TOP_ERRORS})")
 if view.errors.empty:
     st.success("No failed runs in this period.")
 else:
-    ui.table_with_download(
-        view.errors,
-        "frequent_errors.csv",
-        {"error": st.column_config.TextColumn("Error", width="large"), "last_seen": "Last seen"},
-    )
+    tables.show(view.errors, "frequent_errors.csv", list(view.errors.columns))
 
 with st.expander("What these numbers mean"):
     st.markdown(

@@ -11,12 +11,21 @@ from regime_dashboard.charts.portfolio import confidence_outcome_figure, equity_
 from regime_dashboard.services import portfolio as svc
 from regime_dashboard.session import page_viewer
 from regime_dashboard.thinning import LINE_POINTS
-from regime_dashboard.ui import BIND, format_usd, plain, range_picker, share_column, show_table
+from regime_dashboard.ui import BIND, plain, range_picker, share_column, show_table
+from regime_dashboard.ui.cards import kpi
 from regime_dashboard.ui.pickers import pick_portfolio
 
 MONEY = st.column_config.NumberColumn(format="dollar")
 QTY = st.column_config.NumberColumn(format="localized")
 STATUSES = ["PENDING", "OPEN", "COMPLETE", "CANCELLED", "REJECTED"]
+CARDS = {
+    "equity": "Equity",
+    "cash": "Cash",
+    "market_value": "Market value",
+    "realized": "Realized P&L (FIFO)",
+    "unrealized": "Unrealized P&L",
+    "total_pnl": "Total P&L",
+}
 
 
 st.title("Portfolio P&L")
@@ -39,13 +48,11 @@ st.caption(
     f"the oldest open lots first. Positions and P&L as of {end}."
 )
 t = view.totals
-cols = st.columns(6)
-cols[0].metric("Equity", format_usd(t["equity"], 2))
-cols[1].metric("Cash", format_usd(t["cash"], 2))
-cols[2].metric("Market value", format_usd(t["market_value"], 2))
-cols[3].metric("Realized P&L (FIFO)", format_usd(t["realized"], 2))
-cols[4].metric("Unrealized P&L", format_usd(t["unrealized"], 2))
-cols[5].metric("Total P&L", format_usd(t["total_pnl"], 2))
+since = (start - dt.timedelta(days=1)).isoformat()  # end of the previous period as long
+for keys in (svc.CARD_KEYS[:3], svc.CARD_KEYS[3:]):  # balances, then P&L
+    for where, key in zip(st.columns(3), keys, strict=True):
+        kpi(where, CARDS[key], t[key], "usd", previous=view.previous[key], since=since,
+            series=view.trend[key])  # fmt: skip
 
 st.subheader("Holdings")
 held = view.holdings.set_axis(
@@ -60,21 +67,13 @@ else:
     st.plotly_chart(equity_pnl_figure(view.equity, view.daily_pnl, t["starting_cash"], book.name))
     if view.downsampled:
         st.caption(f"Long range: lines thinned to {LINE_POINTS:,} points (MinMax-LTTB).")
-    show_table(view.curve, "daily_equity", **dict.fromkeys(view.curve.columns[1:], MONEY))
+    show_table(view.curve, "daily_equity")
 
 st.subheader("Realized P&L (FIFO) from sales in the range")
-show_table(view.realized, "realized_pnl", buy_price=MONEY, sell_price=MONEY, realized_pnl=MONEY)
+show_table(view.realized, "realized_pnl")
 
 st.subheader("Orders and their signals")
-formats = {c: "dollar" for c in ("average_price", "fees", "entry_price", "exit_price")}
-formats |= {"confidence_score": "percent", "outcome_return": "percent"}
-show_table(
-    view.orders,
-    "orders",
-    list(svc.ORDER_TABLE),
-    **{c: st.column_config.NumberColumn(svc.ORDER_TABLE[c], format=f) for c, f in formats.items()},
-    **{c: label for c, label in svc.ORDER_TABLE.items() if c not in formats},
-)
+show_table(view.orders, "orders", list(svc.ORDER_TABLE), **svc.ORDER_TABLE)  # formats: ui/columns
 st.plotly_chart(confidence_outcome_figure(view.outcomes, svc.HORIZON))
 bands = view.bands.set_axis(
     ["From", "To", "Signals", "Scored", "Wins", "Hit rate", "Mean outcome"], axis=1
@@ -86,6 +85,9 @@ show_table(
 )
 with st.expander("What these numbers mean"):
     st.markdown(
+        "- **Cards**: each value as of the end date; the change is against the end of the "
+        "previous period of the same length (the day before the range starts), and the line "
+        "is the value day by day over the range.\n"
         "- **FIFO**: every sale is matched against the oldest open buy lots of the asset. "
         "Buy fees add to a lot's cost; sell fees reduce the proceeds.\n"
         "- **Average cost**: the open lots' cost per unit (buy price plus buy fees per unit), "

@@ -6,9 +6,14 @@ import streamlit as st
 
 from regime_dashboard.charts.prices import price_figure, returns_histogram_figure
 from regime_dashboard.services import prices as svc
+from regime_dashboard.services.user_settings import star_tenants
 from regime_dashboard.session import page_viewer
-from regime_dashboard.ui import BIND, pick, range_picker, share_column, show_table
+from regime_dashboard.ui import BIND, labels_of, pick, share_column, show_table
+from regime_dashboard.ui.chart_controls import PLOTLY_CONFIG as CONFIG
+from regime_dashboard.ui.chart_controls import open_chart_view, range_and_dates, saved_chart
 from regime_dashboard.ui.pickers import pick_priced_asset
+from regime_dashboard.ui.watchlist import save_default_view, watchlist_star
+from regime_dashboard.user_settings import range_start
 
 STALE_RUNS = list(range(2, 21))
 GAP_PERCENTS = [1.0, 2.0, 3.0, 5.0, 10.0, 15.0, 20.0, 50.0]
@@ -19,13 +24,23 @@ st.title("Prices")
 viewer = page_viewer("analyst")
 asset, top = pick_priced_asset(
     viewer,
-    [2, 3, 1, 1],
+    [3, 3, 2],
     nothing_yet="No price bars yet. Run `regime-dashboard seed --scale small` for demo data, "
     "or `regime-dashboard import-bars FILE.csv --asset SYMBOL` to load an asset's bars.",
 )
-start, end = range_picker(top[1], asset.first_date, asset.last_date)
-adjusted = top[2].toggle("Adjusted", key="adjusted", bind=BIND)
-log_scale = top[3].toggle("Log scale", key="log", bind=BIND)
+tenants = labels_of(star_tenants(viewer), "tenant_id", "tenant_name")
+tenant_id = pick(top[1], "Watchlist of", tenants, key="tenant", what="tenant") if tenants else None
+chart = saved_chart(viewer, tenant_id, asset.asset_id)
+first, last = asset.first_date, asset.last_date
+opened = {"range": chart.range, "dates": (range_start(chart.range, first, last), last)}
+opened |= {"adjusted": chart.adjusted, "log": chart.log_scale}
+open_chart_view((tenant_id, asset.asset_id), chart, opened)
+if tenant_id is not None:
+    watchlist_star(viewer, tenant_id, asset.asset_id, top[2])
+row = st.columns([3, 3, 1, 1], vertical_alignment="bottom")
+(start, end), preset = range_and_dates(row[0], row[1], first, last, chart)
+adjusted = row[2].toggle("Adjusted", value=chart.adjusted, key="adjusted", bind=BIND)
+log_scale = row[3].toggle("Log scale", value=chart.log_scale, key="log", bind=BIND)
 checks = st.columns(3)
 stale_min = pick(checks[0], "Stale run: identical closes", STALE_RUNS, key="stale", default=1)
 gap_pct = pick(checks[1], "Gap threshold (%)", GAP_PERCENTS, key="gap", default=3)
@@ -49,15 +64,18 @@ if view.bars == 0:
     st.stop()
 
 kind = "adjusted" if adjusted else "raw"
-st.plotly_chart(
-    price_figure(view.candles, f"{asset.asset_id} · {asset.name} ({kind})", log_scale=log_scale)
-)
+title = f"{asset.asset_id} · {asset.name} ({kind})"
+st.plotly_chart(price_figure(view.candles, title, log_scale=log_scale), config=CONFIG)
+if tenant_id is not None:
+    shown = {"range": preset or chart.range, "adjusted": adjusted, "log_scale": log_scale}
+    save_default_view(viewer, tenant_id, asset.asset_id, chart.model_copy(update=shown))
 if view.candles_merged:
     st.caption(
         f"Long range: {view.bars:,} bars merged in SQL into {len(view.candles):,} candles "
         "(first open, highest high, lowest low, last close, summed volume)."
     )
-st.plotly_chart(returns_histogram_figure(view.histogram, f"Daily returns ({kind} closes)"))
+histogram = returns_histogram_figure(view.histogram, f"Daily returns ({kind} closes)")
+st.plotly_chart(histogram, config=CONFIG)
 
 st.subheader("Data quality")
 summary = view.quality.summary

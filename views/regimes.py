@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from regime_dashboard.charts.regimes import panels_figure, regime_price_figure, transition_figure
@@ -10,26 +9,19 @@ from regime_dashboard.labels import regime_label
 from regime_dashboard.services import regimes as svc
 from regime_dashboard.session import page_viewer
 from regime_dashboard.thinning import LINE_POINTS
-from regime_dashboard.ui import plain, range_picker, share_column, show_table
+from regime_dashboard.ui import plain, share_column, show_table
+from regime_dashboard.ui.alerts import alert_rules_panel
+from regime_dashboard.ui.chart_controls import (
+    PANEL_GROUPS,
+    open_chart_view,
+    panel_groups,
+    range_and_dates,
+    saved_chart,
+)
+from regime_dashboard.ui.chart_controls import PLOTLY_CONFIG as CONFIG
 from regime_dashboard.ui.pickers import pick_release, pick_tenant_asset
-
-
-def _cards(cards: pd.DataFrame) -> None:
-    """One metric card per watchlist asset, four to a row."""
-    columns = st.columns(4)
-    for i, card in enumerate(cards.itertuples()):
-        trend = card.confidence_trend
-        columns[i % 4].metric(
-            plain(card.asset_id),
-            f"{regime_label(card.regime)} · {card.days_in_regime:,} d",
-            "trend n/a" if pd.isna(trend) else f"{trend * 100:+.2f} pp/day confidence",
-            help=f"{plain(card.asset_name)}, release {plain(card.version)}: "
-            f"{plain(regime_label(card.regime))} since {card.since:%Y-%m-%d} "
-            f"({card.days_in_regime:,} output days) as of "
-            f"{card.last_date:%Y-%m-%d}; confidence {card.confidence:.0%}.",
-            border=True,
-        )
-
+from regime_dashboard.ui.watchlist import save_default_view, watchlist_cards, watchlist_star
+from regime_dashboard.user_settings import range_start
 
 st.title("Regimes")
 viewer = page_viewer("analyst")
@@ -43,16 +35,22 @@ choices, asset, row = pick_tenant_asset(
 release = pick_release(
     row[2], "Release", choices.of_asset(asset), key="release", default=-1, what="release"
 )
-above = st.container()  # the watchlist and the notice, drawn once the view is loaded
-dates = range_picker(st, release.first_date, release.last_date) if release.has_outputs else None
+tenant_id, first, last = release.tenant_id, release.first_date, release.last_date
+chart = saved_chart(viewer, tenant_id, asset)
+controls = st.columns([3, 3, 2], vertical_alignment="bottom")
+above = st.container()  # the notice, drawn once the view is loaded
+dates, preset = None, None
+if release.has_outputs:
+    span = (range_start(chart.range, first, last), last)
+    panels = [PANEL_GROUPS[p] for p in chart.panels if p in PANEL_GROUPS]
+    values = {"range": chart.range, "dates": span, "panels": panels}
+    open_chart_view((tenant_id, asset), chart, values)
+    dates, preset = range_and_dates(controls[0], controls[1], first, last, chart)
+watchlist_star(viewer, tenant_id, asset, controls[2])
 with st.spinner("Loading regimes…"):
     page = svc.load_regimes_view(viewer, release.release_id, *(dates or ()))
-with above:
-    if not page.cards.empty:
-        st.subheader(f"Your watchlist · {plain(release.tenant_name)}")
-        _cards(page.cards)
-    if page.notice:
-        st.warning(page.notice)
+if page.notice:
+    above.warning(page.notice)
 if page.series is None:
     st.info(f"Release {plain(release.version)} of {plain(asset)} has no daily outputs yet.")
     st.stop()
@@ -61,23 +59,35 @@ if view.regimes.empty:
     st.info("No regime outputs in this date range: widen the range.")
     st.stop()
 
-latest = view.regimes.iloc[-1]
-current = view.spells.iloc[-1]
-cols = st.columns(4)
-cols[0].metric("Regime on " + latest["date"].strftime("%Y-%m-%d"), regime_label(latest["regime"]))
-cols[1].metric("Days in this regime", f"{int(current['days']):,}")
-cols[2].metric("Confidence", f"{latest['confidence']:.0%}")
-cols[3].metric("Conviction", regime_label(latest["conviction"]))
-
-title = f"{asset} · {release.asset_name} · {release.tenant_name} release {release.version}"
-st.plotly_chart(regime_price_figure(view.bars, view.regimes, view.spells, view.confidence, title))
-st.plotly_chart(panels_figure(view.panels, view.spells, svc.RISK_FIELDS, "Risk"))
-st.plotly_chart(panels_figure(view.panels, view.spells, svc.COMPONENT_FIELDS, "Components"))
+figure = regime_price_figure(
+    *(view.bars, view.regimes, view.spells, view.confidence),
+    f"{asset} · {release.asset_name}",
+    f"{release.tenant_name} release {release.version}",
+)
+st.plotly_chart(figure, config=CONFIG)
+latest, current = view.regimes.iloc[-1], view.spells.iloc[-1]
+headline = st.container(horizontal=True, wrap=True)
+for label, value in (
+    ("Regime on " + latest["date"].strftime("%Y-%m-%d"), regime_label(latest["regime"])),
+    ("Days in this regime", f"{int(current['days']):,}"),
+    ("Confidence", f"{latest['confidence']:.0%}"),
+    ("Conviction", regime_label(latest["conviction"])),
+):
+    headline.metric(label, value, width=165)
+panel_row = st.columns([4, 2], vertical_alignment="bottom")
+shown = panel_groups(panel_row[0], chart)
+view_now = chart.model_copy(update={"range": preset or chart.range, "panels": shown})
+save_default_view(viewer, tenant_id, asset, view_now, panel_row[1])
+fields = {"risk": svc.RISK_FIELDS, "components": svc.COMPONENT_FIELDS}
+if shown:
+    groups = {PANEL_GROUPS[group]: fields[group] for group in shown}
+    st.plotly_chart(panels_figure(view.panels, view.spells, groups), config=CONFIG)
 if view.candles_merged or view.line_downsampled:
     st.caption(
         f"Long range: candles are merged into at most {svc.CANDLE_POINTS:,} periods in SQL and "
         f"each line thinned to {LINE_POINTS:,} points (MinMax-LTTB), so the charts stay fast."
     )
+watchlist_cards(page.cards, release.tenant_name, st.container())
 
 st.subheader("Regime statistics for the range")
 show_table(
@@ -88,9 +98,7 @@ show_table(
     Share=share_column(),
     **{"Average spell (days)": st.column_config.NumberColumn(format="%.1f")},
 )
-st.plotly_chart(transition_figure(view.transitions))
-matrix = view.transitions.rename_axis(index="From", columns=None).reset_index()
-show_table(matrix, "transition_matrix", **dict.fromkeys(view.transitions.columns, share_column()))
+st.plotly_chart(transition_figure(view.transitions), config=CONFIG)
 st.markdown("**Forward returns by regime** (close-to-close, in trading days)")
 forward = view.forward.set_axis(
     ["Regime", "Horizon (days)", "Count", "Mean", "Median", "Hit rate"], axis=1
@@ -102,6 +110,8 @@ show_table(
     Median=share_column(),
     **{"Hit rate": share_column()},
 )
+with st.expander("Alerts on this asset"):
+    alert_rules_panel(viewer, tenant_id, asset, offer_reset=False)
 with st.expander("What these numbers mean"):
     st.markdown(
         "\n".join(svc.describe_labels(view.labels, plain)) + "\n"

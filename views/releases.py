@@ -15,6 +15,12 @@ from regime_dashboard.ui import plain, range_picker, share_column, show_table
 from regime_dashboard.ui.pickers import pick_release, pick_tenant_asset
 
 NUM = st.column_config.NumberColumn(format="%.6g")
+STATUS_SHOWN = {  # the reproducibility table's status, with an icon; no longer matching first
+    svc.CHANGED: "⚠ Changed since release",
+    "matches": "✓ Matches",
+    "no stored hash": "? No stored hash",
+    "no outputs": "· No outputs",
+}
 
 
 def _comparison(diff: svc.ReleaseComparison, version_a: str, version_b: str) -> None:
@@ -22,7 +28,7 @@ def _comparison(diff: svc.ReleaseComparison, version_a: str, version_b: str) -> 
     agree = diff.agreement
     cols = st.columns(4)
     share = agree["share_agreeing"]
-    cols[0].metric("Days that agree", "–" if pd.isna(share) else f"{share:.1%}")
+    cols[0].metric("Days that agree", "—" if pd.isna(share) else f"{share:.1%}")
     cols[1].metric("Days compared", f"{agree['common_days']:,}")
     cols[2].metric("Days whose regime differs", f"{len(diff.differences):,}")
     cols[3].metric("Only in A / only in B", f"{agree['only_a']:,} / {agree['only_b']:,}")
@@ -90,7 +96,7 @@ if view.comparison is not None:
 
 st.subheader(f"Reproducibility · {plain(choices.tenant_name)}")
 repro = view.reproducibility
-changed = repro[repro["status"] == "changed since release"]
+changed = repro[repro["status"] == svc.CHANGED]
 if changed.empty:
     st.success("Every release's input bars still hash to its stored data_sha256.", icon="✅")
 else:
@@ -100,16 +106,9 @@ else:
         f"bars changed after release: {names}.",
         icon="⚠️",
     )
-labels = ["Asset", "Version", "Release date", "Git commit", "Env", "First output", "Last output"]
-show_table(
-    repro,
-    "reproducibility",
-    **{c: st.column_config.Column(label) for c, label in zip(repro.columns, labels, strict=False)},
-    bars=st.column_config.NumberColumn("Bars", format="localized"),
-    stored_sha256=st.column_config.TextColumn("Stored SHA-256"),
-    recomputed_sha256=st.column_config.TextColumn("Recomputed SHA-256"),
-    status=st.column_config.TextColumn("Status"),
-)
+checks = repro["status"].map(STATUS_SHOWN).fillna(repro["status"])
+show_table(repro.assign(check=checks), "reproducibility", ["check", *svc.REPRO_COLUMNS[:-1]],
+           check="Status")  # fmt: skip
 with st.expander("What these numbers mean"):
     st.markdown(
         "- **Days that agree**: share of the days both releases have an output (in the range) "

@@ -3,6 +3,7 @@ currency, payments billed against collected."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from regime_dashboard import ui
@@ -17,9 +18,14 @@ from regime_dashboard.metrics.saas import MOVEMENTS
 from regime_dashboard.services.revenue import (
     FAILED_TABLE,
     MOVEMENT_TABLE,
+    MOVER_TABLE,
     PAYMENT_TABLE,
+    load_movement_customers,
     load_revenue_view,
 )
+from regime_dashboard.session import page_viewer
+from regime_dashboard.ui import leadership as tables
+from regime_dashboard.ui.cards import kpi
 from regime_dashboard.ui.periods import leadership_view
 
 period, view = leadership_view(
@@ -28,64 +34,79 @@ period, view = leadership_view(
     load_revenue_view,
     spinner="Computing MRR from the subscription ledger…",
 )
-s = view.summary
+s, was, moves, before = view.summary, view.previous, view.movements, view.previous_period
+on, over = f"{before.as_of:%d %b %Y}", f"{before.first_month:%b %Y} – {before.as_of:%d %b %Y}"
+st.caption(f"{period.label} · all amounts in USD · changes against {over}")
 
-st.caption(f"{period.label} · all amounts in USD")
-top = st.columns(4)
-top[0].metric("MRR", ui.format_usd(s.mrr_cents / 100))
-top[1].metric("ARR", ui.format_usd(s.arr_cents / 100))
-top[2].metric("Paying customers", f"{s.customers:,}")
-top[3].metric("ARPA", ui.format_usd(None if s.arpa_cents is None else s.arpa_cents / 100, 2))
-rates = st.columns(4)
-rates[0].metric("Customer churn (monthly)", ui.format_share(s.customer_churn_rate))
-rates[1].metric("Gross revenue churn (monthly)", ui.format_share(s.gross_revenue_churn_rate))
-rates[2].metric("Net revenue churn (monthly)", ui.format_share(s.net_revenue_churn_rate))
-rates[3].metric("LTV estimate", ui.format_usd(None if s.ltv_cents is None else s.ltv_cents / 100))
 
-st.plotly_chart(mrr_figure(view.movements))
+top, rates = st.columns(4), st.columns(4)
+for col, label, now, then, series in (
+    (top[0], "MRR", s.mrr_cents, was.mrr_cents, moves["closing_mrr"]),
+    (top[1], "ARR", s.arr_cents, was.arr_cents, moves["arr"]),
+    (top[3], "ARPA", s.arpa_cents, was.arpa_cents, moves["arpa"]),
+    (rates[3], "LTV estimate", s.ltv_cents, was.ltv_cents, None),
+):  # fmt: skip
+    kpi(col, label, now, "usd", previous=then, since=on, series=series, scale=0.01)
+kpi(top[2], "Paying customers", s.customers, "count", previous=was.customers, since=on,
+    series=moves["closing_customers"])  # fmt: skip
+for col, label, field in (
+    (rates[0], "Customer churn / mo", "customer_churn_rate"),
+    (rates[1], "Gross MRR churn / mo", "gross_revenue_churn_rate"),
+    (rates[2], "Net MRR churn / mo", "net_revenue_churn_rate"),
+):
+    kpi(col, label, getattr(s, field), "share", previous=getattr(was, field), since=over,
+        series=moves[field], lower_is_better=True)  # fmt: skip
+
+st.plotly_chart(mrr_figure(moves))
 left, right = st.columns(2)
-left.plotly_chart(waterfall_figure(view.movements))
-right.plotly_chart(movements_figure(view.movements))
+left.plotly_chart(waterfall_figure(moves))
+clicked = tables.clicked_point(
+    right.plotly_chart(
+        movements_figure(moves), on_select="rerun", selection_mode="points", key="movement_bars"
+    ),
+    "movement_bars",
+)
 if view.reconciles:
     st.caption("✓ Every month reconciles: opening MRR + movements = closing MRR, to the cent.")
 else:
     st.error("Some months do not reconcile: see the Reconciles column.")
 
 st.subheader("MRR movements per month")
-ui.table_with_download(
-    view.movements[list(MOVEMENT_TABLE)],
-    "mrr_movements.csv",
-    {
-        "month": ui.month_column(),
-        "opening_mrr": ui.usd_column("Opening MRR"),
-        **{m: ui.usd_column(m.title()) for m in MOVEMENTS},
-        "closing_mrr": ui.usd_column("Closing MRR"),
-        "arr": ui.usd_column("ARR"),
-        "closing_customers": st.column_config.NumberColumn("Customers"),
-        "customer_churn_rate": ui.share_column("Customer churn"),
-        "gross_revenue_churn_rate": ui.share_column("Gross revenue churn"),
-        "net_revenue_churn_rate": ui.share_column("Net revenue churn"),
-        "reconciles": st.column_config.CheckboxColumn("Reconciles"),
-    },
+tables.show(
+    moves, "mrr_movements.csv", MOVEMENT_TABLE,
+    money=tables.MOVEMENT_MONEY, shares=tables.CHURN_SHARES,
+)  # fmt: skip
+
+st.subheader("Customers behind a movement")
+months = {m: f"{m:%b %Y}" for m in view.moving_months} or {period.as_of.replace(day=1): "—"}
+if clicked and clicked.get("customdata") in MOVEMENTS:
+    ui.pick_next("movement", clicked["customdata"])
+    st.session_state["movement_month"] = pd.Timestamp(clicked["x"]).date()
+if st.session_state.get("movement_month") not in months:  # a month of another period
+    st.session_state.pop("movement_month", None)
+pickers = st.columns(2)
+month = pickers[0].selectbox(
+    "Month (with movements)", list(months), format_func=months.get, key="movement_month"
 )
+kinds = {"all": "All movements", **{m: m.title() for m in MOVEMENTS}}
+kind = ui.pick(pickers[1], "Movement", kinds, key="movement")
+movers = load_movement_customers(
+    page_viewer("leadership"), period, month, None if kind == "all" else kind
+)
+net = tables.signed_usd(movers["change"].sum())
+st.caption(f"{len(movers):,} customers · net {net} in {months[month]} (or click a movement bar)")
+tables.show(movers, f"mrr_{kind}_{month:%Y_%m}.csv", MOVER_TABLE, money={"change": "Change ($)"})
 
 st.subheader("Revenue by plan and by currency")
 st.plotly_chart(plan_mrr_figure(view.by_plan))
 left, right = st.columns([2, 1])
 with left:
     st.markdown(f"**MRR by currency on {period.as_of:%d %b %Y}**")
-    ui.table_with_download(
-        view.by_currency[["currency", "subscriptions", "mrr_native", "rate", "mrr_usd"]],
-        "mrr_by_currency.csv",
-        {
-            "mrr_native": st.column_config.NumberColumn("MRR (own currency)", format="%,.2f"),
-            "rate": st.column_config.NumberColumn("USD per unit", format="%.4f"),
-            "mrr_usd": ui.usd_column("MRR (USD)"),
-        },
-    )
+    tables.show(view.by_currency, "mrr_by_currency.csv",
+                ["currency", "subscriptions", "mrr_native", "rate", "mrr_usd"])  # fmt: skip
 with right:
     st.markdown("**Conversion rates used**")
-    ui.table_with_download(view.rates, "conversion_rates.csv")
+    tables.show(view.rates, "conversion_rates.csv", ["currency", "usd_per_unit"])
 if view.missing_rates:
     st.warning(
         f"No conversion rate for {', '.join(view.missing_rates)}: those subscriptions count "
@@ -97,22 +118,10 @@ if view.payments.empty:
     st.info("No payments were billed in this period: choose a longer period.")
 else:
     st.plotly_chart(payments_figure(view.payments))
-    ui.table_with_download(
-        view.payments[list(PAYMENT_TABLE)],
-        "payments.csv",
-        {
-            "month": ui.month_column(),
-            **{c: ui.usd_column(c.title()) for c in ("billed", "collected", "failed")},
-            "failed_payments": st.column_config.NumberColumn("Failed payments"),
-            "collection_rate": ui.share_column("Collected / billed"),
-        },
-    )
+    tables.show(view.payments, "payments.csv", PAYMENT_TABLE,
+                shares={"collection_rate": "Collected / billed"})  # fmt: skip
 st.markdown(f"**Failed payments** (latest {len(view.failed_payments):,})")
-ui.table_with_download(
-    view.failed_payments[list(FAILED_TABLE)],
-    "failed_payments.csv",
-    {"tenant_name": "Tenant", "amount_usd": ui.usd_column("Amount (USD)")},
-)
+tables.show(view.failed_payments, "failed_payments.csv", FAILED_TABLE)
 
 with st.expander("What these numbers mean"):
     st.markdown(

@@ -8,6 +8,8 @@ import streamlit as st
 from regime_dashboard import ui
 from regime_dashboard.charts.usage import tenant_usage_figure, usage_share_figure
 from regime_dashboard.services.usage import USAGE_TABLE, load_tenant_usage, load_usage_view
+from regime_dashboard.ui import leadership as tables
+from regime_dashboard.ui.cards import kpi
 from regime_dashboard.ui.periods import leadership_month_header, stop_when_empty
 
 viewer, as_of = leadership_month_header("Usage against limits", "No usage yet")
@@ -16,35 +18,45 @@ with st.spinner("Summing the month's usage…"):
 stop_when_empty(
     view.rows, f"No live subscription and no usage in {as_of:%B %Y}: choose another month."
 )
-
+was = view.previous
+since = f"{was.month_start:%b %Y}" if was else ""
 st.caption(
     f"{view.month_start:%d %b} – {view.as_of:%d %b %Y} "
     f"({view.elapsed_days} of {view.days_in_month} days) · worst first"
+    + (f" · changes against {since}" if was else "")
 )
-cols = st.columns(3)
-cols[0].metric("Over the limit (≥ 100 %)", f"{view.over:,}")
-cols[1].metric("Near the limit (≥ 80 %)", f"{view.near:,}")
-cols[2].metric("Projected over by month end", f"{view.projected_over:,}")
-st.plotly_chart(usage_share_figure(view.rows))
-number = st.column_config.NumberColumn
-ui.table_with_download(
-    view.rows[list(USAGE_TABLE)],
+cols = st.columns(4)
+for col, label, name, tip in (
+    (cols[0], "Over the limit (≥ 100 %)", "over", "Tenant-metric pairs at or over their limit."),
+    (cols[1], "Near the limit (80–100 %)", "near", "Pairs at 80 % or more of their limit."),
+    (cols[2], "Projected over by month end", "projected_over",
+     "Pairs under their limit today that reach it by the month end at this month's daily "
+     "average (used ÷ elapsed days × days in the month ≥ limit)."),
+    (cols[3], "Blocked (limit 0)", "blocked", "Pairs whose limit is 0: any use is over."),
+):  # fmt: skip
+    previous = getattr(was, name) if was else None
+    kpi(col, label, getattr(view, name), "count", previous=previous, since=since,
+        lower_is_better=True, help=tip)  # fmt: skip
+clicked = tables.clicked_point(
+    st.plotly_chart(
+        usage_share_figure(view.rows), on_select="rerun", selection_mode="points", key="bars"
+    ),
+    "usage_bars",
+)
+if clicked and clicked.get("customdata"):
+    ui.pick_next("tenant", str(clicked["customdata"]))
+tables.show(
+    tables.usage_texts(view.rows),
     "usage_against_limits.csv",
-    {
-        "tenant_name": "Tenant",
-        "plan_id": "Plan",
-        "used": number("Used", format="localized"),
-        "limit_value": number("Limit (blank = unlimited)", format="localized"),
-        "limit_source": "Limit from",
-        "pct_used": ui.share_column("% used"),
-        "projected": number("Projected at month end", format="localized"),
-        "projected_pct": ui.share_column("Projected %"),
-        "crosses_on": st.column_config.DateColumn("Reaches the limit on"),
-        "state": "State",
-    },
+    USAGE_TABLE,
+    swap=tables.USAGE_SWAP,
+    limit_value=st.column_config.NumberColumn("Limit (— = unlimited)", format="localized"),
+    pct_used_text="% used",
+    projected_pct_text="Projected %",
+    state_text="State",
 )
 
-st.subheader("Drill-down")
+st.subheader("Drill-down: a tenant's days")
 tenants = view.tenants
 names = dict(zip(tenants["tenant_id"].astype(str), tenants["tenant_name"], strict=True))
 tenant_id = ui.pick(st, "Tenant", names, key="tenant", what="tenant")
@@ -55,10 +67,11 @@ if detail.daily.empty:
     st.info(f"{ui.plain(name)} has no usage in {as_of:%B %Y} yet.")
 title = f"{name} · {view.month_start:%B %Y}: running total, limit and projection"
 st.plotly_chart(tenant_usage_figure(detail.daily, detail.limits, detail.projection, title))
-ui.table_with_download(
+tables.show(
     detail.daily,
     f"usage_{view.month_start:%Y_%m}_{name.replace(' ', '_').lower()}.csv",
-    {"day": st.column_config.DateColumn("Day"), "cumulative": "Month to date"},
+    ["day", "metric", "quantity", "cumulative"],
+    quantity=st.column_config.NumberColumn("Used that day", format="localized"),
 )
 
 with st.expander("What these numbers mean"):
@@ -68,9 +81,12 @@ with st.expander("What these numbers mean"):
         "- **Limit**: the tenant's quota override when one is in force (set and not "
         "expired; an override without a value means unlimited), else its plan's monthly "
         "limit; no limit = unlimited.\n"
-        "- **% used** = used ÷ limit. **Over**: 100 % or more; **near**: 80 % or more.\n"
+        "- **% used** = used ÷ limit. **Over**: 100 % or more; **near**: 80 % or more; a "
+        "limit of 0 is **blocked** (any use is over).\n"
         "- **Projection**: the month-to-date burn rate carried to the month end, "
-        "used ÷ elapsed days × days in the month. **Reaches the limit on**: the day the "
+        "used ÷ elapsed days × days in the month. **Projected over by month end** counts "
+        "the tenant-metric pairs under their limit today whose projection reaches it. "
+        "**Reaches the limit on**: the day the "
         "running total reached the limit, or the first day it will at that rate (blank "
         "when not this month)."
     )

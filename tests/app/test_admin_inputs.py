@@ -199,6 +199,7 @@ def test_revert_notes_are_integers_and_only_where_they_apply(app_env_copy: str) 
         revert: [f"Reverts change {second}."],
     }
     inspect.set_value(second).run()
+    next(c for c in at.checkbox if c.label == f"Yes, revert change {second}").check().run()
     button(at, "Revert this change").click().run()
     assert [e.value for e in at.error] == [
         f"Change {second} was already reverted by change {revert}: nothing to do "

@@ -51,6 +51,11 @@ def button(at: AppTest, label: str) -> Any:
     return next(b for b in at.button if b.label == label)
 
 
+def confirm(at: AppTest, question: str) -> None:
+    """Tick the "Yes, …" box a destructive action asks for."""
+    next(c for c in at.checkbox if c.label == question).check().run()
+
+
 # ------------------------------------------------------------------ plans
 
 
@@ -69,28 +74,20 @@ def test_the_plans_page_shows_every_plan_as_stored(app_env: str) -> None:
     ]
     for (pid, monthly, annual, live), (s_id, s_monthly, s_annual, s_live) in zip(
         stored, shown, strict=True
-    ):
-        assert (s_id, s_monthly, s_live) == (pid, monthly / 100, live)
-        assert (
-            s_annual == pytest.approx(annual / 100) if annual is not None else s_annual != s_annual
-        )
+    ):  # money as "$1,990.00" (every plan is in USD), "—" for no annual price
+        assert (s_id, s_monthly, s_live) == (pid, f"${monthly // 100:,}.{monthly % 100:02d}", live)
+        assert s_annual == (f"${annual // 100:,}.{annual % 100:02d}" if annual is not None else "—")
 
 
-def test_broken_json_shows_its_rule_under_the_field_and_saves_nothing(app_env_copy: str) -> None:
+def test_a_broken_limit_shows_its_rule_under_the_limits_and_saves_nothing(
+    app_env_copy: str,
+) -> None:
     adam = viewer(app_env_copy, "admin@demo.local", "admin")
     at = page("admin_plans", adam, plan="pro")
-    by(at, "Monthly limits (JSON)").set_value('{"api_calls": -1}').run()
-    message = (
-        "Give every metric a monthly limit (a whole number ≥ 0, or null for unlimited); "
-        "missing: backtests, tokens, seats."
-    )
-    assert errors(at) == [message]
-    assert shown_after(at, "Monthly limits (JSON)") == message
-    by(at, "Features (JSON)").set_value("{oops").run()
-    assert shown_after(at, "Features (JSON)") == (
-        "Features is not valid JSON: Expecting property name enclosed in double quotes "
-        "(line 1, column 2)."
-    )
+    by(at, "Calls/month", "text_input").set_value("-1").run()
+    assert errors(at) == ["API calls per month: The limit cannot be negative: type 0 or more."]
+    by(at, "Calls/month", "text_input").set_value("1e3").run()
+    assert errors(at) == ["API calls per month: Type the limit as a number such as 100000."]
     assert button(at, "Save changes").disabled
     assert one(app_env_copy, "SELECT count(*) FROM audit_log") == 0
     assert one(app_env_copy, "SELECT version FROM plans WHERE id = 'pro'") == 1
@@ -136,7 +133,7 @@ def _pro_row(at: AppTest) -> dict[str, Any]:
 def test_an_edit_shows_in_every_session_on_its_next_rerun(app_env_copy: str) -> None:
     adam = viewer(app_env_copy, "admin@demo.local", "admin")
     watcher = page("admin_plans", adam)  # session A
-    assert (_pro_row(watcher)["Name"], _pro_row(watcher)["Monthly price"]) == ("Pro", 199.0)
+    assert (_pro_row(watcher)["Name"], _pro_row(watcher)["Monthly price"]) == ("Pro", "$199.00")
 
     # a write that does not bump the data version stays invisible: A reads from the cache
     with psycopg.connect(libpq_dsn(make_url(app_env_copy))) as conn:
@@ -151,7 +148,7 @@ def test_an_edit_shows_in_every_session_on_its_next_rerun(app_env_copy: str) -> 
     assert editor.success[0].value == "Saved plan pro (version 2)."
 
     again = watcher.run()  # A's next rerun, no cache cleared
-    assert (_pro_row(again)["Name"], _pro_row(again)["Monthly price"]) == ("Pro 2027", 259.0)
+    assert (_pro_row(again)["Name"], _pro_row(again)["Monthly price"]) == ("Pro 2027", "$259.00")
 
     pro = admin.list_plans(adam).set_index("id").loc["pro"]
     admin.update_plan(  # a service call from elsewhere (this process, another "session")
@@ -168,7 +165,7 @@ def test_an_edit_shows_in_every_session_on_its_next_rerun(app_env_copy: str) -> 
         },
         price_policy="grandfather",
     )
-    assert _pro_row(watcher.run())["Monthly price"] == 269.0
+    assert _pro_row(watcher.run())["Monthly price"] == "$269.00"
 
 
 def test_saving_over_someone_elses_edit_shows_both_versions(app_env_copy: str) -> None:
@@ -296,7 +293,10 @@ def test_the_audit_page_shows_the_diff_and_reverts(app_env_copy: str) -> None:
     saved = admin.rename_tenant(adam, tenant_id=tid, expected_version=version, name="Onyx Co")
     at = page("audit", adam)
     assert not at.exception
-    first = table(at)[0]
+    assert [(r["What"], r["Rows"]) for r in table(at)] == [
+        ("update tenants: Onyx Co", 1)  # one action, named by the tenant, not its UUID
+    ]
+    first = table(at, 1)[0]  # the rows of the action opened (the newest)
     assert (
         first["Change"],
         first["Action"],
@@ -310,7 +310,9 @@ def test_the_audit_page_shows_the_diff_and_reverts(app_env_copy: str) -> None:
         "Onyx Co",
         'name: "Onyx Capital" → "Onyx Co"',
     )
-    assert table(at, 1) == [{"Field": "name", "Before": '"Onyx Capital"', "After": '"Onyx Co"'}]
+    assert table(at, 2) == [{"Field": "name", "Before": '"Onyx Capital"', "After": '"Onyx Co"'}]
+    assert button(at, "Revert this change").disabled  # until the revert is confirmed
+    confirm(at, f"Yes, revert change {saved.audit_ids[0]}")
     button(at, "Revert this change").click().run()
     assert (
         at.success[0].value
@@ -322,6 +324,7 @@ def test_the_audit_page_shows_the_diff_and_reverts(app_env_copy: str) -> None:
         ("revert", saved.audit_ids[0]),
     ]
     at.selectbox(key="inspect").set_value(saved.audit_ids[0]).run()
+    confirm(at, f"Yes, revert change {saved.audit_ids[0]}")
     button(at, "Revert this change").click().run()  # reverted already: refused
     first = saved.audit_ids[0]
     assert errors(at)[0].startswith(f"Change {first} was already reverted by change {first + 1}")

@@ -228,3 +228,26 @@ def test_outside_demo_mode_demo_accounts_cannot_sign_in_and_failures_count_per_s
         rows = conn.execute("SELECT email, source, failures FROM sign_in_throttle").fetchall()
     assert rows == [("analyst@demo.local", "203.0.113.9", 1)]
     get_settings.cache_clear()
+
+
+def test_in_demo_mode_the_sign_in_card_names_the_demo_accounts(fresh: AppTest) -> None:
+    at = fresh.run()
+    hint = " ".join(c.value for c in at.caption)
+    for email, password in [
+        ("analyst@demo.local", "analyst-demo-pass"),
+        ("admin@demo.local", "admin-demo-pass"),
+        ("leadership@demo.local", "leadership-demo-pass"),
+    ]:
+        assert f"`{email}` / `{password}`" in hint
+
+
+def test_outside_demo_mode_the_sign_in_card_names_no_account(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEMO_MODE", "false")
+    monkeypatch.setenv("COOKIE_KEY", GOOD_KEY)
+    get_settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert _shows_the_form(at)
+    assert not [c for c in at.caption if "demo" in c.value.lower()]
+    get_settings.cache_clear()

@@ -4,6 +4,7 @@ stored equity series, the stale-metric warning, filters, URL state and scoping."
 from __future__ import annotations
 
 import base64
+import html
 import json
 import math
 import warnings
@@ -127,10 +128,10 @@ def test_tearsheet_metrics_are_quantstats_values(app_env: str, qs: ModuleType) -
     assert table.loc["trades", "computed"] == trades
     assert table["agrees"].all()
     assert not at.warning
-    equity_fig, monthly_fig, rolling_fig = _specs(at)
+    equity_fig, _, _, monthly_fig, rolling_fig = _specs(at)
     drawdown = _quiet(qs.to_drawdown_series, returns)
     np.testing.assert_allclose(
-        _values(equity_fig["data"][1]["y"])[1:].astype(float),
+        _values(equity_fig["data"][-1]["y"])[1:].astype(float),
         drawdown.to_numpy(),
         rtol=RTOL,
         atol=1e-15,
@@ -198,6 +199,30 @@ def test_a_url_with_parameters_reopens_the_same_view(app_env: str, qs: ModuleTyp
         assert compared.loc["sharpe", column] == pytest.approx(expected, rel=RTOL)
     growth = _specs(at)[0]["data"]
     assert len(growth) == 3
+    _assert_common_start(app_env, ids, growth)
+
+
+def _equity(url: str, run_id: str) -> pd.Series:
+    rows = _sql(
+        url,
+        "SELECT date, equity FROM backtest_equity_daily WHERE backtest_run_id = %s ORDER BY date",
+        run_id,
+    )
+    return pd.Series([e for _, e in rows], index=pd.DatetimeIndex([d for d, _ in rows]))
+
+
+def _assert_common_start(url: str, run_ids: list[str], traces: list[dict]) -> None:
+    """Every curve starts at 1.0 on the latest first date of the runs and ends at its last
+    equity / its equity on that date (read here from the stored series)."""
+    curves = [_equity(url, run_id) for run_id in run_ids]
+    start = max(curve.index[0] for curve in curves)
+    for curve, trace in zip(curves, traces, strict=True):
+        dates = pd.DatetimeIndex(_values(trace["x"]).astype(str))
+        assert dates[0] == start and dates.min() == start
+        growth = _values(trace["y"]).astype(float)
+        assert growth[0] == 1.0
+        base = curve[curve.index <= start].iloc[-1]
+        assert growth[-1] == pytest.approx(curve.iloc[-1] / base, rel=RTOL)
 
 
 def test_paper_trade_runs_show_their_snapshot(app_env: str) -> None:
@@ -281,3 +306,98 @@ def test_a_long_equity_series_is_thinned(
     )
     assert pd.isna(table.loc["sharpe", "agrees"])  # nothing stored to compare with
     _reset_caches()
+
+
+def _held(url: str, asset_id: str, dates: pd.DatetimeIndex) -> pd.Series:
+    """Buy and hold of `asset_id` on `dates`, from price_bars: each date's last close on or
+    before it."""
+    rows = _sql(url, "SELECT date, close FROM price_bars WHERE asset_id = %s", asset_id)
+    closes = pd.Series([c for _, c in rows], index=pd.DatetimeIndex([d for d, _ in rows]))
+    return closes.sort_index().reindex(closes.index.union(dates)).ffill().loc[dates].dropna()
+
+
+def test_benchmark_yearly_drawdowns_and_distribution_are_quantstats_values(
+    app_env: str, qs: ModuleType
+) -> None:
+    good, _ = _runs_by_sharpe_check(app_env, qs)
+    name = _sql(app_env, "SELECT name FROM assets WHERE id = 'SPY'")[0][0]
+    at = _page(tab="Tearsheet", run=good, benchmark=name).run()
+    assert not at.exception
+    equity = _equity(app_env, good)
+    returns = equity.pct_change().iloc[1:]
+    held = _held(app_env, "SPY", equity.index)
+    bench = held.pct_change().iloc[1:]
+    table = at.dataframe[0].value.set_index("metric")
+    for ours, theirs in QS_NAMES.items():
+        expected = float(_quiet(getattr(qs, theirs), bench))
+        assert table.loc[ours, "benchmark"] == pytest.approx(expected, rel=RTOL), ours
+    assert table.loc["trades", "benchmark"] == 1  # buy and hold: the purchase
+    cumulative, yearly, distribution, _, _ = _specs(at)
+    strategy_line, bench_line = cumulative["data"][:2]
+    assert bench_line["name"] == html.escape(name, quote=False)  # "S&P" as Plotly shows it
+    last = _values(bench_line["y"]).astype(float)[-1]
+    assert last == pytest.approx(float(_quiet(qs.comp, bench)), rel=RTOL)
+    last = _values(strategy_line["y"]).astype(float)[-1]
+    assert last == pytest.approx(float(_quiet(qs.comp, returns)), rel=RTOL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from quantstats import utils
+    for trace, series in zip(yearly["data"], (returns, bench), strict=True):
+        expected = _quiet(utils.aggregate_returns, series, "year")
+        assert [int(y) for y in _values(trace["x"])] == list(expected.index)
+        np.testing.assert_allclose(_values(trace["y"]).astype(float), expected, rtol=RTOL)
+    worst = _quiet(qs.drawdown_details, _quiet(qs.to_drawdown_series, returns))
+    worst = worst.sort_values("max drawdown", kind="stable").head(5).reset_index(drop=True)
+    shown = at.dataframe[1].value
+    for column in ("start", "valley", "end"):
+        assert [f"{d:%Y-%m-%d}" for d in shown[column]] == list(worst[column]), column
+    assert list(shown["days"]) == list(worst["days"])
+    np.testing.assert_allclose(shown["depth"] * 100, worst["max drawdown"], rtol=RTOL)
+    edges = np.histogram_bin_edges(np.concatenate([returns, bench]), bins=50)
+    for trace, series in zip(distribution["data"], (returns, bench), strict=True):
+        counts = _values(trace["y"]).astype(int)
+        assert list(counts) == list(np.histogram(series, bins=edges)[0])
+
+
+def _attributed(url: str, release_id: str, returns: pd.Series) -> pd.Series:
+    """Each return's regime, worked out here: the release's latest output dated strictly
+    before the return's date (None before the first output)."""
+    rows = _sql(
+        url, "SELECT date, regime FROM engine_outputs_daily WHERE release_id = %s", release_id
+    )
+    outputs = sorted((pd.Timestamp(d), r) for d, r in rows)
+    labels = []
+    for day in returns.index:
+        earlier = [regime for date, regime in outputs if date < day]
+        labels.append(earlier[-1] if earlier else None)
+    return pd.Series(labels, index=returns.index)
+
+
+def test_split_by_regime_is_worked_out_from_the_stored_rows(app_env: str, qs: ModuleType) -> None:
+    good, _ = _runs_by_sharpe_check(app_env, qs)
+    (tenant_id,) = _sql(app_env, "SELECT tenant_id FROM backtest_runs WHERE id = %s", good)[0]
+    release_id, asset_name, version = _sql(
+        app_env,
+        "SELECT r.id, a.name, r.version FROM engine_releases r JOIN assets a ON a.id = r.asset_id"
+        " WHERE r.tenant_id = %s ORDER BY r.asset_id, r.version LIMIT 1",
+        tenant_id,
+    )[0]
+    at = _page(tab="By regime", run=good, asset=asset_name, release=version).run()
+    assert not at.exception
+    assert at.selectbox(key="release").value == str(release_id)
+    returns = _returns(app_env, good)
+    labels = _attributed(app_env, str(release_id), returns)
+    shown = at.dataframe[0].value.set_index("regime")
+    attributed = labels.notna().sum()
+    assert shown.loc["All days", "days"] == attributed
+    for regime in labels.dropna().unique():
+        part = returns[labels == regime]
+        row = shown.loc[regime]
+        assert row["days"] == len(part)
+        assert row["share_of_time"] == pytest.approx(len(part) / attributed, rel=RTOL)
+        assert row["total_return"] == pytest.approx(float(_quiet(qs.comp, part)), rel=RTOL)
+        assert row["annualised_return"] == pytest.approx(float(_quiet(qs.cagr, part)), rel=RTOL)
+        assert row["sharpe"] == pytest.approx(float(_quiet(qs.sharpe, part)), rel=RTOL)
+        assert row["hit_rate"] == pytest.approx((part > 0).mean(), rel=RTOL)
+        assert row["max_drawdown"] == pytest.approx(float(_quiet(qs.max_drawdown, part)), rel=RTOL)
+    assert any("known at the previous close" in c.value for c in at.caption)

@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.services.periods import resolve_period
 from regime_dashboard.services.revenue import RATES_TO_USD, load_revenue_view
+from regime_dashboard.ui.cards import card_value, exact_value
 from regime_dashboard.viewer import PermissionDeniedError, Viewer
 from tests.app.browser_url import change
 from tests.conftest import ROOT
@@ -42,6 +45,16 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 def _spec(at: AppTest, i: int) -> dict:
     return json.loads(at.get("plotly_chart")[i].proto.spec)
+
+
+def _table(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table of the page with `column` (tables are found by what they hold)."""
+    return next(t.value for t in at.dataframe if column in t.value.columns)
+
+
+def _card(at: AppTest, label: str) -> Any:
+    """The metric card headed `label` (its proto: body, delta, help, chart_data)."""
+    return next(m.proto for m in at.metric if m.label == label)
 
 
 def _ledger_states(url: str, at: dt.datetime) -> list[tuple]:
@@ -96,17 +109,19 @@ def test_revenue_headline_matches_a_replay_of_the_ledger(app_env: str) -> None:
     at = _page("revenue")
     mrr = _mrr_cents(_ledger_states(app_env, END))
     metrics = _metrics(at)
-    assert metrics["MRR"] == f"${mrr / 100:,.0f}"
-    assert metrics["ARR"] == f"${12 * mrr / 100:,.0f}"
-    moves = at.dataframe[0].value
-    assert moves["reconciles"].all() and len(moves) == 12
+    assert metrics["MRR"] == card_value(mrr / 100, "usd")
+    assert metrics["ARR"] == card_value(12 * mrr / 100, "usd")
+    assert f"Exactly {exact_value(mrr / 100, 'usd')}." in _card(at, "MRR").help
+    assert f"Exactly {exact_value(12 * mrr / 100, 'usd')}." in _card(at, "ARR").help
+    moves = _table(at, "reconciles")
+    assert moves["reconciles"].all() and len(moves) == 13  # 12 whole months + November
     assert moves["closing_mrr"].iloc[-1] == pytest.approx(mrr / 100)
     waterfall = _spec(at, 1)["data"][0]
     steps = _values(waterfall["y"])
     assert steps[0] == pytest.approx(moves["opening_mrr"].iloc[0])
     assert steps[0] + steps[1:6].sum() == pytest.approx(steps[6])
     assert steps[6] == pytest.approx(mrr / 100)
-    rates = at.dataframe[2].value
+    rates = _table(at, "usd_per_unit")
     assert dict(zip(rates["currency"], rates["usd_per_unit"], strict=True)) == RATES_TO_USD
 
 
@@ -115,11 +130,12 @@ def test_revenue_period_picker_changes_the_months_and_the_url(app_env: str) -> N
     assert at.selectbox[0].value == "12m"
     change(at, at.selectbox[0], "3m")
     assert not at.exception
-    months = at.dataframe[0].value["month"]
-    assert len(months) == 3 and months.iloc[0] == np.datetime64("2026-09-01")
+    months = _table(at, "reconciles")["month"]  # Aug, Sep, Oct whole, then November to date
+    assert len(months) == 4 and months.iloc[0] == np.datetime64("2026-08-01")
     assert at.query_params["period"] == "Last 3 months"  # the label, as the browser writes it
     change(at, at.date_input[0], dt.date(2026, 6, 30))
-    assert at.dataframe[0].value["month"].iloc[-1] == np.datetime64("2026-06-01")
+    months = _table(at, "reconciles")["month"]  # a month end: Apr, May, Jun whole
+    assert len(months) == 3 and months.iloc[-1] == np.datetime64("2026-06-01")
     assert at.query_params["as_of"] in ("2026-06-30", ["2026-06-30"])
 
 
@@ -127,10 +143,10 @@ def test_revenue_url_reopens_the_same_view(app_env: str) -> None:
     at = _page("revenue", period="6m", as_of="2026-09-30")
     assert not at.exception
     assert at.selectbox[0].value == "6m" and at.date_input[0].value == dt.date(2026, 9, 30)
-    months = at.dataframe[0].value["month"]
+    months = _table(at, "reconciles")["month"]
     assert list(months.dt.strftime("%Y-%m")) == [f"2026-{m:02d}" for m in range(4, 10)]
     mrr = _mrr_cents(_ledger_states(app_env, dt.datetime(2026, 10, 1, tzinfo=dt.UTC)))
-    assert _metrics(at)["MRR"] == f"${mrr / 100:,.0f}"
+    assert _metrics(at)["MRR"] == card_value(mrr / 100, "usd")
 
 
 def test_subscription_counts_match_a_replay(app_env: str) -> None:
@@ -204,10 +220,10 @@ def test_costs_match_the_runs_and_follow_the_period(app_env: str) -> None:
     assert at.selectbox[0].value == "3m"
     (cost,) = _sql(
         app_env,
-        "SELECT sum(cost_usd)::float FROM runs WHERE queued_at >= '2026-09-01' "
+        "SELECT sum(cost_usd)::float FROM runs WHERE queued_at >= '2026-08-01' "
         "AND queued_at < '2026-11-21'",
     )[0]
-    assert _metrics(at)["Cost of runs"] == f"${cost:,.0f}"
+    assert _metrics(at)["Cost of runs"] == card_value(cost, "usd")
     tenants = at.dataframe[-1].value
     assert tenants["cost_usd"].sum() == pytest.approx(cost)
     assert (tenants["margin_usd"] == tenants["revenue_usd"] - tenants["cost_usd"]).all()
@@ -216,7 +232,7 @@ def test_costs_match_the_runs_and_follow_the_period(app_env: str) -> None:
         losses["margin_usd"]
     )
     at.selectbox[0].set_value("12m").run()
-    assert _metrics(at)["Cost of runs"] != f"${cost:,.0f}"
+    assert _metrics(at)["Cost of runs"] != card_value(cost, "usd")
     reopened = _page("costs", period="12m", as_of="2026-11-20")
     assert _metrics(reopened) == _metrics(at)
 
@@ -227,16 +243,18 @@ def test_operations_match_the_runs(app_env: str) -> None:
     rows = _sql(
         app_env,
         "SELECT status, extract(epoch FROM started_at - queued_at)::float FROM runs "
-        "WHERE queued_at >= '2026-06-01' AND queued_at < '2026-11-21'",
-    )
+        "WHERE queued_at >= '2026-05-01' AND queued_at < '2026-11-21'",
+    )  # 6m as of 20 Nov: May to October whole, and November to date
     metrics = _metrics(at)
-    assert metrics["Runs"] == f"{len(rows):,}"
+    assert metrics["Runs"] == card_value(len(rows), "count")
     finished = [s for s, _ in rows if s in ("succeeded", "failed", "canceled")]
     failed = sum(1 for s in finished if s == "failed")
     assert metrics["Failure rate"] == f"{failed / len(finished):.1%}".replace("%", " %")
     waits = [w for _, w in rows if w is not None]
     p50, p95 = np.percentile(waits, [50, 95])
-    assert metrics["Queue time p50 / p95"] == f"{p50:,.1f} s / {p95:,.1f} s"
+    assert metrics["Queue time p50"] == f"{p50:,.1f} s"
+    assert f"p95: {p95:,.1f} s." in _card(at, "Queue time p50").help
     change(at, at.selectbox[0], "3m")
-    assert int(_metrics(at)["Runs"].replace(",", "")) < len(rows)
+    runs_3m = _card(at, "Runs").help.split("Exactly ")[1].split(".")[0]
+    assert int(runs_3m.replace(",", "")) < len(rows)
     assert "period" not in at.query_params  # this page's default: the browser leaves it out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from functools import partial
@@ -13,9 +14,12 @@ import numpy as np
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.ui.cards import delta_text
+from regime_dashboard.ui.formats import MINUS
 from regime_dashboard.viewer import Viewer
 from tests.app.analyst_pages import LEADER, LONG_DAYS, add_long_asset, open_page
 from tests.app.browser_url import change
@@ -35,6 +39,11 @@ _page = partial(open_page, "portfolio")
 
 def _metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def _exact(at: AppTest) -> dict[str, str]:
+    """Each card's exact value, as its help gives it ("Exactly $1,277.80.")."""
+    return {m.label: re.search(r"Exactly (\S+?)\.(\s|$)", m.proto.help)[1] for m in at.metric}
 
 
 def _at(day: int, minute: int = 0) -> dt.datetime:
@@ -105,13 +114,21 @@ def test_a_hand_worked_fifo_book(book_env: str) -> None:
     # realized = 10 * (119.9 - 100.1) + 2 * (119.9 - 110) = 198 + 19.8 = 217.8.
     # Left: 3 units at 110, marked at 130: value 390, unrealized 3 * 20 = 60.
     # Cash: 1000 - 1001 - 550 + (1440 - 1.2) = 887.8; equity 1277.8 = 1000 + 217.8 + 60.
-    assert _metrics(at) == {
+    assert _exact(at) == {
         "Equity": "$1,277.80",
         "Cash": "$887.80",
         "Market value": "$390.00",
         "Realized P&L (FIFO)": "$217.80",
         "Unrealized P&L": "$60.00",
         "Total P&L": "$277.80",
+    }
+    assert _metrics(at) == {  # the cards round to the dollar (compact from $10k)
+        "Equity": "$1,278",
+        "Cash": "$888",
+        "Market value": "$390",
+        "Realized P&L (FIFO)": "$218",
+        "Unrealized P&L": "$60",
+        "Total P&L": "$278",
     }
     assert "FIFO" in at.caption[0].value
     holdings = at.dataframe[0].value
@@ -140,15 +157,50 @@ def test_a_hand_worked_fifo_book(book_env: str) -> None:
     ]
 
 
+def test_the_cards_compare_with_the_previous_period_by_hand(book_env: str) -> None:
+    at = _page(**{**WHOLE, "dates": ["2025-01-03", "2025-01-10"]}).run()
+    assert not at.exception
+    # The previous 8 days end on 2025-01-02 (day 1): cash 1000 - 1001 - 550 = -551, 15 units
+    # costing 1551 marked at 110 = 1650, equity 1099, nothing realized, unrealized 99.
+    # On 2025-01-10 (see the hand-worked book): 1277.8, 887.8, 390, 217.8, 60, 277.8.
+    cards = {m.label: m for m in at.metric}
+    then = {k: re.search(r"Then \(2025-01-02\): (\S+?)\.(\s|$)", m.proto.help)[1]
+            for k, m in cards.items()}  # fmt: skip
+    assert then == {
+        "Equity": "$1,099.00",
+        "Cash": f"{MINUS}$551.00",
+        "Market value": "$1,650.00",
+        "Realized P&L (FIFO)": "$0.00",
+        "Unrealized P&L": "$99.00",
+        "Total P&L": "$99.00",
+    }
+    assert {k: m.delta for k, m in cards.items()} == {
+        "Equity": "+$179",  # +178.8
+        "Cash": "+$1,439",  # +1438.8
+        "Market value": f"{MINUS}$1,260",
+        "Realized P&L (FIFO)": "+$218",  # +217.8
+        "Unrealized P&L": f"{MINUS}$39",
+        "Total P&L": "+$179",
+    }
+    assert {k: m.proto.direction for k, m in cards.items()}["Market value"] == (
+        MetricProto.MetricDirection.DOWN
+    )
+    # the sparkline: each card's value on each day of the range (day 2 to day 9)
+    assert list(cards["Equity"].proto.chart_data) == pytest.approx([1174, 1247.8] + [1277.8] * 6)
+    assert list(cards["Realized P&L (FIFO)"].proto.chart_data) == pytest.approx(
+        [0] + [217.8] * 7  # the sale on day 3
+    )
+
+
 def test_the_end_date_moves_the_as_of_and_the_status_filter_the_orders(book_env: str) -> None:
     at = _page(**{**WHOLE, "dates": ["2025-01-01", "2025-01-03"]}).run()
     # before the sale: 15 units costing 1001 + 550 = 1551 (103.4 each), marked at 115
-    assert _metrics(at)["Unrealized P&L"] == "$174.00"
-    assert _metrics(at)["Realized P&L (FIFO)"] == "$0.00"
+    assert _exact(at)["Unrealized P&L"] == "$174.00"
+    assert _exact(at)["Realized P&L (FIFO)"] == "$0.00"
     assert at.dataframe[0].value["Average cost"].tolist() == pytest.approx([1551 / 15])
     assert len(at.dataframe[3].value) == 2
     change(at, at.date_input[0], (D0, dt.date(2025, 1, 10)))
-    assert _metrics(at)["Realized P&L (FIFO)"] == "$217.80"
+    assert _exact(at)["Realized P&L (FIFO)"] == "$217.80"
     change(at, at.multiselect[0], ["CANCELLED"])
     assert at.dataframe[3].value["status"].tolist() == ["CANCELLED"]
     assert at.query_params["status"] in ("CANCELLED", ["CANCELLED"])
@@ -173,7 +225,7 @@ def test_an_analyst_of_one_tenant_sees_only_that_tenant(book_env: str) -> None:
     assert not at.exception
     assert at.selectbox[0].options == ["Other"]
     assert at.selectbox[1].value == P2
-    assert _metrics(at)["Equity"] == "$5.00"
+    assert _exact(at)["Equity"] == "$5.00"
     assert at.dataframe[3].value.empty
 
 
@@ -229,8 +281,8 @@ def test_the_seeded_book_matches_a_second_fifo(app_env: str) -> None:
     )[0]
     value = sum(q * last[a] for a, (q, _) in open_lots.items())
     unrealized = sum(q * last[a] - cost for a, (q, cost) in open_lots.items())
-    metrics = _metrics(at)
-    money = lambda v: f"{'-' if v < 0 else ''}${abs(v):,.2f}"  # noqa: E731
+    metrics = _exact(at)
+    money = lambda v: f"{MINUS if v < 0 else ''}${abs(v):,.2f}"  # noqa: E731
     assert metrics["Realized P&L (FIFO)"] == money(realized)
     assert metrics["Unrealized P&L"] == money(unrealized)
     assert metrics["Cash"] == money(cash)
@@ -241,6 +293,58 @@ def test_the_seeded_book_matches_a_second_fifo(app_env: str) -> None:
         assert holdings.loc[asset, "Quantity"] == pytest.approx(qty, rel=1e-9)
         assert holdings.loc[asset, "Average cost"] == pytest.approx(cost / qty, rel=1e-9)
         assert holdings.loc[asset, "Market value"] == pytest.approx(qty * last[asset], rel=1e-9)
+
+
+def _book_on(url: str, portfolio_id: str, day: dt.date) -> dict[str, float]:
+    """The cards at the end of `day`, from SQL and the second FIFO above: fills up to that
+    UTC day, each open asset marked at its last close on or before it."""
+    fills = _sql(
+        url,
+        "SELECT asset_id, side, quantity, price, fees FROM fills WHERE portfolio_id = %s "
+        "AND (filled_at AT TIME ZONE 'UTC')::date <= %s ORDER BY filled_at, id",
+        portfolio_id,
+        day,
+    )
+    realized, open_lots = _fifo(fills)
+    ((starting_cash,),) = _sql(
+        url, "SELECT starting_cash FROM portfolios WHERE id = %s", portfolio_id
+    )
+    cash = float(starting_cash) + sum(
+        (q * p if side == "SELL" else -q * p) - fee for _, side, q, p, fee in fills
+    )
+    closes = dict(
+        _sql(
+            url,
+            "SELECT DISTINCT ON (asset_id) asset_id, close FROM price_bars WHERE date <= %s "
+            "ORDER BY asset_id, date DESC",
+            day,
+        )
+    )
+    value = sum(q * closes[a] for a, (q, _) in open_lots.items())
+    return {
+        "Equity": cash + value,
+        "Cash": cash,
+        "Market value": value,
+        "Realized P&L (FIFO)": realized,
+        "Unrealized P&L": sum(q * closes[a] - cost for a, (q, cost) in open_lots.items()),
+        "Total P&L": cash + value - float(starting_cash),
+    }
+
+
+def test_the_seeded_cards_compare_with_the_previous_period(app_env: str) -> None:
+    at = _page(dates=["2025-03-01", "2025-08-31"]).run()  # 184 days; before: to 2025-02-28
+    assert not at.exception
+    portfolio_id = at.selectbox[1].value
+    now = _book_on(app_env, portfolio_id, dt.date(2025, 8, 31))
+    then = _book_on(app_env, portfolio_id, dt.date(2025, 2, 28))
+    assert then["Realized P&L (FIFO)"] != now["Realized P&L (FIFO)"]  # sales in between
+    money = lambda v: f"{MINUS if v < 0 else ''}${abs(v):,.2f}"  # noqa: E731
+    for card in at.metric:
+        label = card.label
+        assert f"Exactly {money(now[label])}." in card.proto.help, label
+        assert f"Then (2025-02-28): {money(then[label])}." in card.proto.help, label
+        assert card.delta == delta_text(now[label], then[label], "usd"), label
+        assert card.proto.chart_data[-1] == pytest.approx(now[label], rel=1e-9, abs=1e-6)
 
 
 def test_a_long_history_is_thinned(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> None:

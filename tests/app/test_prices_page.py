@@ -51,6 +51,9 @@ def test_renders_candles_histogram_and_a_clean_bill_of_health(app_env: str) -> N
     start, end = at.date_input[0].value
     bars = _bars(app_env, asset, start, end)
     candles, histogram = _specs(at)
+    # adjusted by default (the chart defaults, docs/user-settings.md): adj_close, else close
+    assert at.toggle[0].value is True
+    bars = [(d, o, c if a is None else a, a) for d, o, c, a in bars]
     np.testing.assert_allclose(_values(candles["data"][0]["close"]), [b[2] for b in bars])
     closes = np.array([b[2] for b in bars])
     counts, edges = np.histogram(closes[1:] / closes[:-1] - 1, bins=60)
@@ -64,7 +67,7 @@ def test_renders_candles_histogram_and_a_clean_bill_of_health(app_env: str) -> N
 
 def test_adjusted_and_log_scale(app_env: str) -> None:
     at = _page(asset="SPY").run()
-    change(at, at.toggle[0], True)
+    assert at.toggle[0].value is True  # the default (ChartDefaults.adjusted)
     change(at, at.toggle[1], True)
     start, end = at.date_input[0].value
     bars = _bars(app_env, "SPY", start, end)
@@ -76,7 +79,12 @@ def test_adjusted_and_log_scale(app_env: str) -> None:
     np.testing.assert_allclose(
         _values(candles["data"][0]["open"]), [b[1] * b[3] / b[2] for b in bars], rtol=1e-12
     )
-    assert at.query_params["adjusted"] == "true" and at.query_params["log"] == "true"
+    assert "adjusted" not in at.query_params and at.query_params["log"] == "true"
+    change(at, at.toggle[0], False)  # raw prices
+    candles = _specs(at)[0]
+    np.testing.assert_allclose(_values(candles["data"][0]["close"]), [b[2] for b in bars])
+    np.testing.assert_allclose(_values(candles["data"][0]["open"]), [b[1] for b in bars])
+    assert at.query_params["adjusted"] == "false" and at.query_params["log"] == "true"
 
 
 def test_data_quality_flags_find_planted_problems(app_env_copy: str) -> None:
@@ -102,7 +110,7 @@ def test_data_quality_flags_find_planted_problems(app_env_copy: str) -> None:
     assert stale.iloc[0]["bars"] == 4 and stale.iloc[0]["close"] == 400.0
     assert gaps.iloc[0]["date"].date() == dt.date(2026, 4, 10)
     assert gaps.iloc[0]["gap"] == pytest.approx(520 / 400 - 1)
-    change(at, at.selectbox[1], 5)  # stale runs of at least 5: none
+    change(at, at.selectbox(key="stale"), 5)  # stale runs of at least 5: none
     assert _issues(at)["Stale closes (≥ 5 identical)"] == 0
 
 
@@ -121,7 +129,11 @@ def test_a_url_with_parameters_reopens_the_same_view(app_env: str) -> None:
     assert at.selectbox[0].value == "EURUSD"
     assert at.date_input[0].value == (dt.date(2025, 2, 3), dt.date(2025, 5, 30))
     assert [t.value for t in at.toggle] == [True, True]
-    assert [s.value for s in at.selectbox[1:]] == [6, 1.0, "close_to_close"]
+    assert [at.selectbox(key=k).value for k in ("stale", "gap", "gap_kind")] == [
+        6,
+        1.0,
+        "close_to_close",
+    ]
     bars = _bars(app_env, "EURUSD", "2025-02-03", "2025-05-30")
     closes = np.array([b[2] for b in bars])
     jumps = np.abs(closes[1:] / closes[:-1] - 1) > 0.01
@@ -168,3 +180,53 @@ def test_a_long_range_is_merged_into_candles(
     assert "12,000 bars merged" in at.caption[0].value
     assert sum(_values(_specs(at)[1]["data"][0]["y"])) == 11_999
     _reset_caches()
+
+
+def test_a_preset_changed_three_times_sets_the_range_and_lands_in_the_url(app_env: str) -> None:
+    at = _page(asset="SPY").run()
+    low = dt.date.fromisoformat(at.date_input[0].proto.min.replace("/", "-"))
+    high = dt.date.fromisoformat(at.date_input[0].proto.max.replace("/", "-"))
+    hand = {"YTD": dt.date(high.year, 1, 1), "1M": high - dt.timedelta(days=31), "All": low}
+    for preset, start in hand.items():
+        change(at, at.button_group(key="range"), preset)
+        assert not at.exception
+        assert at.date_input[0].value == (max(start, low), high)
+        assert at.query_params["range"] in ([preset], preset)
+        x = _values(_specs(at)[0]["data"][0]["x"])
+        assert str(x[0])[:10] >= max(start, low).isoformat()
+    layout = _specs(at)[0]["layout"]
+    assert layout["hovermode"] == "x unified" and layout["xaxis"]["showspikes"]
+
+
+def test_saved_defaults_open_the_asset_and_the_star_persists(app_env_copy: str) -> None:
+    from regime_dashboard.services.user_settings import save_chart_defaults
+    from regime_dashboard.user_settings import ChartDefaults
+    from tests.app.test_regimes_page import _demo_analyst
+
+    viewer = _demo_analyst(app_env_copy)
+    at = _page(viewer, asset="SPY").run()
+    tenant_id = at.selectbox(key="tenant").value
+    chart = ChartDefaults(range="3M", log_scale=True, adjusted=False)
+    save_chart_defaults(viewer, tenant_id, "SPY", chart)
+    again = _page(viewer, asset="SPY").run()  # the next time the asset opens
+    high = dt.date.fromisoformat(again.date_input[0].proto.max.replace("/", "-"))
+    assert again.button_group(key="range").value == "3M"
+    assert again.date_input[0].value == (high - dt.timedelta(days=92), high)
+    assert [t.value for t in again.toggle] == [False, True]
+    assert _specs(again)[0]["layout"]["yaxis"]["type"] == "log"
+    linked = _page(viewer, asset="SPY", dates=["2026-02-02", "2026-03-31"], adjusted="true").run()
+    assert linked.date_input[0].value == (dt.date(2026, 2, 2), dt.date(2026, 3, 31))
+    assert linked.toggle[0].value is True  # a shared link wins
+    star = again.button(key=f"_star_{tenant_id}_SPY")
+    before = star.label
+    star.click().run()
+    assert not again.exception
+    assert again.button(key=f"_star_{tenant_id}_SPY").label != before
+    stored = _sql(
+        app_env_copy,
+        "SELECT settings_json->>'watchlist' FROM user_asset_settings "
+        "WHERE tenant_id = %s AND user_id = %s AND asset_id = 'SPY'",
+        tenant_id,
+        viewer.user_id,
+    )
+    assert stored == [(str(before.startswith("☆")).lower(),)]

@@ -9,6 +9,7 @@ import math
 from functools import partial
 
 import numpy as np
+import pandas as pd
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
@@ -36,6 +37,11 @@ def app(app_env: str) -> AppTest:
 def _label(box) -> str:  # type: ignore[no-untyped-def]
     """The label a selectbox shows (its value is an id for tenants and releases)."""
     return box.options[box.index]
+
+
+def _card_asset(metric) -> str:  # type: ignore[no-untyped-def]
+    """The asset of a watchlist card ("SPY · 12 d")."""
+    return str(metric.label).split(" · ")[0]
 
 
 def _spec(at: AppTest, i: int = 0) -> dict:
@@ -173,9 +179,9 @@ def test_risk_and_component_panels_show_the_stored_outputs(app: AppTest, app_env
     app.query_params.update(URL_VIEW)
     at = app.run()
     rows = _outputs(app_env, "Aster Capital", "SPY", "v2", "2025-06-02", "2026-03-31")
-    risk, components = _spec(at, 1), _spec(at, 2)
-    assert len(risk["data"]) == 3 and len(components["data"]) == 6
-    for trace, column in zip(risk["data"] + components["data"], range(3, 12), strict=True):
+    panels = _spec(at, 1)  # both groups (the default view) in one figure, a row per field
+    assert [t["legendgroup"] for t in panels["data"]] == ["Risk"] * 3 + ["Components"] * 6
+    for trace, column in zip(panels["data"], range(3, 12), strict=True):
         expected = [r[column] for r in rows if r[column] is not None]
         np.testing.assert_allclose(_values(trace["y"]), expected, rtol=1e-12)
     hover = _values(_spec(at)["data"][0]["text"])
@@ -218,19 +224,27 @@ def test_regime_statistics_match_a_hand_count(app: AppTest, app_env: str) -> Non
         assert summary.loc[regime, "Share"] == pytest.approx(regimes.count(regime) / len(rows))
         assert summary.loc[regime, "Average spell (days)"] == pytest.approx(np.mean(lengths))
         assert summary.loc[regime, "Longest spell (days)"] == max(lengths)
-    matrix = at.dataframe[1].value.set_index("From")
+    heatmap = next(c for c in map(json.loads, (p.proto.spec for p in at.get("plotly_chart")))
+                   if c["data"][0]["type"] == "heatmap")["data"][0]  # fmt: skip
+    z = np.asarray(_values(heatmap["z"]), dtype=float).reshape(len(heatmap["y"]), -1)
+    matrix = pd.DataFrame(z, index=heatmap["y"], columns=heatmap["x"])
     for a in set(regimes):
         followers = [b for x, b in itertools.pairwise(regimes) if x == a]
         for b in set(regimes):
             expected = followers.count(b) / len(followers) if followers else math.nan
-            assert matrix.loc[a, b] == pytest.approx(expected, nan_ok=True)
+            got = matrix.loc[a.capitalize(), b.capitalize()]
+            assert got == pytest.approx(expected, nan_ok=True)
+    # regimes in their natural order, not alphabetically; no table repeats the heatmap
+    natural = [r for r in ("Bull", "Neutral", "Bear", "Crisis") if r.lower() in set(regimes)]
+    assert heatmap["x"] == natural and heatmap["y"] == natural
+    assert len(at.dataframe) == 2
 
 
 def test_forward_returns_match_a_hand_computation(app: AppTest, app_env: str) -> None:
     app.query_params.update(URL_VIEW)
     at = app.run()
     rows = _outputs(app_env, "Aster Capital", "SPY", "v2", "2025-06-02", "2026-03-31")
-    table = at.dataframe[2].value
+    table = at.dataframe[1].value
     assert set(table["Horizon (days)"]) == {1, 5, 20}
     for row in table.itertuples(index=False):
         regime, horizon, count, mean, median, hit = row
@@ -270,16 +284,16 @@ def test_the_demo_analyst_sees_their_tenants_and_watchlist_cards(app_env: str) -
         tenant,
         viewer.user_id,
     )
-    cards = {m.label: m for m in at.metric if m.label in {a for (a,) in watch}}
+    cards = {_card_asset(m): m for m in at.metric if _card_asset(m) in {a for (a,) in watch}}
     assert sorted(cards) == [a for (a,) in watch]
     for asset, card in cards.items():
         rows = _outputs(app_env, tenant, asset, "v2", dt.date(2000, 1, 1), dt.date(2100, 1, 1))
         regime, days = _spells([r[1] for r in rows])[-1]
-        assert card.value == f"{regime.title()} · {days:,} d"
+        assert (card.label, card.value) == (f"{asset} · {days:,} d", regime.title())
         tail = rows[-20:]
         x = np.array([(r[0] - tail[0][0]).days for r in tail], dtype=float)
         slope = np.polyfit(x, [r[2] for r in tail], 1)[0]
-        assert card.delta == f"{slope * 100:+.2f} pp/day confidence"
+        assert card.delta == f"{slope * 100:+.2f} pp/day"
 
 
 def test_watchlist_assets_come_first(app_env_copy: str) -> None:
@@ -294,7 +308,7 @@ def test_watchlist_assets_come_first(app_env_copy: str) -> None:
     at = _page(viewer).run()
     assert not at.exception
     assert at.selectbox[1].options == ["EURUSD", "SPY", "XAUUSD", "BTCUSD"]
-    assert "BTCUSD" not in {m.label for m in at.metric}
+    assert "BTCUSD" not in {_card_asset(m) for m in at.metric}
 
 
 def test_an_analyst_of_one_tenant_sees_only_that_tenant(app_env: str) -> None:
@@ -396,3 +410,94 @@ def test_a_long_range_sends_no_trace_over_5000_points(
     assert any("Long range" in c.value for c in at.caption)
     assert at.dataframe[0].value["Days"].sum() == LONG_DAYS
     _reset_caches()
+
+
+# ------------------------------------------------------------------ presets, panels, own view
+
+
+def test_a_preset_changed_three_times_sets_the_range_and_lands_in_the_url(app: AppTest) -> None:
+    from regime_dashboard.user_settings import range_start
+
+    at = app.run()
+    low = dt.date.fromisoformat(at.date_input[0].proto.min.replace("/", "-"))
+    high = dt.date.fromisoformat(at.date_input[0].proto.max.replace("/", "-"))
+    hand = {  # each preset's first day, by hand from the release's last day
+        "3M": high - dt.timedelta(days=92),
+        "YTD": dt.date(high.year, 1, 1),
+        "1M": high - dt.timedelta(days=31),
+    }
+    presets = at.button_group(key="range")
+    assert presets.value == "1Y" and at.date_input[0].value == (high - dt.timedelta(365), high)
+    for preset, start in hand.items():
+        change(at, at.button_group(key="range"), preset)
+        assert not at.exception
+        assert at.button_group(key="range").value == preset
+        assert at.date_input[0].value == (max(start, low), high)
+        assert range_start(preset, low, high) == max(start, low)
+        assert at.query_params["range"] in ([preset], preset)
+        x = _values(_spec(at)["data"][0]["x"])
+        assert str(x[0])[:10] >= max(start, low).isoformat()
+    custom = (high - dt.timedelta(days=50), high - dt.timedelta(days=10))
+    change(at, at.date_input[0], custom)
+    assert at.date_input[0].value == custom and at.button_group(key="range").value is None
+
+
+def test_panels_are_drawn_only_when_shown(app: AppTest) -> None:
+    app.query_params.update(URL_VIEW)
+    at = app.run()
+    assert len(at.get("plotly_chart")) == 3  # price, the panels (both groups), transitions
+    change(at, at.button_group(key="panels"), ["Risk"])
+    assert [t["legendgroup"] for t in _spec(at, 1)["data"]] == ["Risk"] * 3
+    change(at, at.button_group(key="panels"), ["Components"])
+    assert [t["name"] for t in _spec(at, 1)["data"]][:2] == ["VRS · vol ratio", "IIX · trend index"]
+    change(at, at.button_group(key="panels"), [])
+    assert len(at.get("plotly_chart")) == 2
+    assert _spec(at, 1)["data"][0]["type"] == "heatmap"
+
+
+def test_the_price_chart_has_a_unified_crosshair(app: AppTest) -> None:
+    layout = _spec(app.run())["layout"]
+    assert layout["hovermode"] == "x unified"
+    assert layout["xaxis"]["showspikes"] and layout["xaxis2"]["spikemode"] == "across"
+
+
+def test_a_saved_default_view_opens_the_asset_but_a_link_wins(app_env_copy: str) -> None:
+    from regime_dashboard.services.user_settings import save_chart_defaults
+    from regime_dashboard.user_settings import ChartDefaults
+
+    viewer = _demo_analyst(app_env_copy)
+    at = _page(viewer).run()
+    tenant_id, asset = at.selectbox[0].value, at.selectbox[1].value
+    save_chart_defaults(viewer, tenant_id, asset, ChartDefaults(range="3M", panels=("risk",)))
+    again = _page(viewer).run()  # the next time the asset opens
+    assert not again.exception
+    high = dt.date.fromisoformat(again.date_input[0].proto.max.replace("/", "-"))
+    assert again.button_group(key="range").value == "3M"
+    assert again.date_input[0].value == (high - dt.timedelta(days=92), high)
+    assert again.button_group(key="panels").value == ["Risk"]
+    assert [t["legendgroup"] for t in _spec(again, 1)["data"]] == ["Risk"] * 3
+    linked = _page(viewer, dates=["2026-02-02", "2026-03-31"]).run()  # a shared link wins
+    assert linked.date_input[0].value == (dt.date(2026, 2, 2), dt.date(2026, 3, 31))
+    assert linked.button_group(key="range").value is None
+
+
+def test_the_star_toggles_the_watchlist_and_persists(app_env_copy: str) -> None:
+    viewer = _demo_analyst(app_env_copy)
+    at = _page(viewer).run()
+    tenant_id, asset = at.selectbox[0].value, at.selectbox[1].value
+    star = at.button(key=f"_star_{tenant_id}_{asset}")
+    assert star.label == "★ On your watchlist"
+    star.click().run()
+    assert not at.exception
+    assert at.button(key=f"_star_{tenant_id}_{asset}").label == "☆ Add to watchlist"
+    watched = _sql(
+        app_env_copy,
+        "SELECT settings_json->>'watchlist' FROM user_asset_settings "
+        "WHERE tenant_id = %s AND user_id = %s AND asset_id = %s",
+        tenant_id,
+        viewer.user_id,
+        asset,
+    )
+    assert watched == [("false",)]
+    assert asset not in {_card_asset(m) for m in _page(viewer).run().metric}  # a new session
+    assert any(e.label == "Alerts on this asset" for e in at.expander)

@@ -73,6 +73,9 @@ def _changes(widget: Any) -> list[tuple[object, dict[str, Any]]]:
         return [(p, {"value": p}) for p in picks]
     if kind == "ButtonGroup":
         o = [opt.content for opt in widget.proto.options]
+        if widget.proto.click_mode == widget.proto.MULTI_SELECT:
+            picks = [[o[0]], [o[-1]], o]
+            return [(p, {"value": p}) for p in picks]
         return [(o[i], {"value": o[i]}) for i in (1, 2, 0)]
     if kind == "Toggle":
         return [(v, {"value": v}) for v in (True, False, True)]
@@ -125,7 +128,8 @@ def test_revenue_period_6m_3m_24m_12m_each_shows_and_lands_in_the_url(app_env: s
         assert not at.exception
         shown.append((at.selectbox[0].value, len(at.dataframe[0].value)))
         urls.append(at.query_params.get("period"))
-    assert shown == [("6m", 6), ("3m", 3), ("24m", 24), ("12m", 12)]  # none lost
+    # none lost: N whole months, then November to date (issue 15)
+    assert shown == [("6m", 7), ("3m", 4), ("24m", 25), ("12m", 13)]
     # the browser writes the label; the default (12 months) is left out of the URL
     assert urls == ["Last 6 months", "Last 3 months", "Last 24 months", None]
     for as_of, last_month in (
@@ -161,9 +165,12 @@ def test_usage_month_and_tenant_keep_every_change(app_env: str) -> None:
 @pytest.mark.parametrize(
     ("page", "keys"),
     [
-        ("regimes", ("tenant", "asset", "release", "dates")),
+        ("regimes", ("tenant", "asset", "release", "dates", "range", "panels")),
         ("releases", ("tenant", "asset", "a", "b", "dates")),
-        ("prices", ("asset", "dates", "adjusted", "log", "stale", "gap", "gap_kind")),
+        (
+            "prices",
+            ("asset", "tenant", "range", "dates", "adjusted", "log", "stale", "gap", "gap_kind"),
+        ),
         ("portfolio", ("tenant", "portfolio", "dates", "status")),
         ("backtests", ("tenant", "strategy", "status", "tab")),
     ],

@@ -1,5 +1,5 @@
-"""Fixtures of the database tests that run commands: DATABASE_URL names the test's own
-database, and the settings are read afresh before and after."""
+"""Fixtures of the database tests that call services or commands: DATABASE_URL names the
+test's own database, and settings, engines and caches are dropped before and after."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from regime_dashboard import cache
 from regime_dashboard.config import get_settings
 
 
@@ -17,3 +18,18 @@ def db(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
     yield empty_db
     get_settings.cache_clear()
+
+
+def _fresh_process_state() -> None:
+    cache.dispose()
+    get_settings.cache_clear()
+    cache.clear()
+
+
+@pytest.fixture
+def seeded_db(seeded_copy: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private writable copy of the seeded database as DATABASE_URL."""
+    monkeypatch.setenv("DATABASE_URL", seeded_copy)
+    _fresh_process_state()
+    yield seeded_copy
+    _fresh_process_state()

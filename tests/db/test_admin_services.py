@@ -7,17 +7,14 @@ import datetime as dt
 import inspect
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-import streamlit as st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 from sqlalchemy import create_engine
 
-from regime_dashboard import cache
-from regime_dashboard.config import get_settings
 from regime_dashboard.metered import LIMITED_METRICS as METRICS
 from regime_dashboard.queries import admin_reads as q
 from regime_dashboard.scope import TenantScope
@@ -34,20 +31,10 @@ EDITABLE = ("plans", "tenants", "subscriptions", "subscription_events",
 TENANT_KEY = {"tenants": "id"}
 
 
-def _reset() -> None:
-    cache.dispose()
-    get_settings.cache_clear()
-    cache.clear()
-    st.cache_resource.clear()
-
-
 @pytest.fixture
-def db(seeded_copy: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The services' DATABASE_URL points at a private writable copy."""
-    monkeypatch.setenv("DATABASE_URL", seeded_copy)
-    _reset()
-    yield seeded_copy
-    _reset()
+def db(seeded_db: str) -> str:
+    """The services' DATABASE_URL: a private writable copy of the seeded database."""
+    return seeded_db
 
 
 @pytest.fixture
@@ -725,7 +712,7 @@ def test_the_audit_list_filters_and_describes_changes(db: str, adam: Viewer) -> 
         'name: "Onyx Capital" → "Onyx Group"',
     ]
     assert list(admin.list_changes(adam, tenant_id=tid)["table_name"]) == ["tenants"]
-    assert list(admin.list_changes(adam, table_name="plans")["row"]) == ["id=pro"]
+    assert list(admin.list_changes(adam, table_name="plans")["row"]) == ["Pro (pro)"]  # named
     assert admin.list_changes(adam, actor_email="someone@else").empty
     options = admin.audit_filters(adam)
     assert set(options[options["kind"] == "tenant"]["label"]) == {"Onyx Group"}
@@ -863,6 +850,7 @@ def _every_service(url: str, who: Viewer) -> list[tuple[Callable[..., Any], dict
         (admin.add_member, {**on_tenant, "member": {"email": "leadership@demo.local"}}),
         (admin.change_member_role, {**on_member, "role": "owner"}),
         (admin.remove_member, on_member),
+        (admin.tenant_grid, {"viewer": who}),
         (admin.list_changes, {"viewer": who}),
         (admin.audit_filters, {"viewer": who}),
         (admin.revert_change, {"viewer": who, "audit_id": 1}),

@@ -226,6 +226,45 @@ def test_the_scope_limits_the_tenants(ledger: Connection) -> None:
     assert list(moves["closing_mrr_cents"]) == [8000, 38000, 38000, 18000, 18000, 18000]
 
 
+def _movers(ledger: Connection, month: dt.date, movement: str | None = None) -> set[tuple]:
+    found = billing.movement_customers(
+        ledger, scope=ALL, month=month, as_of=AS_OF, rates=RATES, movement=movement
+    )
+    assert list(found.columns) == list(billing.MOVEMENT_CUSTOMER_COLUMNS)
+    columns = ["tenant_name", "movement", "mrr_before_cents", "mrr_after_cents", "change_cents"]
+    return set(_records(found, columns))
+
+
+def test_the_customers_behind_each_movement_by_hand(ledger: Connection) -> None:
+    """February: B (pro) and F (basic, EUR 100 x 1.5) are new, D and E churn; March: F
+    upgrades; April: B downgrades, C (past_due until canceled) churns; May: E is back."""
+    assert _movers(ledger, MONTHS[1]) == {
+        ("TB", "new", 0, 30000, 30000),
+        ("TF", "new", 0, 15000, 15000),
+        ("TD", "churn", 30000, 0, -30000),
+        ("TE", "churn", 10000, 0, -10000),
+    }
+    assert _movers(ledger, MONTHS[2]) == {("TF", "expansion", 15000, 45000, 30000)}
+    assert _movers(ledger, MONTHS[3]) == {
+        ("TB", "contraction", 30000, 10000, -20000),
+        ("TC", "churn", 10000, 0, -10000),
+    }
+    assert _movers(ledger, MONTHS[4], "reactivation") == {("TE", "reactivation", 0, 30000, 30000)}
+    assert _movers(ledger, MONTHS[4], "churn") == set()
+    assert _movers(ledger, MONTHS[5]) == set()
+
+
+def test_the_customers_sum_to_every_movement(ledger: Connection) -> None:
+    moves = billing.mrr_movements(ledger, scope=ALL, first_month=JAN, as_of=AS_OF, rates=RATES)
+    for row in moves.itertuples():
+        found = billing.movement_customers(
+            ledger, scope=ALL, month=row.month, as_of=AS_OF, rates=RATES
+        )
+        sums = found.groupby("movement")["change_cents"].sum()
+        for kind in ("new", "expansion", "reactivation", "contraction", "churn"):
+            assert int(sums.get(kind, 0)) == getattr(row, f"{kind}_cents")
+
+
 def test_status_counts_at_month_ends(ledger: Connection) -> None:
     counts = billing.status_month_ends(ledger, scope=ALL, first_month=JAN, as_of=AS_OF)
     assert list(counts.columns) == list(billing.STATUS_COLUMNS)

@@ -109,13 +109,15 @@ CASES: dict[str, Case] = {
     "admin_reads.tenant_subscription": Case(
         admin_reads.SUBSCRIPTION_COLUMNS, lambda s: {"tenant_id": s.admin_tenant_id}
     ),
+    "admin_reads.tenant_grid": Case(admin_reads.TENANT_GRID_COLUMNS, lambda s: {"rates": RATES}),
     "admin_reads.tenants_overview": Case(admin_reads.TENANT_COLUMNS, lambda s: {}),
     "alerts.evaluation_marks": Case(alerts.MARK_COLUMNS, lambda s: {}),
     "alerts.outputs_from": Case(
         alerts.OUTPUT_COLUMNS,
         lambda s: {"tenant_id": s.tenant_id, "release_id": s.release_id, "start": YEAR_AGO},
     ),
-    "alerts.pending_deliveries": Case(alerts.DELIVERY_COLUMNS, lambda s: {}),
+    # the demo seeds no webhook: its empty result is checked, typed as declared
+    "alerts.pending_deliveries": Case(alerts.DELIVERY_COLUMNS, lambda s: {}, has_rows=False),
     "alerts.rule_documents": Case(alerts.RULE_DOCUMENT_COLUMNS, lambda s: {}),
     "alerts.rule_releases": Case(alerts.RELEASE_COLUMNS, lambda s: {}),
     "alerts.unread_alerts": Case(
@@ -131,6 +133,10 @@ CASES: dict[str, Case] = {
     "billing.failed_payments": Case(
         billing.FAILED_PAYMENT_COLUMNS,
         lambda s: {"first_month": FIRST_MONTH, "as_of": AS_OF, "rates": RATES, "limit": 50},
+    ),
+    "billing.movement_customers": Case(
+        billing.MOVEMENT_CUSTOMER_COLUMNS,
+        lambda s: {"month": dt.date(2026, 2, 1), "as_of": AS_OF, "rates": RATES},
     ),
     "billing.mrr_by_currency": Case(
         billing.CURRENCY_COLUMNS, lambda s: {"as_of": AS_OF, "rates": RATES}

@@ -72,7 +72,8 @@ def test_a_leadership_and_an_analyst_view_load_from_plain_python(
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["streamlit_imported"] is False
-    assert result["months"] == 3 and result["same_months"] is True
+    # "3m" = 3 whole months, then the as-of month to date (issue 15)
+    assert result["months"] == 4 and result["same_months"] is True
     pinned, inside, after = result["pinned"]
     assert pinned == inside == after  # nothing written meanwhile: one version throughout
     assert result["regime_days"] > 0

@@ -8,50 +8,30 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 
 import pytest
-import streamlit as st
 
 from regime_dashboard import cache
-from regime_dashboard.config import get_settings
 from regime_dashboard.queries import regimes
 from regime_dashboard.scope import TenantScope
 from regime_dashboard.services import alerts, user_settings
 from regime_dashboard.user_settings import AssetSettings, ChartDefaults, Unreadable
 from regime_dashboard.viewer import PermissionDeniedError, Viewer
-from tests.helpers import one, sql
+from tests.helpers import one, sql, viewer
 
 pytestmark = pytest.mark.db
 DOC = "SELECT settings_json FROM user_asset_settings WHERE tenant_id = %s AND user_id = %s AND asset_id = %s"
 
 
-def _reset() -> None:
-    cache.dispose()
-    get_settings.cache_clear()
-    cache.clear()
-    st.cache_resource.clear()
-
-
 @pytest.fixture
-def db(seeded_copy: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("DATABASE_URL", seeded_copy)
-    _reset()
-    yield seeded_copy
-    _reset()
-
-
-def _viewer(url: str, email: str, role: str) -> Viewer:
-    """The viewer a sign-in gives, member tenants included."""
-    user_id, name = sql(url, "SELECT id::text, display_name FROM users WHERE email = %s", email)[0]
-    tenants = [r[0] for r in sql(url, "SELECT tenant_id::text FROM tenant_users WHERE user_id = %s "
-                                      "ORDER BY tenant_id", user_id)]  # fmt: skip
-    return Viewer(user_id, email, name, frozenset({role}), tuple(tenants))
+def db(seeded_db: str) -> str:
+    """The services' DATABASE_URL: a private writable copy of the seeded database."""
+    return seeded_db
 
 
 @pytest.fixture
 def ana(db: str) -> Viewer:
-    return _viewer(db, "analyst@demo.local", "analyst")
+    return viewer(db, "analyst@demo.local", "analyst")
 
 
 @pytest.fixture
@@ -175,7 +155,7 @@ def test_an_analyst_cannot_keep_settings_or_rules_outside_their_tenants(
     assert one(db, "SELECT count(*) FROM user_asset_settings") == count
     with pytest.raises(user_settings.UnknownAssetError):
         user_settings.toggle_watchlist(ana, ana.member_tenant_ids[0], "NOSUCH")
-    lea = _viewer(db, "leadership@demo.local", "leadership")
+    lea = viewer(db, "leadership@demo.local", "leadership")
     with pytest.raises(PermissionDeniedError):
         user_settings.toggle_watchlist(lea, ana.member_tenant_ids[0], "SPY")
     with pytest.raises(PermissionDeniedError):
@@ -193,7 +173,7 @@ def _notify(url: str, tenant_id: str, user_id: str, key: str) -> str:
 
 
 def test_nobody_reads_or_marks_another_users_alerts(db: str, ana: Viewer) -> None:
-    adam = _viewer(db, "admin@demo.local", "admin")
+    adam = viewer(db, "admin@demo.local", "admin")
     tenant_id = ana.member_tenant_ids[0]
     sql(db, "DELETE FROM notifications WHERE user_id IN (%s, %s)", ana.user_id, adam.user_id)
     mine = _notify(db, tenant_id, ana.user_id, "mine")

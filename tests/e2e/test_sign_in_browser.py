@@ -54,3 +54,19 @@ def test_sign_out_survives_a_reload(page: Any, server: str) -> None:
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     assert page.get_by_role("button", name="Sign out").count() == 0
+
+
+def test_the_sign_in_card_is_narrow_and_password_managers_can_fill_it(
+    page: Any, server: str
+) -> None:
+    page.goto(server)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
+    settle(page)
+    password = page.get_by_role("textbox", name="Password")
+    assert password.get_attribute("autocomplete") == "current-password"
+    assert password.get_attribute("type") == "password"
+    assert page.get_by_role("textbox", name="Email").get_attribute("autocomplete") == "username"
+    card = page.locator("[data-testid='stForm']").bounding_box()
+    assert card is not None and 380 <= card["width"] <= 460  # ~420 px, not the page's width
+    expect(page.get_by_text("admin@demo.local")).to_be_visible()  # demo mode: the accounts
+    screenshot(page, "sign-in-card")

@@ -31,6 +31,7 @@ CALLS: dict[str, Callable[[Viewer], object]] = {
     "release_choices.release_choices": lambda v: release_choices.release_choices(v, "t"),
     "backtests.run_filter_options": backtests.run_filter_options,
     "backtests.runs_with_equity": lambda v: backtests.runs_with_equity(v, backtests.RunFilters()),
+    "backtests.run_assets": lambda v: backtests.run_assets(v, "r"),
     "backtests.load_backtests_view": lambda v: backtests.load_backtests_view(
         v, backtests.RunFilters()
     ),

@@ -309,3 +309,124 @@ def test_compare_summary_with_itself() -> None:
     summary = perf.summary_metrics(_random_equity(), trades=3)
     table = perf.compare_with_stored(summary, dict(summary))
     assert table["agrees"].all()
+
+
+# ---------------------------------------------------------------- tearsheet tables
+
+
+def test_yearly_returns_match_quantstats(qs: ModuleType, returns: pd.Series) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from quantstats import utils
+
+    theirs = _quiet(utils.aggregate_returns, returns, "year")
+    ours = perf.yearly_returns(returns)
+    assert list(ours.index) == list(theirs.index)
+    np.testing.assert_allclose(ours.to_numpy(), theirs.to_numpy(), rtol=RTOL)
+    eoy = _quiet(qs.monthly_returns, returns, eoy=True)["EOY"]
+    np.testing.assert_allclose(ours.to_numpy(), eoy.to_numpy(), rtol=RTOL)
+
+
+def _qs_worst(qs: ModuleType, returns: pd.Series, top: int = 5) -> pd.DataFrame:
+    details = _quiet(qs.drawdown_details, _quiet(qs.to_drawdown_series, returns))
+    return details.sort_values("max drawdown", kind="stable").head(top).reset_index(drop=True)
+
+
+def test_worst_drawdowns_match_quantstats(
+    qs: ModuleType, equity: pd.Series, returns: pd.Series
+) -> None:
+    ours = perf.worst_drawdowns(equity)
+    theirs = _qs_worst(qs, returns)
+    assert len(ours) == len(theirs) == min(5, len(_qs_worst(qs, returns, top=1_000)))
+    assert len(ours) >= 1
+    for column in ("start", "valley", "end"):
+        assert list(ours[column].dt.strftime("%Y-%m-%d")) == list(theirs[column]), column
+    assert list(ours["days"]) == list(theirs["days"])
+    np.testing.assert_allclose(ours["depth"] * 100, theirs["max drawdown"], rtol=RTOL)
+    assert ours["depth"].iloc[0] == pytest.approx(perf.max_drawdown(returns), rel=RTOL)
+    unrecovered = ours["end"] == equity.index[-1]
+    assert list(ours["recovered"]) == list(~unrecovered)
+
+
+def test_worst_drawdowns_hand_worked() -> None:
+    """100 -> 101 -> 99 -> 98 -> 102 -> 103 -> 100 -> 104 -> 97 (Mon 2024-01-01 on):
+    three falls below a peak. 101 -> 98 (Jan 3-4, valley Jan 4, -2.9703 %, 2 days,
+    recovered Jan 5); 103 -> 100 (Jan 9, -2.9126 %, 1 day, recovered Jan 10); 104 -> 97
+    (Jan 11, -6.7308 %, not recovered). Deepest first."""
+    values = [100, 101, 99, 98, 102, 103, 100, 104, 97]
+    equity = pd.Series(values, index=pd.bdate_range("2024-01-01", periods=9), dtype=float)
+    table = perf.worst_drawdowns(equity)
+    assert list(table.columns) == list(perf.DRAWDOWN_COLUMNS)
+    dates = table[["start", "valley", "end"]].apply(lambda c: c.dt.strftime("%m-%d"))
+    assert dates.to_numpy().tolist() == [
+        ["01-11", "01-11", "01-11"],
+        ["01-03", "01-04", "01-04"],
+        ["01-09", "01-09", "01-09"],
+    ]
+    assert list(table["recovered"]) == [False, True, True]
+    assert list(table["days"]) == [1, 2, 1]
+    np.testing.assert_allclose(table["depth"], [97 / 104 - 1, 98 / 101 - 1, 100 / 103 - 1])
+    assert len(perf.worst_drawdowns(equity, top=2)) == 2
+    assert perf.worst_drawdowns(equity.iloc[:2]).empty  # 100 -> 101: never below a peak
+
+
+def test_return_histogram_shares_bins() -> None:
+    rng = np.random.default_rng(5)
+    a = pd.Series(rng.normal(0, 0.01, 300))
+    b = pd.Series(rng.normal(0, 0.02, 200))
+    hist = perf.return_histogram({"a": a, "b": b}, bins=20)
+    edges = np.histogram_bin_edges(np.concatenate([a, b]), bins=20)
+    for name, values in (("a", a), ("b", b)):
+        part = hist[hist["series"] == name]
+        np.testing.assert_allclose(part["bin_start"], edges[:-1])
+        np.testing.assert_allclose(part["bin_end"], edges[1:])
+        assert list(part["count"]) == list(np.histogram(values, bins=edges)[0])
+        assert part["count"].sum() == len(values)
+    assert perf.return_histogram({"a": pd.Series(dtype=float)}).empty
+
+
+def test_buy_and_hold_uses_the_last_close_on_or_before() -> None:
+    """Closes Fri 10, Mon 11, Wed 12 (no Tue bar); equity dates Sat..Wed: Sat and Sun hold
+    Friday's 10 (rebased to 1.0), Mon 1.1, Tue still 1.1, Wed 1.2."""
+    closes = pd.Series(
+        [10.0, 11.0, 12.0], index=pd.DatetimeIndex(["2024-01-05", "2024-01-08", "2024-01-10"])
+    )
+    dates = pd.date_range("2024-01-06", "2024-01-10")
+    held = perf.buy_and_hold(closes, dates)
+    np.testing.assert_allclose(held.to_numpy(), [1.0, 1.0, 1.1, 1.1, 1.2])
+    late = perf.buy_and_hold(closes.iloc[1:], pd.date_range("2024-01-06", "2024-01-10"))
+    assert late.index[0] == pd.Timestamp("2024-01-08") and late.iloc[0] == 1.0
+    assert perf.buy_and_hold(closes, pd.date_range("2023-01-01", periods=3)).empty
+
+
+def test_common_start_growth_two_hand_made_runs() -> None:
+    """Run A: 100, 110, 121, 110 on Jan 1..4; run B: 50, 55, 44 on Jan 3..5. The common
+    start is Jan 3 (B's first date). A is rebased on its Jan 3 value 121: 1.0, 110/121;
+    B on 50: 1.0, 1.1, 0.88. A's Jan 1-2 are cut."""
+    a = pd.Series([100.0, 110.0, 121.0, 110.0], index=pd.date_range("2024-01-01", periods=4))
+    b = pd.Series([50.0, 55.0, 44.0], index=pd.date_range("2024-01-03", periods=3))
+    growth, start = perf.common_start_growth({"A": a, "B": b})
+    assert start == pd.Timestamp("2024-01-03")
+    by_run = {run: line.set_index("date")["growth"] for run, line in growth.groupby("run")}
+    assert list(by_run["A"].index.strftime("%d")) == ["03", "04"]
+    np.testing.assert_allclose(by_run["A"].to_numpy(), [1.0, 110 / 121])
+    np.testing.assert_allclose(by_run["B"].to_numpy(), [1.0, 1.1, 0.88])
+    assert list(growth["run"].unique()) == ["A", "B"]
+
+
+def test_common_start_growth_off_calendar_and_disjoint() -> None:
+    """B starts on a Saturday A has no point on: A is rebased on its Friday value and
+    starts at 1.0 on that Saturday. A run that ends before the common start is left out."""
+    a = pd.Series(
+        [100.0, 120.0, 90.0], index=pd.DatetimeIndex(["2024-01-05", "2024-01-08", "2024-01-09"])
+    )
+    a.iloc[0] = 100.0
+    b = pd.Series([10.0, 11.0], index=pd.DatetimeIndex(["2024-01-06", "2024-01-08"]))
+    old = pd.Series([1.0, 2.0], index=pd.DatetimeIndex(["2023-01-02", "2023-01-03"]))
+    growth, start = perf.common_start_growth({"A": a, "B": b, "old": old})
+    assert start == pd.Timestamp("2024-01-06")
+    line = growth[growth["run"] == "A"]
+    assert list(line["date"]) == list(pd.DatetimeIndex(["2024-01-06", "2024-01-08", "2024-01-09"]))
+    np.testing.assert_allclose(line["growth"], [1.0, 1.2, 0.9])
+    assert set(growth["run"]) == {"A", "B"}
+    assert perf.common_start_growth({})[1] is None

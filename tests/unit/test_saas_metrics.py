@@ -18,7 +18,15 @@ from regime_dashboard.metrics.saas import (
     trial_summary,
     usage_projection,
 )
-from regime_dashboard.services.periods import Period, add_months, month_as_of, resolve_period
+from regime_dashboard.services.periods import (
+    Period,
+    add_months,
+    default_usage_month,
+    month_as_of,
+    previous_period,
+    resolve_period,
+    same_day_months_before,
+)
 from regime_dashboard.ui import format_share, format_usd
 
 MOVES = pd.DataFrame(
@@ -168,16 +176,39 @@ def test_cents_to_units() -> None:
 
 
 def test_periods_are_whole_months_ending_on_the_as_of_day() -> None:
-    as_of = dt.date(2026, 11, 20)
-    assert resolve_period("3m", as_of) == Period(dt.date(2026, 9, 1), as_of)
-    assert resolve_period("12m", as_of) == Period(dt.date(2025, 12, 1), as_of)
-    assert resolve_period("24m", as_of).months == 24
+    """ "Last N months" is N whole months, then the as-of month to date (issue 15)."""
+    as_of, month_end = dt.date(2026, 11, 20), dt.date(2026, 11, 30)
+    assert resolve_period("3m", as_of) == Period(dt.date(2026, 8, 1), as_of)
+    assert resolve_period("12m", as_of) == Period(dt.date(2025, 11, 1), as_of)
+    assert resolve_period("24m", as_of).months == 25
+    assert resolve_period("24m", as_of).whole_months == 24
+    assert resolve_period("12m", month_end) == Period(dt.date(2025, 12, 1), month_end)
+    assert resolve_period("3m", month_end).whole_months == 3
     assert resolve_period("ytd", as_of) == Period(dt.date(2026, 1, 1), as_of)
     assert add_months(dt.date(2026, 1, 31), -1) == dt.date(2025, 12, 1)
     assert add_months(dt.date(2026, 12, 5), 1) == dt.date(2027, 1, 1)
     assert month_as_of(dt.date(2026, 2, 1), as_of) == dt.date(2026, 2, 28)
     assert month_as_of(dt.date(2026, 11, 1), as_of) == as_of
-    assert Period(dt.date(2025, 12, 1), as_of).label == "Dec 2025 – 20 Nov 2026"
+    assert Period(dt.date(2025, 11, 1), as_of).label == (
+        "Nov 2025 – Oct 2026 (12 whole months) + 1–20 Nov 2026 to date"
+    )
+    assert Period(dt.date(2025, 12, 1), month_end).label == "Dec 2025 – Nov 2026 (12 whole months)"
+
+
+def test_the_previous_period_and_the_usage_month_by_hand() -> None:
+    as_of = dt.date(2026, 11, 20)
+    three = resolve_period("3m", as_of)  # Aug 1 – Nov 20: four months long
+    assert previous_period(three) == Period(dt.date(2026, 4, 1), dt.date(2026, 7, 20))
+    year = resolve_period("12m", dt.date(2026, 11, 30))
+    assert previous_period(year) == Period(dt.date(2024, 12, 1), dt.date(2025, 11, 30))
+    ytd = resolve_period("ytd", as_of)  # a year to date: the same dates a year earlier
+    assert previous_period(ytd) == Period(dt.date(2025, 1, 1), dt.date(2025, 11, 20))
+    assert same_day_months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
+    assert same_day_months_before(dt.date(2026, 11, 30), 3) == dt.date(2026, 8, 31)
+    assert default_usage_month(dt.date(2026, 12, 1)) == dt.date(2026, 11, 1)
+    assert default_usage_month(dt.date(2026, 12, 6)) == dt.date(2026, 11, 1)
+    assert default_usage_month(dt.date(2026, 12, 7)) == dt.date(2026, 12, 1)
+    assert default_usage_month(dt.date(2026, 11, 20)) == dt.date(2026, 11, 1)
 
 
 def test_formats() -> None:

@@ -20,6 +20,7 @@ import streamlit as st
 from ..cache import get_engine
 from ..config import DEMO_COOKIE_KEY, CookieKeyError, Settings
 from ..db.engine import read_only
+from ..demo.tenants import DEMO_ACCOUNTS
 from ..queries import auth as q
 from ..session import VIEWER_KEY
 from ..ui.text import plain
@@ -142,22 +143,38 @@ def _forget(cookies: stx.CookieManager, delete_cookie: bool) -> None:
 
 
 def _sign_in_form(settings: Settings) -> tuple[Viewer, SessionClaims] | None:
+    """A sign-in card of normal width, centred; in demo mode it names the demo accounts. The
+    password field is marked for password managers (autocomplete="current-password")."""
     box = st.empty()
-    with box.form("sign_in"):
+    with box.container(horizontal_alignment="center"), st.form("sign_in", width=SIGN_IN_WIDTH):
         st.subheader("Sign in to Regime Dashboard")
         email = st.text_input("Email", key="signin_email", autocomplete="username")
-        password = st.text_input("Password", type="password", key="signin_password")
-        submitted = st.form_submit_button("Sign in")
+        password = st.text_input(
+            "Password", type="password", key="signin_password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button("Sign in", type="primary", width="stretch")
+        if settings.demo_mode:
+            st.caption(demo_hint())
+        message = st.empty()
     if not submitted:
         return None
     result = attempt_sign_in(get_engine(), settings, email, password, client_source())
     claims = new_claims(result.email, result.session_epoch) if result.ok else None
     viewer = check_session(claims, settings)
     if viewer is None or claims is None:
-        st.error(result.message or "This account has no dashboard role.")
+        message.error(result.message or "This account has no dashboard role.")
         return None
     box.empty()
     return viewer, claims
+
+
+SIGN_IN_WIDTH = 420  # px: a card of normal width, not the page's
+
+
+def demo_hint() -> str:
+    """Demo mode's hint under the sign-in form: each public demo account and its password."""
+    accounts = ", ".join(f"`{a.email}` / `{a.password}` ({a.role})" for a in DEMO_ACCOUNTS)
+    return f"Demo mode: sign in as {accounts}."
 
 
 def _sign_out_button(cookies: stx.CookieManager, viewer: Viewer) -> None:

@@ -3,12 +3,14 @@ movements have one colour each, here, used on every page."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..figure_memo import by_content
-from .palette import PLAN_COLORS, plan_color
+from .palette import NET_LINE_COLOR, PLAN_COLORS, plan_color
 from .text import plotly_texts
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "margin_figure",
     "movements_figure",
     "mrr_figure",
+    "nice_ticks",
     "payments_figure",
     "plan_counts_figure",
     "plan_mrr_figure",
@@ -58,23 +61,37 @@ def _per_plan(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 @by_content
 def status_figure(statuses: pd.DataFrame) -> go.Figure:
-    """statuses: month, active, past_due, trialing, canceled_in_month. Live subscriptions
-    stacked above zero, the month's cancellations below it."""
-    fig = go.Figure()
+    """statuses: month, active, past_due, trialing, canceled_in_month. Top: live
+    subscriptions stacked by status at each month end; below, on its own axis, the
+    subscriptions canceled in the month (a count, drawn upwards)."""
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        row_heights=[0.7, 0.3],
+        vertical_spacing=0.12,
+        subplot_titles=("Live at month end", "Canceled in the month"),
+    )
     for status in ("active", "past_due", "trialing"):
         fig.add_bar(
             x=statuses["month"],
             y=statuses[status],
             name=status.replace("_", " ").title(),
             marker_color=STATUS_COLORS[status],
+            row=1,
+            col=1,
         )
     fig.add_bar(
         x=statuses["month"],
-        y=-statuses["canceled_in_month"],
+        y=statuses["canceled_in_month"],
         name="Canceled in month",
         marker_color=STATUS_COLORS["canceled"],
+        row=2,
+        col=1,
     )
-    return _layout(fig, "Subscriptions by status at month end", barmode="relative")
+    fig.update_yaxes(title_text="Subscriptions", row=1, col=1)
+    fig.update_yaxes(title_text="Canceled", rangemode="tozero", row=2, col=1)
+    return _layout(fig, "Subscriptions by status", barmode="stack", height=460)
 
 
 @by_content
@@ -90,7 +107,9 @@ def plan_counts_figure(plans: pd.DataFrame) -> go.Figure:
 
 @by_content
 def mrr_figure(movements: pd.DataFrame) -> go.Figure:
-    """movements: month, closing_mrr, arr (USD)."""
+    """movements: month, closing_mrr, arr (USD). MRR bars on the left axis, ARR points on
+    the right one, whose scale is exactly 12 × the left's, so each ARR point sits on its
+    month's bar top; both with round ticks (nice_ticks)."""
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_bar(
         x=movements["month"], y=movements["closing_mrr"], name="MRR", marker_color="#1e88e5"
@@ -103,9 +122,28 @@ def mrr_figure(movements: pd.DataFrame) -> go.Figure:
         line={"color": "#6a1b9a"},
         secondary_y=True,
     )
-    fig.update_yaxes(title_text="MRR (USD)", tickprefix="$", secondary_y=False)
-    fig.update_yaxes(title_text="ARR (USD)", tickprefix="$", secondary_y=True)
+    top, step = nice_ticks(float(movements["closing_mrr"].max()) if len(movements) else 0.0)
+    axis = {"tickformat": "$~s", "rangemode": "tozero", "showgrid": True}
+    fig.update_yaxes(title_text="MRR (USD)", range=[0, top], dtick=step, secondary_y=False, **axis)
+    fig.update_yaxes(
+        title_text="ARR = 12 × MRR (USD)",
+        range=[0, 12 * top],
+        dtick=12 * step,
+        secondary_y=True,
+        **{**axis, "showgrid": False},
+    )
     return _layout(fig, "MRR and ARR at month end")
+
+
+def nice_ticks(peak: float, ticks: int = 5) -> tuple[float, float]:
+    """(axis top, tick step) for values from 0 to `peak`: a step of 1, 2, 2.5 or 5 × a
+    power of ten, about `ticks` steps, the top a whole number of steps at or above peak."""
+    if peak <= 0 or not math.isfinite(peak):
+        return 1.0, 0.2
+    raw = peak / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return step * math.ceil(peak / step - 1e-9), step
 
 
 @by_content
@@ -121,13 +159,13 @@ def waterfall_figure(movements: pd.DataFrame) -> go.Figure:
             x=list(names),
             measure=list(measures),
             y=list(amounts),
-            text=[f"${v:,.0f}" for v in amounts],
+            text=[f"{'−' if v < 0 else ''}${abs(v):,.0f}" for v in amounts],
             increasing={"marker": {"color": MOVEMENT_COLORS["new"]}},
             decreasing={"marker": {"color": MOVEMENT_COLORS["churn"]}},
             totals={"marker": {"color": "#1e88e5"}},
         )
     )
-    fig.update_yaxes(tickprefix="$")
+    fig.update_yaxes(tickformat="$~s")
     return _layout(fig, "MRR waterfall over the period")
 
 
@@ -141,16 +179,21 @@ def movements_figure(movements: pd.DataFrame) -> go.Figure:
             y=movements[name],
             name=name.title(),
             marker_color=MOVEMENT_COLORS[name],
+            customdata=[name] * len(movements),
+            hovertemplate="%{x|%b %Y} " + name + ": $%{y:,.2f}<extra></extra>",
         )
     fig.add_scatter(
         x=movements["month"],
         y=movements["net"],
         name="Net",
         mode="lines+markers",
-        line={"color": "#212121"},
+        line={"color": NET_LINE_COLOR, "width": 3},
+        marker={"color": NET_LINE_COLOR, "size": 8},
     )
-    fig.update_yaxes(tickprefix="$")
-    return _layout(fig, "MRR movements per month", barmode="relative")
+    fig.update_yaxes(tickformat="$~s")
+    return _layout(
+        fig, "MRR movements per month (click a bar for its customers)", barmode="relative"
+    )
 
 
 @by_content
@@ -181,15 +224,25 @@ def payments_figure(payments: pd.DataFrame) -> go.Figure:
     return _layout(fig, "Payments billed, collected and failed", barmode="group")
 
 
+def _log_floor(values: pd.Series) -> float:
+    """Where a zero goes on a log axis: a power of ten below the smallest positive value."""
+    positive = values[values > 0]
+    low = float(positive.min()) if len(positive) else 1.0
+    return 10 ** math.floor(math.log10(low) - 0.5)
+
+
 @by_content
 def margin_figure(tenants: pd.DataFrame) -> go.Figure:
-    """tenants: tenant_name, revenue_usd, cost_usd, margin_usd. One point per tenant; below
-    the diagonal a tenant costs more than it pays."""
+    """tenants: tenant_name, revenue_usd, cost_usd, margin_usd. One point per tenant on
+    log axes (costs of a few dollars beside revenues of thousands); a tenant with no
+    revenue (or no cost) sits on the bottom (left) edge, said in its hover text. Below the
+    diagonal a tenant costs more than it pays."""
+    floor = min(_log_floor(tenants["revenue_usd"]), _log_floor(tenants["cost_usd"]))
+    top = float(max(tenants["revenue_usd"].max(), tenants["cost_usd"].max(), 1.0)) * 2
     fig = go.Figure()
-    top = float(max(tenants["revenue_usd"].max(), tenants["cost_usd"].max(), 1.0))
     fig.add_scatter(
-        x=[0, top],
-        y=[0, top],
+        x=[floor, top],
+        y=[floor, top],
         mode="lines",
         name="Cost = revenue",
         line={"color": "#9e9e9e", "dash": "dash"},
@@ -198,14 +251,31 @@ def margin_figure(tenants: pd.DataFrame) -> go.Figure:
     for label, rows, color in (("Profitable", ~loss, "#2e7d32"), ("Loss", loss, "#c62828")):
         part = tenants[rows]
         fig.add_scatter(
-            x=part["cost_usd"],
-            y=part["revenue_usd"],
+            x=part["cost_usd"].clip(lower=floor),
+            y=part["revenue_usd"].clip(lower=floor),
             mode="markers",
             name=label,
             text=plotly_texts(part["tenant_name"]),
-            marker={"color": color, "size": 9},
-            hovertemplate="%{text}<br>cost $%{x:,.2f}<br>revenue $%{y:,.2f}<extra></extra>",
+            customdata=part[["cost_usd", "revenue_usd"]].to_numpy(),
+            marker={"color": color, "size": 10},
+            hovertemplate="%{text}<br>cost $%{customdata[0]:,.2f}"
+            "<br>revenue $%{customdata[1]:,.2f}<extra></extra>",
         )
-    fig.update_xaxes(title_text="Cost of runs (USD)", tickprefix="$")
-    fig.update_yaxes(title_text="Subscription revenue (USD)", tickprefix="$")
-    return _layout(fig, "Revenue against cost per tenant")
+    powers = [10.0**k for k in range(round(math.log10(floor)) + 1, 8) if 10.0**k <= top * 10]
+    axis = {
+        "type": "log",
+        "tickvals": [floor, *powers],
+        "ticktext": ["none", *(_dollars(v) for v in powers)],
+    }
+    fig.update_xaxes(title_text="Cost of runs (USD, log scale)", **axis)
+    fig.update_yaxes(title_text="Revenue (USD, log scale)", **axis)
+    fig.update_layout(legend={"y": -0.18, "yanchor": "top", "x": 0})
+    return _layout(fig, "Revenue against cost per tenant", height=500)
+
+
+def _dollars(value: float) -> str:
+    """$1, $10, $100, $1k, $10k, $1M: a log axis' tick."""
+    for step, suffix in ((1e6, "M"), (1e3, "k")):
+        if value >= step:
+            return f"${value / step:g}{suffix}"
+    return f"${value:g}"

@@ -29,13 +29,17 @@ RUN_STATUS_COLORS = {
 
 
 def _stacked(fig: go.Figure, rows: pd.DataFrame, column: str, colors: dict, row: int) -> None:
-    for value in sorted(rows[column].unique()):
+    """Row `row`'s bars, one trace per value of `column` in `colors` order, in that row's
+    own legend (legend, legend2)."""
+    known = [v for v in colors if v in set(rows[column])]
+    for value in known + sorted(set(rows[column]) - set(known)):
         part = rows[rows[column] == value]
         fig.add_bar(
             x=part["day"],
             y=part["runs"],
-            name=str(value),
+            name=str(value).replace("_", " ").capitalize(),
             marker_color=colors.get(value, "#607d8b"),
+            legend="legend" if row == 1 else f"legend{row}",
             row=row,
             col=1,
         )
@@ -61,11 +65,21 @@ def runs_figure(by_kind: pd.DataFrame, by_status: pd.DataFrame, daily: pd.DataFr
         name="Failure rate",
         mode="lines",
         line={"color": "#c62828"},
+        showlegend=False,
         row=3,
         col=1,
     )
-    fig.update_yaxes(tickformat=".0%", row=3, col=1)
-    fig.update_layout(barmode="stack", height=760, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.update_yaxes(tickformat=".0%", nticks=4, row=3, col=1)
+    fig.update_yaxes(nticks=5, row=1, col=1)
+    fig.update_yaxes(nticks=5, row=2, col=1)
+    side = {"x": 1.01, "xanchor": "left", "yanchor": "top", "tracegroupgap": 2}
+    fig.update_layout(
+        barmode="stack",
+        height=760,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        legend={**side, "y": 1.0, "title": {"text": "Kind"}},
+        legend2={**side, "y": 0.56, "title": {"text": "Status"}},
+    )
     return fig
 
 
@@ -76,7 +90,7 @@ def timings_figure(timings: pd.DataFrame) -> go.Figure:
     for col, prefix in enumerate(("queue", "run"), start=1):
         for stat, color in (("p50", "#64b5f6"), ("p95", "#1565c0")):
             fig.add_bar(
-                x=timings["kind"],
+                x=timings["kind"].str.replace("_", " ").str.capitalize(),
                 y=timings[f"{prefix}_{stat}_s"],
                 name=stat,
                 marker_color=color,
@@ -84,7 +98,9 @@ def timings_figure(timings: pd.DataFrame) -> go.Figure:
                 row=1,
                 col=col,
             )
-    fig.update_yaxes(type="log")
+    steps = [m * 10.0**k for k in range(-1, 6) for m in (1, 2, 5)]
+    fig.update_yaxes(type="log", tickvals=steps, tickformat="~s", ticksuffix=" s")
+    fig.update_xaxes(tickangle=-30)
     fig.update_layout(
         barmode="group",
         height=380,

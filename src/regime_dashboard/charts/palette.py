@@ -16,6 +16,8 @@ __all__ = [
 
 REGIME_COLORS = {"bull": "#2e7d32", "neutral": "#78909c", "bear": "#c62828", "crisis": "#6a1b9a"}
 PLAN_COLORS = {"free": "#90a4ae", "starter": "#42a5f5", "pro": "#ffa726", "fund": "#7e57c2"}
+HIGHLIGHT_COLOR = "#1e88e5"  # marks what to look at (days two releases differ): no regime's hue
+NET_LINE_COLOR = "#ec407a"  # a total drawn over bars: mid-tone, reads on light and dark themes
 # colours for labels not named above, none of them close to a known regime's
 _FALLBACK = [
     "#00897b",

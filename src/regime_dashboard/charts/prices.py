@@ -19,13 +19,14 @@ def price_figure(candles: pd.DataFrame, title: str, *, log_scale: bool) -> go.Fi
         candles_and_volume(candles),
         heights=[0.78, 0.22],
         gap=0.03,
+        crosshair=True,
         y_axes=[
             {"title": {"text": "Price"}, "type": "log" if log_scale else "linear"},
             {"title": {"text": "Volume"}},
         ],
         layout={
-            "title": {"text": plotly_text(title)},
-            "height": 560,
+            "title": {"text": plotly_text(title), "x": 0.01, "xref": "container"},
+            "height": 520,
             "xaxis": {"rangeslider": {"visible": False}},
             "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
         },

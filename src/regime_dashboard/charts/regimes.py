@@ -14,7 +14,14 @@ from .palette import regime_colors, regime_order
 from .stacked import axis_names, candles_and_volume, stacked_figure
 from .text import plotly_text
 
-__all__ = ["PANEL_TITLES", "panels_figure", "regime_price_figure", "transition_figure"]
+__all__ = [
+    "PANEL_TITLES",
+    "ordered_matrix",
+    "panels_figure",
+    "regime_price_figure",
+    "transition_figure",
+    "two_line_title",
+]
 
 PANEL_TITLES = {
     "risk_level": "Risk level",
@@ -27,6 +34,12 @@ PANEL_TITLES = {
     "mb": "MB · breadth",
     "lq": "LQ · liquidity",
 }
+
+
+def two_line_title(title: str, subtitle: str = "") -> str:
+    """A figure title (escaped, chart/text.py) with an optional smaller second line."""
+    second = f"<br><span style='font-size:12px'>{plotly_text(subtitle)}</span>"
+    return plotly_text(title) + (second if subtitle else "")
 
 
 def _bands(spells: pd.DataFrame) -> list[dict]:
@@ -83,10 +96,13 @@ def regime_price_figure(
     spells: pd.DataFrame,
     confidence: pd.DataFrame,
     title: str,
+    subtitle: str = "",
 ) -> go.Figure:
     """bars: date, open, high, low, close, volume; regimes: date, regime, confidence,
     conviction (hover); spells: regime, start, end; confidence: date, confidence (already
-    downsampled). Candles and confidence above, volume below, over the regime bands."""
+    downsampled). Candles and confidence above, volume below, over the regime bands, with
+    the unified crosshair; `subtitle` on a smaller second title line, the legend beneath
+    (so neither crowds the title on a phone)."""
     candles, volume = candles_and_volume(bars, _hover_text(bars, regimes))
     traces = [
         candles,
@@ -106,6 +122,7 @@ def regime_price_figure(
         traces,
         heights=[0.78, 0.22],
         gap=0.03,
+        crosshair=True,
         y_axes=[{"title": {"text": "Price"}}, {"title": {"text": "Volume"}}],
         layout={
             "yaxis3": {
@@ -119,24 +136,25 @@ def regime_price_figure(
             },
             "xaxis": {"rangeslider": {"visible": False}},
             "shapes": _bands(spells),
-            "title": {"text": plotly_text(title)},
-            "height": 620,
-            "hovermode": "x unified",
-            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
-            "legend": {"orientation": "h", "y": 1.06},
+            "title": {"text": two_line_title(title, subtitle), "x": 0.01, "xref": "container"},
+            "height": 560,
+            "margin": {"l": 10, "r": 10, "t": 64, "b": 10},
+            "legend": {"orientation": "h", "y": -0.07, "yanchor": "top", "x": 0},
         },
     )
 
 
 @by_content
 def panels_figure(
-    panels: dict[str, pd.DataFrame], spells: pd.DataFrame, fields: tuple[str, ...], title: str
+    panels: dict[str, pd.DataFrame], spells: pd.DataFrame, groups: dict[str, tuple[str, ...]]
 ) -> go.Figure:
-    """One line panel per field, stacked on a shared date axis over the regime bands.
-    panels: field -> frame with columns date and <field> (already downsampled); spells:
-    regime, start, end."""
+    """The engine's panels of the shown `groups` ({group title: its fields}) in one figure:
+    one compact row per field, on a shared date axis over the regime bands, with the
+    unified crosshair. panels: field -> frame with columns date and <field> (already
+    downsampled); spells: regime, start, end."""
+    fields = [(group, field) for group, names in groups.items() for field in names]
     traces = []
-    for row, field in enumerate(fields, start=1):
+    for row, (group, field) in enumerate(fields, start=1):
         x, y = axis_names(row)
         traces.append(
             go.Scatter(
@@ -148,26 +166,37 @@ def panels_figure(
                 showlegend=False,
                 xaxis=x,
                 yaxis=y,
+                legendgroup=group,
             )
         )
-    return stacked_figure(
+    figure = stacked_figure(
         traces,
         heights=[1.0] * len(fields),
-        gap=0.04,
-        row_titles=[PANEL_TITLES.get(f, f) for f in fields],
+        gap=0.045,
+        crosshair=True,
+        row_titles=[f"{group} · {PANEL_TITLES.get(f, f)}" for group, f in fields],
+        y_axes=[{"nticks": 3} for _ in fields],
         layout={
             "shapes": _bands(spells),
-            "title": {"text": plotly_text(title)},
-            "height": 150 + 130 * len(fields),
-            "hovermode": "x unified",
-            "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
+            "height": 40 + 95 * len(fields),
+            "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         },
     )
+    return figure.update_annotations(font_size=13)
+
+
+def ordered_matrix(matrix: pd.DataFrame) -> pd.DataFrame:
+    """A from x to matrix with its rows and columns in the regimes' natural order."""
+    rows = regime_order(matrix.index)
+    columns = regime_order(matrix.columns)
+    return matrix.reindex(index=rows, columns=columns)
 
 
 @by_content
 def transition_figure(matrix: pd.DataFrame) -> go.Figure:
-    """Heatmap of a transition-probability matrix (index: from, columns: to)."""
+    """Heatmap of a transition-probability matrix (index: from, columns: to), regimes in
+    their natural order (palette.regime_order: bull, neutral, bear, crisis, then others)."""
+    matrix = ordered_matrix(matrix)
     values = matrix.to_numpy(dtype="float64")
     text = [[f"{v:.1%}" if v == v else "–" for v in row] for row in values]
     fig = go.Figure(
@@ -177,6 +206,7 @@ def transition_figure(matrix: pd.DataFrame) -> go.Figure:
             y=[regime_label(i) for i in matrix.index],
             text=text,
             texttemplate="%{text}",
+            hovertemplate="From %{y} to %{x}: %{text}<extra></extra>",
             colorscale="Blues",
             zmin=0,
             zmax=1,
@@ -184,7 +214,7 @@ def transition_figure(matrix: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(
-        title="Regime transitions: from (rows) to the next day's regime (columns)",
+        title="Regime transitions to the next day",
         xaxis_title="To",
         yaxis_title="From",
         yaxis_autorange="reversed",

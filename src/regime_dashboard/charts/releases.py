@@ -11,12 +11,12 @@ import plotly.graph_objects as go
 
 from ..figure_memo import by_content
 from ..labels import regime_label
-from .palette import regime_colors, regime_order
+from .palette import HIGHLIGHT_COLOR, regime_colors, regime_order
 from .text import plotly_text
 
 __all__ = ["DIFFER_COLOR", "DIFFER_NAME", "release_lanes_figure"]
 
-DIFFER_COLOR = "#e53935"
+DIFFER_COLOR = HIGHLIGHT_COLOR  # neutral: not Bear's red nor any regime's colour
 DIFFER_NAME = "Regimes differ"
 DIFFER_LANE = "Differ"
 _DAY = pd.Timedelta(days=1)

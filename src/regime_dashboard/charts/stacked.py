@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from .text import plotly_text
 
 __all__ = [
+    "CROSSHAIR",
     "VOLUME_COLOR",
     "axis_names",
     "candles_and_volume",
@@ -27,6 +28,16 @@ __all__ = [
 ]
 
 VOLUME_COLOR = "#90a4ae"
+# A unified crosshair readout: one hover box for every trace at the pointer's date, and a
+# dotted line across the rows at that date (set on every x axis with `crosshair=True`).
+CROSSHAIR = {
+    "showspikes": True,
+    "spikemode": "across",
+    "spikesnap": "cursor",
+    "spikethickness": 1,
+    "spikedash": "dot",
+    "spikecolor": "#888888",
+}
 _EQUITY_MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
 
 
@@ -90,10 +101,12 @@ def stacked_figure(
     layout: dict[str, Any],
     row_titles: Sequence[str] = (),
     y_axes: Sequence[dict[str, Any]] = (),
+    crosshair: bool = False,
 ) -> go.Figure:
     """A figure whose traces already name their axes (axis_names(row)); `y_axes[i]` is
     merged into row i+1's y axis (titles, formats); `layout` into the figure's layout (an
-    axis given there is merged into the generated one, key by key)."""
+    axis given there is merged into the generated one, key by key). With `crosshair`, the
+    unified hover readout and a spike line across every row (CROSSHAIR)."""
     axes: dict[str, Any] = {}
     domains = _domains(heights, gap)
     last = len(heights)
@@ -104,6 +117,7 @@ def stacked_figure(
             "domain": [0.0, 1.0],
             "showticklabels": row == last,
             **({"matches": "x"} if row > 1 else {}),
+            **(CROSSHAIR if crosshair else {}),
         }
         axes[f"yaxis{y[1:]}"] = {"anchor": x, "domain": domain, **_pick(y_axes, row - 1)}
     titles = [
@@ -120,7 +134,7 @@ def stacked_figure(
         }
         for i, title in enumerate(row_titles)
     ]
-    merged = {**axes}
+    merged: dict[str, Any] = {**axes, **({"hovermode": "x unified"} if crosshair else {})}
     for key, value in layout.items():
         both = isinstance(value, dict) and isinstance(merged.get(key), dict)
         merged[key] = {**merged[key], **value} if both else value

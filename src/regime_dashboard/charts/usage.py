@@ -15,30 +15,43 @@ __all__ = ["STATE_COLORS", "tenant_usage_figure", "usage_share_figure"]
 STATE_COLORS = {"over": "#c62828", "near": "#ffa000", "ok": "#2e7d32", "unlimited": "#90a4ae"}
 
 
+BLOCKED_SHARE = 1.25  # where a blocked pair's bar ends (a zero limit has no share)
+
+
 @by_content
 def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
-    """rows: tenant_name, metric, pct_used, state (worst first; unlimited rows are skipped).
-    Horizontal bars of the `top` highest shares, with the 80 % and 100 % lines."""
+    """rows: tenant_id, tenant_name, metric, limit_value, pct_used, state (worst first;
+    unlimited rows are skipped). Horizontal bars of the `top` highest shares with the
+    80 % and 100 % lines labelled; a zero limit is drawn as a "blocked" bar (any use of it
+    is over). Each bar carries its tenant_id (customdata) for a click to select."""
     limited = rows[rows["pct_used"].notna()].head(top)
     labels = plotly_texts(limited["tenant_name"]) + " · " + limited["metric"]
-    shares = limited["pct_used"].clip(upper=5.0)  # a zero limit would be infinite
+    blocked = limited["limit_value"] == 0
+    shares = limited["pct_used"].mask(blocked, BLOCKED_SHARE).clip(upper=5.0)
     fig = go.Figure(
         go.Bar(
             x=shares,
             y=labels,
             orientation="h",
             marker_color=[STATE_COLORS[s] for s in limited["state"]],
+            text=["blocked (limit 0)" if b else "" for b in blocked],
+            customdata=limited["tenant_id"].astype(str),
             hovertemplate="%{y}: %{x:.0%} of the limit<extra></extra>",
         )
     )
-    for share, dash in ((0.8, "dot"), (1.0, "dash")):
-        fig.add_vline(x=share, line={"color": "#616161", "dash": dash})
+    for share, dash, label in ((0.8, "dot", "80 % near"), (1.0, "dash", "100 % limit")):
+        fig.add_vline(
+            x=share,
+            line={"color": "#9e9e9e", "dash": dash},
+            annotation_text=label,
+            annotation_position="top",
+        )
     fig.update_xaxes(tickformat=".0%", title_text="Share of the monthly limit used")
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(
-        title=f"Highest usage against limits (top {len(limited)})",
-        height=max(300, 22 * len(limited) + 120),
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        title=f"Highest usage against limits (top {len(limited)}; click a bar for its days)",
+        height=max(300, 22 * len(limited) + 140),
+        margin={"l": 10, "r": 10, "t": 70, "b": 10},
     )
     return fig
 

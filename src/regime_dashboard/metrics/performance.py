@@ -29,17 +29,21 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "DRAWDOWN_COLUMNS",
     "METRIC_KEYS",
     "TRADING_DAYS",
     "annual_volatility",
+    "buy_and_hold",
     "cagr",
     "cagr_calendar",
     "calmar",
+    "common_start_growth",
     "compare_with_stored",
     "drawdown_series",
     "exposure",
     "max_drawdown",
     "monthly_returns_table",
+    "return_histogram",
     "returns_from_equity",
     "rolling_sharpe",
     "sharpe",
@@ -47,6 +51,8 @@ __all__ = [
     "summary_metrics",
     "total_return",
     "win_rate",
+    "worst_drawdowns",
+    "yearly_returns",
 ]
 
 TRADING_DAYS: int = 252
@@ -417,3 +423,122 @@ def compare_with_stored(
     frame["stored"] = frame["stored"].astype("float64")
     frame["agrees"] = frame["agrees"].astype("boolean")
     return frame
+
+
+# ---------------------------------------------------------------- tearsheet tables
+
+
+def yearly_returns(returns: pd.Series) -> pd.Series:
+    """Compounded return of every calendar year: ``prod(1 + r) - 1`` over its bars.
+
+    QuantStats ``utils.aggregate_returns(returns, "year")`` (the ``EOY`` column of
+    ``monthly_returns``). Index ``year`` (int, ascending), float64; empty for no return.
+    """
+    clean = _clean_returns(returns)
+    years = pd.DatetimeIndex(clean.index).year
+    grouped = clean.add(1.0).groupby(years).prod() - 1.0
+    return grouped.rename_axis("year").astype("float64").rename(returns.name)
+
+
+DRAWDOWN_COLUMNS: tuple[str, ...] = ("start", "valley", "end", "recovered", "days", "depth")
+
+
+def worst_drawdowns(equity: pd.Series, top: int = 5) -> pd.DataFrame:
+    """The ``top`` deepest drawdown periods of an equity curve, deepest first.
+
+    Same periods and values as QuantStats ``drawdown_details(to_drawdown_series(r))``
+    on the equity's returns: a period starts on the first bar below the running peak
+    (``start``), ``valley`` is its lowest bar, ``end`` its last bar below the peak
+    (the bar before the recovery, or the last bar when it has not recovered),
+    ``days`` calendar days from start to end plus one, ``depth`` the lowest drawdown
+    as a fraction (``-0.1`` = -10 %; QuantStats reports percent).
+
+    Returns:
+        Columns DRAWDOWN_COLUMNS: start, valley, end (Timestamps), recovered (bool:
+        the equity regained its peak after ``end``), days (int64), depth (float64).
+        Ties in depth keep date order. Empty (same columns) without a drawdown.
+    """
+    drawdown = drawdown_series(equity)
+    under = drawdown.lt(0).to_numpy()
+    if not under.any():
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in DRAWDOWN_COLUMNS})
+    period = np.cumsum(np.concatenate(([under[0]], under[1:] & ~under[:-1])))
+    rows = []
+    for number in np.unique(period[under]):
+        part = drawdown[under & (period == number)]
+        last = part.index[-1]
+        rows.append((part.index[0], part.idxmin(), last, last != drawdown.index[-1], part.min()))
+    table = pd.DataFrame(rows, columns=["start", "valley", "end", "recovered", "depth"])
+    table.insert(4, "days", (table["end"] - table["start"]).dt.days.astype("int64") + 1)
+    table = table.sort_values("depth", kind="stable").head(top).reset_index(drop=True)
+    return table.astype({"recovered": "bool", "depth": "float64"})
+
+
+def return_histogram(series: Mapping[str, pd.Series], bins: int = 50) -> pd.DataFrame:
+    """Counts of daily returns in ``bins`` equal-width bins shared by every series.
+
+    Args:
+        series: {name: simple returns}; the bins span the smallest to the largest
+            return among all of them (``numpy.histogram``: the largest value falls
+            in the last bin).
+
+    Returns:
+        Columns series (name), bin_start, bin_end (fractions), count (int64): one
+        row per series and bin. Empty when no series has a finite return.
+    """
+    clean = {name: _clean_returns(values).to_numpy() for name, values in series.items()}
+    pooled = np.concatenate([np.empty(0), *clean.values()])
+    if pooled.size == 0:
+        return pd.DataFrame(columns=["series", "bin_start", "bin_end", "count"])
+    edges = np.histogram_bin_edges(pooled, bins=bins)
+    parts = [
+        pd.DataFrame(
+            {
+                "series": name,
+                "bin_start": edges[:-1],
+                "bin_end": edges[1:],
+                "count": np.histogram(values, bins=edges)[0].astype("int64"),
+            }
+        )
+        for name, values in clean.items()
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def buy_and_hold(closes: pd.Series, dates: pd.DatetimeIndex) -> pd.Series:
+    """The value of holding an asset, on the dates of another series (e.g. a run's
+    equity): on each date the asset's last close on or before it, from the first date
+    with such a close on; rebased to 1.0 there. Float64 on (part of) ``dates``; empty
+    when no close precedes the last date."""
+    prices = _clean_equity(closes)
+    on_dates = prices.reindex(prices.index.union(dates)).ffill().reindex(dates).dropna()
+    if on_dates.empty:
+        return on_dates.astype("float64")
+    return (on_dates / on_dates.iloc[0]).astype("float64")
+
+
+def common_start_growth(curves: Mapping[str, pd.Series]) -> tuple[pd.DataFrame, Any]:
+    """Curves rebased to 1.0 on their common first date: the latest first date among
+    them. Points before it are cut; a curve without a point on that date is rebased on
+    its last point before it (its value when the others start).
+
+    Returns:
+        (frame with columns date, run, growth (value / value at the common start) for
+        every point from the common start on, in the order of ``curves``; the common
+        start (a Timestamp, None when there is no curve)).
+    """
+    clean = {name: _clean_equity(curve) for name, curve in curves.items()}
+    firsts = [curve.index[0] for curve in clean.values() if len(curve)]
+    if not firsts:
+        return pd.DataFrame(columns=["date", "run", "growth"]), None
+    start = max(firsts)
+    parts = []
+    for name, curve in clean.items():
+        if not len(curve) or curve.index[-1] < start:
+            continue  # no point from the common start on: nothing to compare
+        base = float(curve[curve.index <= start].iloc[-1])
+        later = curve[curve.index > start]
+        dates = pd.DatetimeIndex([start]).append(pd.DatetimeIndex(later.index))
+        growth = np.concatenate(([1.0], later.to_numpy() / base))
+        parts.append(pd.DataFrame({"date": dates, "run": name, "growth": growth}))
+    return pd.concat(parts, ignore_index=True), start

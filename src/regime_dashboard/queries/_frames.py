@@ -1,18 +1,17 @@
 """Turning result rows into DataFrames that keep their module's declared contract.
 
 A query module declares each result as a contract, `{"column": "dtype"}` in result order
-(the metrics' style), with pandas' names as `str(frame[column].dtype)` prints them:
+(the metrics' style), with pandas' names as `str(frame[column].dtype)` prints them for a
+column without NULLs: "str" text, "int64" integers (counts, cents), "float64" floats and
+numerics, "bool" booleans, "datetime64[us, UTC]" timestamptz (converted to UTC whatever
+the server's TimeZone), and "object" dates (`datetime.date`), uuids (their text) and
+JSON values (dicts, lists).
 
-- "str" text, "int64" integers (counts, cents), "float64" floats, numerics and any
-  number column that may be NULL, "bool" booleans that are never NULL;
-- "datetime64[us, UTC]" timestamptz (converted to UTC whatever the server's TimeZone);
-- "object" dates (`datetime.date`), uuids (their text, None for NULL), JSON values (dicts,
-  lists) and booleans that may be NULL.
-
-`frame` promises: exactly the contract's columns, in its order; in a result with rows, a
-column has its declared dtype unless all its values are NULL (then it is "object"); an
-empty result has the declared dtypes. tests/db/test_query_contracts.py runs every query
-on the demo database and checks its result against its contract.
+`frame` promises: exactly the contract's columns, in its order; in a result with rows,
+each column has its declared dtype but where pandas' NULL rules apply (a NULL makes an
+int64 column float64 and a bool one object; a column of NULLs only is object); an empty
+result has the declared dtypes. tests/db/test_query_contracts.py runs every query on the
+demo database and checks its result against its contract.
 """
 
 from __future__ import annotations

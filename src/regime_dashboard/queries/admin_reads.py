@@ -13,6 +13,7 @@ from sqlalchemy import (
     Connection,
     Float,
     Text,
+    Uuid,
     case,
     cast,
     column,
@@ -49,12 +50,14 @@ __all__ = [
     "PLAN_ROW_COLUMNS",
     "SUBSCRIPTION_COLUMNS",
     "TENANT_COLUMNS",
+    "TENANT_GRID_COLUMNS",
     "USAGE_COLUMNS",
     "audit_entries",
     "audit_filter_options",
     "plan_mrr_change",
     "plans_overview",
     "quota_usage",
+    "tenant_grid",
     "tenant_members",
     "tenant_overrides",
     "tenant_subscription",
@@ -91,6 +94,13 @@ TENANT_COLUMNS = {
     "version": "int64",
     "updated_at": "datetime64[us, UTC]",
     **dict.fromkeys(("plan_id", "subscription_status"), "str"),
+    "members": "int64",
+}
+
+TENANT_GRID_COLUMNS = {
+    "tenant_id": "object",
+    **dict.fromkeys(("name", "plan_id", "plan_name", "subscription_status"), "str"),
+    "mrr_usd_cents": "float64",
     "members": "int64",
 }
 
@@ -131,6 +141,8 @@ AUDIT_COLUMNS = {
     **dict.fromkeys(("tenant_name", "action"), "str"),
     **dict.fromkeys(("before", "after"), "object"),
     **dict.fromkeys(("reverts_audit_id", "reverted_by"), "float64"),
+    "action_id": "int64",
+    "user_email": "str",
 }
 
 OPTION_COLUMNS = {"kind": "str", "value": "str", "label": "str"}
@@ -318,6 +330,45 @@ def tenants_overview(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     return frame(conn, stmt, TENANT_COLUMNS)
 
 
+def tenant_grid(
+    conn: Connection, *, scope: TenantScope, rates: tuple[tuple[str, float], ...]
+) -> pd.DataFrame:
+    """One row per tenant in scope, by name, for the admin tenant grid. Columns
+    TENANT_GRID_COLUMNS: the plan (id and name) and status of its subscription (live first,
+    else the latest; None without one); mrr_usd_cents = that subscription's price per month
+    (annual / 12) in USD cents (x the currency's rate in `rates`, (currency, USD per unit)
+    pairs; a missing currency counts 0) when it is active or past due, else 0; members."""
+    latest = _latest_subscription(scope)
+    rate = values(column("currency", Text), column("rate", Float), name="rates").data(
+        list(rates) or [("USD", 1.0)]
+    )
+    months = case((latest.c.billing_cycle == "annual", 12.0), else_=1.0)
+    paying = latest.c.status.in_(("active", "past_due"))
+    mrr = case((paying, latest.c.price_cents / months * func.coalesce(rate.c.rate, 0.0)), else_=0.0)
+    members = (
+        select(func.count())
+        .where(TenantUser.tenant_id == Tenant.id, scope.clause(TenantUser.tenant_id))
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Tenant.id.label("tenant_id"),
+            Tenant.name,
+            latest.c.plan_id,
+            Plan.name.label("plan_name"),
+            latest.c.status.label("subscription_status"),
+            cast(func.coalesce(mrr, 0.0), Float).label("mrr_usd_cents"),
+            members.label("members"),
+        )
+        .outerjoin(latest, latest.c.tenant_id == Tenant.id)
+        .outerjoin(Plan, Plan.id == latest.c.plan_id)
+        .outerjoin(rate, rate.c.currency == latest.c.currency)
+        .where(scope.clause(Tenant.id))
+        .order_by(Tenant.name)
+    )
+    return frame(conn, stmt, TENANT_GRID_COLUMNS)
+
+
 def tenant_subscription(conn: Connection, *, scope: TenantScope, tenant_id: str) -> pd.DataFrame:
     """The tenant's subscription (live first, else the latest): at most one row. Columns
     SUBSCRIPTION_COLUMNS; price_cents per billing cycle; last_event_at = its latest
@@ -387,18 +438,25 @@ def audit_entries(
 ) -> pd.DataFrame:
     """The latest `limit` audit_log rows, newest first, optionally of one table, tenant and
     actor. Columns AUDIT_COLUMNS; before/after are dicts (None for insert/delete sides),
-    reverted_by the id of the first revert of the row (None if never reverted)."""
+    reverted_by the id of the first revert of the row (None if never reverted), action_id
+    the admin action (transaction) that wrote the row, user_email the email of the user the
+    row key names (tenant_users rows; None for other tables)."""
     a = AuditLog
     later = a.__table__.alias("later")
     reverted_by = select(func.min(later.c.id)).where(later.c.reverts_audit_id == a.id)
+    keyed_user = User.__table__.alias("keyed_user")
+    user_key = cast(a.row_key["user_id"].astext, Uuid)
     stmt = (
         select(
             *(a.__table__.c[c] for c in list(AUDIT_COLUMNS)[:6]),
             Tenant.name.label("tenant_name"),
-            *(a.__table__.c[c] for c in list(AUDIT_COLUMNS)[7:-1]),
+            *(a.__table__.c[c] for c in ("action", "before", "after", "reverts_audit_id")),
             reverted_by.scalar_subquery().label("reverted_by"),
+            a.action_id,
+            keyed_user.c.email.label("user_email"),
         )
         .outerjoin(Tenant, Tenant.id == a.tenant_id)
+        .outerjoin(keyed_user, keyed_user.c.id == user_key)
         .where(scope.clause(a.tenant_id))
         .order_by(a.id.desc())
         .limit(limit)

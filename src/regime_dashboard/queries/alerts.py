@@ -73,47 +73,47 @@ EVALUATION_LOCK = 0x616C65727473
 ALERT_CHANNEL = "in_app"
 
 RULE_DOCUMENT_COLUMNS = {
-    "tenant_id": "str",
-    "user_id": "str",
+    "tenant_id": "object",
+    "user_id": "object",
     "asset_id": "str",
     "settings_json": "object",
 }
 RELEASE_COLUMNS = {
-    "tenant_id": "str",
+    "tenant_id": "object",
     "tenant_name": "str",
-    "release_id": "str",
+    "release_id": "object",
     "asset_id": "str",
     "asset_name": "str",
     "version": "str",
-    "data_sha256": "object",
+    "data_sha256": "str",
     "first_date": "object",
     "last_date": "object",
 }
 MARK_COLUMNS = {
-    "tenant_id": "str",
-    "user_id": "str",
+    "tenant_id": "object",
+    "user_id": "object",
     "asset_id": "str",
     "rule_key": "str",
-    "release_id": "str",
+    "release_id": "object",
     "evaluated_until": "object",
 }
 OUTPUT_COLUMNS = {
     "date": "object",
     "regime": "str",
     "confidence": "float64",
-    "conviction": "object",
+    "conviction": "str",
 }
 DELIVERY_COLUMNS = {
-    "notification_id": "str",
-    "tenant_id": "str",
-    "user_id": "str",
+    "notification_id": "object",
+    "tenant_id": "object",
+    "user_id": "object",
     "payload": "object",
     "attempts": "int64",
     "settings_json": "object",
 }
 ALERT_COLUMNS = {
-    "notification_id": "str",
-    "tenant_id": "str",
+    "notification_id": "object",
+    "tenant_id": "object",
     "tenant_name": "str",
     "kind": "str",
     "asset_id": "str",
@@ -123,7 +123,7 @@ ALERT_COLUMNS = {
     "to_value": "str",
     "confidence": "float64",
     "text": "str",
-    "created_at": "datetime64[ns, UTC]",
+    "created_at": "datetime64[us, UTC]",
 }
 COUNT_COLUMNS = {"unread": "int64"}
 
@@ -158,7 +158,7 @@ def rule_documents(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     and asset. Columns RULE_DOCUMENT_COLUMNS (settings_json as stored)."""
     docs = _alerting_documents(scope).subquery()
     stmt = select(*docs.c).order_by(docs.c.tenant_id, docs.c.user_id, docs.c.asset_id)
-    return frame(conn, stmt, list(RULE_DOCUMENT_COLUMNS))
+    return frame(conn, stmt, RULE_DOCUMENT_COLUMNS)
 
 
 def rule_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
@@ -188,14 +188,14 @@ def rule_releases(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
         .where(scope.clause(rel.tenant_id), wanted)
         .order_by(rel.tenant_id, rel.asset_id, rel.version)
     )
-    return frame(conn, stmt, list(RELEASE_COLUMNS))
+    return frame(conn, stmt, RELEASE_COLUMNS)
 
 
 def evaluation_marks(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
     """How far every rule has evaluated every release. Columns MARK_COLUMNS."""
     e = AlertEvaluation
     stmt = select(*(getattr(e, c) for c in MARK_COLUMNS)).where(scope.clause(e.tenant_id))
-    return frame(conn, stmt, list(MARK_COLUMNS))
+    return frame(conn, stmt, MARK_COLUMNS)
 
 
 def outputs_from(
@@ -217,7 +217,7 @@ def outputs_from(
         .where(*mine, out.date >= func.coalesce(before, start))
         .order_by(out.date)
     )
-    return frame(conn, stmt, list(OUTPUT_COLUMNS))
+    return frame(conn, stmt, OUTPUT_COLUMNS)
 
 
 def insert_alerts(
@@ -270,7 +270,7 @@ def pending_deliveries(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
         .where(scope.clause(n.tenant_id), n.delivery_status == "pending")
         .order_by(n.created_at, n.id)
     )
-    return frame(conn, stmt, list(DELIVERY_COLUMNS))
+    return frame(conn, stmt, DELIVERY_COLUMNS)
 
 
 def record_delivery(
@@ -331,13 +331,13 @@ def unread_alerts(
         .order_by(n.created_at.desc(), p["date"].astext.desc(), n.id)
         .limit(limit)
     )
-    return frame(conn, stmt, list(ALERT_COLUMNS))
+    return frame(conn, stmt, ALERT_COLUMNS)
 
 
 def unread_count(conn: Connection, *, scope: TenantScope, user_id: str) -> pd.DataFrame:
     """How many unread alerts `user_id` has in `scope`: one row. Columns COUNT_COLUMNS."""
     stmt = select(cast(func.count(), Integer).label("unread")).where(*_unread(scope, user_id))
-    return frame(conn, stmt, list(COUNT_COLUMNS))
+    return frame(conn, stmt, COUNT_COLUMNS)
 
 
 def mark_read(

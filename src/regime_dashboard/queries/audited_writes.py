@@ -17,7 +17,21 @@ from typing import Any, TypedDict
 from typing import cast as as_type
 
 import pandas as pd
-from sqlalchemy import Connection, Date, DateTime, Select, Table, Uuid, delete, func, insert, select
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    Table,
+    Text,
+    Uuid,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
@@ -275,6 +289,11 @@ def owner_count(conn: Connection, tenant_id: str) -> int:
 # ---------------------------------------------------------------- audited writes
 
 
+# The id of the running transaction: the rows one edit (one write_transaction) writes share
+# it, so the Audit page lists them as one action (migration 0010).
+ACTION_ID = cast(cast(func.pg_current_xact_id(), Text), BigInteger)
+
+
 def _audit(
     conn: Connection,
     actor: Viewer,
@@ -299,6 +318,7 @@ def _audit(
         before=old,
         after=new,
         reverts_audit_id=reverts,
+        action_id=ACTION_ID,  # every row of one write_transaction: one admin action
     )
     audit_id = int(conn.execute(stmt.returning(AuditLog.id)).scalar_one())
     return Written(table.name, after, new, audit_id)

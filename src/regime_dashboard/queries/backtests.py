@@ -46,6 +46,7 @@ RUN_COLUMNS = {
     "duration_s": "float64",
     "equity_days": "int64",
     "metrics": "object",
+    "asset_id": "object",
 }
 EQUITY_COLUMNS = {"date": "object", "equity": "float64"}
 PAPER_COLUMNS = {
@@ -92,7 +93,9 @@ def list_runs(
     created within [created_from, created_to] (UTC dates). Columns RUN_COLUMNS: version is
     the strategy version number, requested_by the requester's display name (else e-mail),
     duration_s completed_at - started_at in seconds (None until both exist), equity_days the
-    number of stored equity points, metrics the stored metrics JSON (a dict, or None)."""
+    number of stored equity points, metrics the stored metrics JSON (a dict, or None),
+    asset_id the one asset the run trades when its parameters name one (`asset_id`; None
+    for a run over a universe such as a watchlist)."""
     run, eq, sv, st = BacktestRun, BacktestEquityDaily, StrategyVersion, Strategy
     days = (
         select(func.count())
@@ -114,6 +117,7 @@ def list_runs(
         cast(extract("epoch", run.completed_at - run.started_at), Double).label("duration_s"),
         days.label("equity_days"),
         run.metrics,
+        run.parameters["asset_id"].astext.label("asset_id"),
     )
     stmt = _with_strategy(stmt, run.strategy_version_id, run.tenant_id)
     stmt = stmt.outerjoin(User, User.id == run.requested_by)

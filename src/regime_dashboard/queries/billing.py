@@ -55,6 +55,7 @@ __all__ = [
     "CURRENCY_COLUMNS",
     "FAILED_PAYMENT_COLUMNS",
     "MOVEMENT_COLUMNS",
+    "MOVEMENT_CUSTOMER_COLUMNS",
     "PAST_DUE_COLUMNS",
     "PAYMENT_COLUMNS",
     "PLAN_MONTH_END_COLUMNS",
@@ -64,6 +65,7 @@ __all__ = [
     "UPCOMING_COLUMNS",
     "Rates",
     "failed_payments",
+    "movement_customers",
     "mrr_by_currency",
     "mrr_movements",
     "past_due_subscriptions",
@@ -95,6 +97,14 @@ MOVEMENT_COLUMNS = {
     "new_customers": "int64",
     "reactivated_customers": "int64",
     "churned_customers": "int64",
+}
+MOVEMENT_CUSTOMER_COLUMNS = {
+    "tenant_id": "object",
+    "tenant_name": "str",
+    "movement": "str",
+    "mrr_before_cents": "int64",
+    "mrr_after_cents": "int64",
+    "change_cents": "int64",
 }
 STATUS_COLUMNS = {
     "month": "object",
@@ -339,6 +349,59 @@ def mrr_movements(
 
 def _rates_or_usd(rates: Rates) -> Rates:
     return rates or (("USD", 1.0),)
+
+
+def _movement_kind(tm: CTE) -> ColumnElement[Any]:
+    """The movement of a tenant's month (as mrr_movements sorts it), NULL when unchanged."""
+    starts = and_(tm.c.opening == 0, tm.c.mrr > 0)
+    return case(
+        (and_(starts, ~tm.c.had_mrr), "new"),
+        (starts, "reactivation"),
+        (and_(tm.c.opening > 0, tm.c.mrr > tm.c.opening), "expansion"),
+        (and_(tm.c.opening > 0, tm.c.mrr > 0, tm.c.mrr < tm.c.opening), "contraction"),
+        (and_(tm.c.opening > 0, tm.c.mrr == 0), "churn"),
+    )
+
+
+def movement_customers(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    month: dt.date,
+    as_of: dt.date,
+    rates: Rates,
+    movement: str | None = None,
+) -> pd.DataFrame:
+    """The customers behind the MRR movements of `month` (its first day; the month of
+    `as_of` closes at the end of `as_of`, as in mrr_movements): each tenant whose MRR
+    changed between the previous month end and this one, its movement (new, expansion,
+    reactivation, contraction, churn; only `movement` when given), its MRR before and
+    after (USD cents) and change = after - before. Per movement the changes sum to that
+    movement of mrr_movements. Columns MOVEMENT_CUSTOMER_COLUMNS, largest change first."""
+    months = _months(scope, month, as_of, from_history=True)
+    tm = _tenant_months(_states(scope, months, _rates_or_usd(rates)))
+    moves = (
+        select(tm.c.tenant_id, _movement_kind(tm).label("movement"), tm.c.opening, tm.c.mrr)
+        .where(tm.c.month == month)
+        .subquery("moves")
+    )
+    change = moves.c.mrr - moves.c.opening
+    stmt = (
+        select(
+            moves.c.tenant_id,
+            Tenant.name.label("tenant_name"),
+            moves.c.movement,
+            moves.c.opening.label("mrr_before_cents"),
+            moves.c.mrr.label("mrr_after_cents"),
+            change.label("change_cents"),
+        )
+        .join(Tenant, Tenant.id == moves.c.tenant_id)
+        .where(moves.c.movement.is_not(None))
+        .order_by(func.abs(change).desc(), Tenant.name)
+    )
+    if movement is not None:
+        stmt = stmt.where(moves.c.movement == movement)
+    return frame(conn, stmt, MOVEMENT_CUSTOMER_COLUMNS)
 
 
 def status_month_ends(

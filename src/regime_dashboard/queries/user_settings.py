@@ -29,8 +29,8 @@ __all__ = [
 ]
 
 DOCUMENT_COLUMNS = {"settings_json": "object"}
-TENANT_COLUMNS = {"tenant_id": "str", "tenant_name": "str"}
-USER_DOCUMENT_COLUMNS = {"tenant_id": "str", "asset_id": "str", "settings_json": "object"}
+TENANT_COLUMNS = {"tenant_id": "object", "tenant_name": "str"}
+USER_DOCUMENT_COLUMNS = {"tenant_id": "object", "asset_id": "str", "settings_json": "object"}
 
 
 def _mine(scope: TenantScope, tenant_id: str, user_id: str, asset_id: str) -> Any:
@@ -49,7 +49,7 @@ def settings_document(
     """`user_id`'s document for `asset_id` in `tenant_id`: one row, or none when the user has
     none yet. Columns DOCUMENT_COLUMNS (settings_json as stored: any JSON value)."""
     stmt = select(UserAssetSetting.settings_json).where(_mine(scope, tenant_id, user_id, asset_id))
-    return frame(conn, stmt, list(DOCUMENT_COLUMNS))
+    return frame(conn, stmt, DOCUMENT_COLUMNS)
 
 
 def documents_of(conn: Connection, *, scope: TenantScope, user_id: str) -> pd.DataFrame:
@@ -61,7 +61,7 @@ def documents_of(conn: Connection, *, scope: TenantScope, user_id: str) -> pd.Da
         .where(scope.clause(s.tenant_id), s.user_id == user_id)
         .order_by(s.tenant_id, s.asset_id)
     )
-    return frame(conn, stmt, list(USER_DOCUMENT_COLUMNS))
+    return frame(conn, stmt, USER_DOCUMENT_COLUMNS)
 
 
 def asset_exists(conn: Connection, *, asset_id: str) -> bool:
@@ -121,4 +121,4 @@ def scope_tenants(conn: Connection, *, scope: TenantScope) -> pd.DataFrame:
         .where(scope.clause(Tenant.id))
         .order_by(Tenant.name)
     )
-    return frame(conn, stmt, list(TENANT_COLUMNS))
+    return frame(conn, stmt, TENANT_COLUMNS)

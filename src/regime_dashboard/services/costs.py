@@ -15,7 +15,7 @@ from ..cache import run_query
 from ..metrics.saas import ratio, tenant_margins
 from ..queries import billing, ops
 from ..viewer import Viewer
-from .periods import Period
+from .periods import Period, previous_period
 from .revenue import read_billing
 
 __all__ = ["MARGIN_TABLE", "CostView", "load_cost_view"]
@@ -33,12 +33,17 @@ class CostView:
     revenue_usd: float
     cost_usd: float
     gross_margin: float | None  # (revenue - cost) / revenue over all tenants
+    previous: CostView | None = None  # the same over periods.previous_period
 
 
 def load_cost_view(viewer: Viewer, period: Period) -> CostView:
     """Cost against revenue per tenant from the first day of the period to the end of its
-    "as of" day (leadership only)."""
+    "as of" day (leadership only), with the previous period's view as `previous`."""
     viewer.require("leadership")
+    return _cost_view(viewer, period, _cost_view(viewer, previous_period(period)))
+
+
+def _cost_view(viewer: Viewer, period: Period, previous: CostView | None = None) -> CostView:
     revenue = read_billing(viewer, billing.tenant_revenue, period)
     costs = run_query(
         ops.run_costs_by_tenant, scope=viewer.scope, start=period.first_month, end=period.as_of
@@ -54,4 +59,5 @@ def load_cost_view(viewer: Viewer, period: Period) -> CostView:
         revenue_usd=total_revenue,
         cost_usd=total_cost,
         gross_margin=ratio(total_revenue - total_cost, total_revenue),
+        previous=previous,
     )

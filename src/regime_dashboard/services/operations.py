@@ -10,7 +10,7 @@ import pandas as pd
 from ..cache import run_query
 from ..queries import ops
 from ..viewer import Viewer
-from .periods import Period
+from .periods import Period, previous_period
 
 __all__ = ["TOP_ERRORS", "OperationsView", "load_operations_view"]
 
@@ -24,6 +24,8 @@ class OperationsView:
     daily: pd.DataFrame  # day, runs, finished, failed, failure_rate (NaN without finished)
     timings: pd.DataFrame  # ops.TIMING_COLUMNS, per kind then 'all'
     errors: pd.DataFrame  # ops.ERROR_COLUMNS, most frequent first
+    previous_period: Period  # what the cards compare with
+    previous_totals: pd.Series  # the 'all' row of ops.run_timings over previous_period
 
 
 def _split(per_day: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -39,10 +41,17 @@ def _split(per_day: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFr
     )
 
 
+def _totals(timings: pd.DataFrame) -> pd.Series:
+    """The 'all' row of run_timings (the last); empty without runs."""
+    return timings.iloc[-1] if len(timings) else pd.Series(dtype=object)
+
+
 def load_operations_view(viewer: Viewer, period: Period) -> OperationsView:
     """Runs queued from the first day of the period to its "as of" day (leadership only)."""
     viewer.require("leadership")
     span = {"start": period.first_month, "end": period.as_of}
+    before = previous_period(period)
+    earlier = {"start": before.first_month, "end": before.as_of}
     by_kind, by_status, daily = _split(run_query(ops.runs_per_day, scope=viewer.scope, **span))
     return OperationsView(
         by_kind=by_kind,
@@ -50,4 +59,6 @@ def load_operations_view(viewer: Viewer, period: Period) -> OperationsView:
         daily=daily,
         timings=run_query(ops.run_timings, scope=viewer.scope, **span),
         errors=run_query(ops.frequent_errors, scope=viewer.scope, limit=TOP_ERRORS, **span),
+        previous_period=before,
+        previous_totals=_totals(run_query(ops.run_timings, scope=viewer.scope, **earlier)),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..cache import derived, run_query
@@ -17,6 +18,7 @@ from ..viewer import Viewer
 
 __all__ = [
     "BANDS",
+    "CARD_KEYS",
     "HORIZON",
     "ORDER_TABLE",
     "PortfolioBook",
@@ -26,21 +28,23 @@ __all__ = [
 ]
 
 HORIZON = 5  # bars after the signal's day at which its outcome is measured
+CARD_KEYS = ("equity", "cash", "market_value", "realized", "unrealized", "total_pnl")
+SPARK_POINTS = 90  # points of a card's sparkline
 BANDS = 5  # confidence bands of the calibration table
-ORDER_TABLE = {  # column -> heading of the orders table
-    "order_timestamp": "Placed",
+ORDER_TABLE = {  # column -> heading of the orders table (formats: ui/columns.py)
+    "order_timestamp": "Placed (UTC)",
     "asset_id": "Asset",
     "side": "Side",
     "quantity": "Quantity",
     "status": "Status",
     "filled_quantity": "Filled",
-    "average_price": "Fill price",
-    "fees": "Fees",
+    "average_price": "Fill price ($)",
+    "fees": "Fees ($)",
     "signal_type": "Signal",
     "confidence_score": "Confidence",
-    "entry_price": "Entry",
+    "entry_price": "Entry ($)",
     "exit_date": "Exit date",
-    "exit_price": "Exit",
+    "exit_price": "Exit ($)",
     "outcome_return": "Outcome",
     "win": "Win",
 }
@@ -68,7 +72,10 @@ class PortfolioView:
     holdings: pd.DataFrame  # metrics.pnl.HOLDING_COLUMNS, as of `end`
     realized: pd.DataFrame  # metrics.pnl.REALIZED_COLUMNS, sells within [start, end]
     totals: dict[str, float]  # starting_cash, cash, market_value, equity, realized,
-    # unrealized, total_pnl (equity - starting cash)
+    # unrealized, total_pnl (equity - starting cash), as of `end`
+    previous: dict[str, float]  # CARD_KEYS as of the end of the previous period of the
+    # same length (the day before `start`): what the cards' deltas compare against
+    trend: pd.DataFrame  # date + CARD_KEYS within [start, end], at most SPARK_POINTS rows
     curve: pd.DataFrame  # metrics.pnl.DAILY_EQUITY_COLUMNS within [start, end], every day
     equity: pd.DataFrame  # date, equity: the curve thinned (thinning.thin_line) for its line
     daily_pnl: pd.DataFrame  # date, daily_pnl: thinned for its bars
@@ -134,16 +141,49 @@ def _in_range(frame: pd.DataFrame, column: str, start: dt.date, end: dt.date) ->
 
 
 def _totals(held: pd.DataFrame, curve: pd.DataFrame, starting_cash: float) -> dict[str, float]:
-    last = curve.iloc[-1] if len(curve) else None
     return {
         "starting_cash": starting_cash,
-        "cash": float(last["cash"]) if last is not None else starting_cash,
+        **_as_of(curve, None, starting_cash),
         "market_value": float(held["market_value"].sum()),
-        "equity": float(last["equity"]) if last is not None else starting_cash,
-        "realized": float(last["realized_pnl_cum"]) if last is not None else 0.0,
         "unrealized": float(held["unrealized_pnl"].sum()),
-        "total_pnl": (float(last["equity"]) if last is not None else starting_cash) - starting_cash,
     }
+
+
+def _card_values(curve: pd.DataFrame, starting_cash: float) -> pd.DataFrame:
+    """date + CARD_KEYS, one row per day of the daily equity `curve`."""
+    return pd.DataFrame(
+        {
+            "date": curve["date"],
+            "equity": curve["equity"],
+            "cash": curve["cash"],
+            "market_value": curve["market_value"],
+            "realized": curve["realized_pnl_cum"],
+            "unrealized": curve["unrealized_pnl"],
+            "total_pnl": curve["equity"] - starting_cash,
+        }
+    )
+
+
+def _as_of(curve: pd.DataFrame, day: dt.date | None, starting_cash: float) -> dict[str, float]:
+    """CARD_KEYS at the end of `day` (None: the curve's last day): the curve's last row on
+    or before it, or the starting book (all cash, nothing held) before the first fill."""
+    if day is not None:
+        curve = curve[curve["date"] < pd.Timestamp(day) + pd.Timedelta(days=1)]
+    if curve.empty:
+        start = {"equity": starting_cash, "cash": starting_cash}
+        return {k: start.get(k, 0.0) for k in CARD_KEYS}
+    last = _card_values(curve.iloc[[-1]], starting_cash).iloc[0]
+    return {k: float(last[k]) for k in CARD_KEYS}
+
+
+def _trend(shown: pd.DataFrame, starting_cash: float) -> pd.DataFrame:
+    """The cards' values over the shown days, at most SPARK_POINTS evenly spaced days
+    (the first and the last among them)."""
+    values = _card_values(shown, starting_cash)
+    if len(values) <= SPARK_POINTS:
+        return values.reset_index(drop=True)
+    rows = np.unique(np.linspace(0, len(values) - 1, SPARK_POINTS).round().astype(int))
+    return values.iloc[rows].reset_index(drop=True)
 
 
 def _book(
@@ -187,6 +227,8 @@ def _portfolio_view(
         holdings=held,
         realized=_in_range(realized, "sell_at", start, end).reset_index(drop=True),
         totals=_totals(held, curve, starting_cash),
+        previous=_as_of(curve, start - dt.timedelta(days=1), starting_cash),
+        trend=_trend(shown, starting_cash),
         curve=shown,
         equity=equity,
         daily_pnl=pnl,

@@ -28,12 +28,14 @@ from .notices import skipped_notice
 from .release_choices import ReleaseSpan, find_release, release_outputs, tenant_releases
 
 __all__ = [
+    "CHANGED",
     "REPRO_COLUMNS",
     "ReleaseComparison",
     "ReleasesView",
     "load_releases_view",
 ]
 
+CHANGED = "changed since release"  # the status of a release whose inputs no longer match
 REPRO_COLUMNS = [
     "asset_id",
     "version",
@@ -149,15 +151,16 @@ def _status(stored: object, recomputed: str | None) -> str:
         return "no outputs"
     if not isinstance(stored, str):
         return "no stored hash"
-    return "matches" if stored == recomputed else "changed since release"
+    return "matches" if stored == recomputed else CHANGED
 
 
 @derived
 def _reproducibility(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
-    """Every release of `tenant_id` with its input bars re-hashed: REPRO_COLUMNS, by asset
-    then version. env is env_json as compact JSON; status is 'matches', 'changed since
-    release' (stored data_sha256 differs: the inputs changed after the release), 'no stored
-    hash' or 'no outputs'."""
+    """Every release of `tenant_id` with its input bars re-hashed: REPRO_COLUMNS, the
+    releases that no longer match first, then by asset and version. env is env_json as
+    compact JSON; status is 'matches', CHANGED ('changed since release': the stored
+    data_sha256 differs, the inputs changed after the release), 'no stored hash' or 'no
+    outputs'."""
     releases = tenant_releases(scope, tenant_id)
     rows = []
     for release in (r for _, r in releases.iterrows()):
@@ -174,4 +177,7 @@ def _reproducibility(scope: TenantScope, *, tenant_id: str) -> pd.DataFrame:
                 "status": _status(release["data_sha256"], digest),
             }
         )
-    return pd.DataFrame(rows, columns=REPRO_COLUMNS)
+    frame = pd.DataFrame(rows, columns=REPRO_COLUMNS)
+    changed_first = frame["status"].ne(CHANGED).astype(int)
+    order = changed_first.sort_values(kind="stable").index
+    return frame.loc[order].reset_index(drop=True)

@@ -4,6 +4,7 @@ subscription's currency with RATES_TO_USD (shown on the page)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,15 +22,17 @@ from ..metrics.saas import (
 )
 from ..queries import billing
 from ..viewer import Viewer
-from .periods import Period, with_month_dates
+from .periods import Period, previous_period, with_month_dates
 
 __all__ = [
     "FAILED_LIST_LIMIT",
     "FAILED_TABLE",
     "MOVEMENT_TABLE",
+    "MOVER_TABLE",
     "PAYMENT_TABLE",
     "RATES_TO_USD",
     "RevenueView",
+    "load_movement_customers",
     "load_revenue_view",
     "read_billing",
 ]
@@ -47,6 +50,7 @@ PAYMENT_TABLE = (
 FAILED_TABLE = (
     "tenant_name", "billed_at", "currency", "amount", "total", "amount_usd", "paid_later",
 )  # fmt: skip
+MOVER_TABLE = ("tenant_name", "movement", "mrr_before", "mrr_after", "change")
 _MOVEMENT_UNITS = {
     "opening_mrr_cents": "opening_mrr",
     **{f"{m}_cents": m for m in MOVEMENTS},
@@ -75,6 +79,8 @@ def read_billing(
 class RevenueView:
     movements: pd.DataFrame  # month (datetime64), MOVEMENT_COLUMNS, net, reconciles, rates
     summary: ChurnSummary  # cents, over the period
+    previous: ChurnSummary  # the same over the previous period (periods.previous_period)
+    previous_period: Period
     reconciles: bool  # opening + movements == closing for every month
     by_plan: pd.DataFrame  # month, plan_id, paying, mrr (USD)
     by_currency: pd.DataFrame  # currency, rate, subscriptions, mrr_native, mrr_usd
@@ -83,11 +89,20 @@ class RevenueView:
     payments: pd.DataFrame  # month, payments, billed, collected, failed, failed_payments, ...
     failed_payments: pd.DataFrame  # FAILED_PAYMENT_COLUMNS + amount, total, amount_usd
 
+    @property
+    def moving_months(self) -> list[dt.date]:
+        """The months with any MRR movement, latest first (the drill-down's choices)."""
+        moving = self.movements[self.movements[list(MOVEMENTS)].ne(0).any(axis=1)]
+        return [m.date() for m in reversed(list(moving["month"]))]
+
 
 def _movements(viewer: Viewer, period: Period) -> pd.DataFrame:
     raw = read_billing(viewer, billing.mrr_movements, period)
     moves = monthly_churn_rates(net_movements(raw))
-    moves = cents_to_units(moves, _MOVEMENT_UNITS).assign(arr=lambda f: f["closing_mrr"] * 12)
+    moves = cents_to_units(moves, _MOVEMENT_UNITS).assign(
+        arr=lambda f: f["closing_mrr"] * 12,
+        arpa=lambda f: f["closing_mrr"] / f["closing_customers"].where(f["closing_customers"] > 0),
+    )
     return with_month_dates(moves)
 
 
@@ -111,12 +126,15 @@ def load_revenue_view(viewer: Viewer, period: Period) -> RevenueView:
     """Everything the Revenue page shows for `period` (leadership only)."""
     viewer.require("leadership")
     moves = _movements(viewer, period)
+    before = previous_period(period)
     plans = read_billing(viewer, billing.plan_month_ends, period)
     failed = read_billing(viewer, billing.failed_payments, period, limit=FAILED_LIST_LIMIT)
     currencies = _by_currency(viewer, period)
     return RevenueView(
         movements=moves,
         summary=churn_summary(moves),
+        previous=churn_summary(_movements(viewer, before)),
+        previous_period=before,
         reconciles=bool(moves["reconciles"].all()),
         by_plan=with_month_dates(cents_to_units(plans, {"mrr_cents": "mrr"})),
         by_currency=currencies,
@@ -128,3 +146,17 @@ def load_revenue_view(viewer: Viewer, period: Period) -> RevenueView:
             {"amount_cents": "amount", "total_cents": "total", "amount_usd_cents": "amount_usd"},
         ),
     )
+
+
+def load_movement_customers(
+    viewer: Viewer, period: Period, month: dt.date, movement: str | None = None
+) -> pd.DataFrame:
+    """The customers behind `month`'s MRR movements on the Revenue page of `period`
+    (leadership only): tenant_id, tenant_name, movement, mrr_before, mrr_after, change
+    (USD; churn and contraction negative), largest change first; only `movement` when
+    given. Per movement the changes sum to the movements table's amount."""
+    raw = read_billing(
+        viewer, billing.movement_customers, month=month, as_of=period.as_of, movement=movement
+    )
+    units = {"mrr_before_cents": "mrr_before", "mrr_after_cents": "mrr_after"}
+    return cents_to_units(raw, {**units, "change_cents": "change"})

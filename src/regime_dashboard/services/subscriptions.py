@@ -11,7 +11,7 @@ from ..cache import run_query
 from ..metrics.saas import TrialSummary, cents_to_units, trial_summary
 from ..queries import billing
 from ..viewer import Viewer
-from .periods import Period, with_month_dates
+from .periods import Period, previous_period, with_month_dates
 from .revenue import read_billing
 
 __all__ = [
@@ -44,6 +44,9 @@ class SubscriptionsView:
     mrr_at_risk_usd: float  # MRR of the past_due subscriptions
     renewals: int  # period ends due that renew
     canceling_mrr_usd: float  # MRR of the period ends due that cancel
+    previous_period: Period  # what the cards compare with (periods.previous_period)
+    previous_statuses: pd.Series  # STATUS_COLUMNS at the end of previous_period
+    previous_trial: TrialSummary  # trial conversion over previous_period
 
 
 def load_subscriptions_view(viewer: Viewer, period: Period) -> SubscriptionsView:
@@ -60,6 +63,9 @@ def load_subscriptions_view(viewer: Viewer, period: Period) -> SubscriptionsView
     )
     upcoming = cents_to_units(upcoming, {"price_cents": "price", "mrr_usd_cents": "mrr_usd"})
     canceling = upcoming["due"] == "cancellation"
+    before = previous_period(period)
+    then = {"first_month": before.as_of.replace(day=1), "as_of": before.as_of}
+    span_before = {"first_month": before.first_month, "as_of": before.as_of}
     return SubscriptionsView(
         statuses=with_month_dates(run_query(billing.status_month_ends, scope=scope, **span)),
         plans=with_month_dates(read_billing(viewer, billing.plan_month_ends, period)),
@@ -70,4 +76,9 @@ def load_subscriptions_view(viewer: Viewer, period: Period) -> SubscriptionsView
         mrr_at_risk_usd=float(past_due["mrr_usd"].sum()),
         renewals=int((~canceling).sum()),
         canceling_mrr_usd=float(upcoming.loc[canceling, "mrr_usd"].sum()),
+        previous_period=before,
+        previous_statuses=run_query(billing.status_month_ends, scope=scope, **then).iloc[-1],
+        previous_trial=trial_summary(
+            run_query(billing.trial_conversions, scope=scope, **span_before)
+        ),
     )

@@ -13,7 +13,7 @@ from ..metered import METERED_METRICS
 from ..metrics.saas import usage_projection
 from ..queries import usage
 from ..viewer import Viewer
-from .periods import add_months
+from .periods import add_months, month_as_of
 
 __all__ = [
     "USAGE_TABLE",
@@ -34,6 +34,7 @@ class UsageView:
     month_start: dt.date
     as_of: dt.date
     rows: pd.DataFrame  # usage.LIMIT_COLUMNS + usage_projection's columns, worst first
+    previous: UsageView | None = None  # the month before, at its end (the cards compare)
 
     @property
     def elapsed_days(self) -> int:
@@ -54,8 +55,14 @@ class UsageView:
         return int((self.rows["state"] == "near").sum())
 
     @property
+    def blocked(self) -> int:
+        """Tenant-metric pairs whose limit is 0 (any use is over)."""
+        return int((self.rows["limit_value"] == 0).sum())
+
+    @property
     def projected_over(self) -> int:
-        """Pairs under their limit now that the month-to-date rate takes over it."""
+        """Tenant-metric pairs under their limit today (below 100 %) that reach it by the
+        month end if they keep this month's daily average (projected ≥ 100 %)."""
         under = self.rows["state"].isin(["ok", "near"])
         return int((under & (self.rows["projected_pct"] >= 1)).sum())
 
@@ -73,12 +80,23 @@ class TenantUsage:
 
 
 def load_usage_view(viewer: Viewer, as_of: dt.date) -> UsageView:
-    """Usage against limits in the calendar month of `as_of`, up to `as_of`."""
+    """Usage against limits in the calendar month of `as_of`, up to `as_of`, with the
+    month before (at its end) as `previous`."""
     viewer.require("leadership")
+    before = month_as_of(add_months(as_of, -1), as_of)
+    return UsageView(
+        as_of.replace(day=1),
+        as_of,
+        _rows(viewer, as_of),
+        UsageView(before.replace(day=1), before, _rows(viewer, before)),
+    )
+
+
+def _rows(viewer: Viewer, as_of: dt.date) -> pd.DataFrame:
     raw = run_query(
         usage.usage_against_limits, scope=viewer.scope, as_of=as_of, metrics=METERED_METRICS
     )
-    return UsageView(as_of.replace(day=1), as_of, usage_projection(raw))
+    return usage_projection(raw)
 
 
 def _projection_lines(limits: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:

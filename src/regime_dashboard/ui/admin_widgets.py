@@ -23,15 +23,18 @@ from ..services.admin.diff import diff_frame
 from ..session import page_viewer
 from ..viewer import Viewer
 from .params import pick
-from .tables import csv_download
+from .tables import csv_download, format_money, share_column, usd_column
 
 __all__ = [
     "LIVE",
     "FieldSlots",
     "admin_page",
+    "confirmed",
     "explain",
     "flash",
+    "grid",
     "loaded",
+    "mapping_text",
     "pick_to_edit",
     "pinned",
     "saved",
@@ -89,6 +92,11 @@ class FieldSlots:
     def button(self, label: str, name: str, disabled: bool = False) -> bool:
         return st.button(label, key=self.widget(name), disabled=disabled)
 
+    def confirmed(self, label: str, name: str, question: str, disabled: bool = False) -> bool:
+        """A destructive action's button, enabled only once the `question` box ("Yes, …")
+        is ticked: True when clicked while ticked (else nothing is written)."""
+        return confirmed(label, self.widget(name), question, disabled)
+
     def json(self, field: str, label: str, value: Any, help_text: str) -> str:
         """A text area holding `value` as indented JSON (widget key: `key`-`field`), and its
         slot."""
@@ -96,6 +104,50 @@ class FieldSlots:
         typed = st.text_area(label, value=text, height=160, key=self.widget(field), help=help_text)
         self.add(field)
         return typed
+
+    def limits(
+        self, field: str, title: str, limits: Mapping[str, Any], units: Mapping[str, str]
+    ) -> dict:
+        """Under the heading `title`, one field per metric of `units` (label: its unit) in a
+        row, each with an "Unlimited" box (ticked when the limit is None), and the slot of
+        `field` under the row. Returns metric -> the digits typed, or None for unlimited."""
+        st.markdown(f"**{title}**")
+        typed: dict[str, Any] = {}
+        for column, (metric, unit) in zip(st.columns(len(units)), units.items(), strict=True):
+            old = limits.get(metric)
+            with column:
+                free = st.checkbox("Unlimited", old is None, key=self.widget(f"{metric}-free"))
+                value, key = "" if old is None else str(int(old)), self.widget(f"limit-{metric}")
+                text = st.text_input(unit.capitalize(), value, key=key, live=LIVE)
+                typed[metric] = None if free else text
+        self.add(field)
+        return typed
+
+    def features(
+        self, field: str, title: str, features: Mapping[str, Any], known: Mapping[str, Any]
+    ) -> tuple[dict, str | None]:
+        """Under the heading `title`, typed fields for the `known` features (bool: a
+        toggle; a tuple of texts: a choice; labels: the keys, humanised); a feature the
+        stored `features` lack and the admin leaves off stays absent. The other stored keys
+        in one JSON text area "Other `title` (JSON)" (only when there are any). Returns (the
+        known features, the JSON text or None)."""
+        st.markdown(f"**{title}**")
+        more = f"Other {title.lower()} (JSON)"
+        typed: dict[str, Any] = {}
+        columns = st.columns(len(known))
+        for column, (key, kind) in zip(columns, known.items(), strict=True):
+            label, old = key.replace("_", " ").capitalize(), features.get(key)
+            if kind is bool:
+                on = column.toggle(label, bool(old), key=self.widget(f"feature-{key}"))
+                typed.update({key: on} if on or key in features else {})
+                continue
+            options = ["—", *kind, *([old] if old is not None and old not in kind else [])]
+            at = options.index(old) if old in options else 0
+            chosen = column.selectbox(label, options, at, key=self.widget(f"feature-{key}"))
+            typed.update({} if chosen == "—" else {key: chosen})
+        self.add(field)
+        others = {k: v for k, v in features.items() if k not in known}
+        return typed, (self.json(f"more_{field}", more, others, more) if others else None)
 
     def show(self, errors: Mapping[str, str]) -> None:
         for field, message in errors.items():
@@ -125,6 +177,57 @@ class FieldSlots:
         except NotFoundError as exc:  # the row is gone: say so, never edit another one
             self.show({"form": str(exc)})
         return None
+
+
+def confirmed(label: str, key: str, question: str, disabled: bool = False) -> bool:
+    """A destructive action's button `key`, enabled only once the `question` box is ticked
+    (untick it when the question changes, so a tick for one row never confirms another):
+    True when clicked while ticked."""
+    box, asked = f"{key}-sure", f"{key}-asked"
+    if st.session_state.get(asked) != question:  # ticked for another row: ask again
+        st.session_state[box] = False
+    st.session_state[asked] = question
+    sure = not disabled and st.checkbox(question, key=box)
+    return bool(st.button(label, key=key, disabled=not sure) and sure)
+
+
+def grid(
+    frame: pd.DataFrame, name: str, headings: Mapping[str, str], *, key: str, **columns: Any
+) -> Any:
+    """A searchable, sortable table of `frame` (one row per record, its id the first
+    column): a search box (any shown text column contains it, case-insensitive; texts read
+    "past due", not "past_due"), the table
+    with the `headings` columns (sort by a heading's click; `*_usd_cents` columns in
+    dollars, `*_share` ones as percentages, other columns' config as keywords by heading)
+    and its CSV export. Returns the id of the row the admin has just selected (one click on
+    a row), None when the selection did not change."""
+    cents = [c for c in headings if c.endswith("_usd_cents")]
+    frame = frame.assign(**{c: frame[c] / 100 for c in cents})
+    shares = [c for c in headings if c.endswith("_share")]
+    kinds = {headings[c]: usd_column(headings[c]) for c in cents}
+    columns = kinds | {headings[c]: share_column(headings[c]) for c in shares} | columns
+    query = st.text_input(f"Search {name}", key=f"{key}-search", placeholder="Name, plan, status…")
+    texts = [c for c in headings if frame[c].dtype == object or str(frame[c].dtype) == "str"]
+    frame = frame.assign(**{c: frame[c].str.replace("_", " ") for c in texts})  # "past due"
+    hits = frame[texts].astype(str).apply(lambda c: c.str.contains(query, case=False, regex=False))
+    found = frame[hits.any(axis=1)] if query.strip() else frame
+    shown = found[list(headings)].rename(columns=headings).reset_index(drop=True)
+    event: Any = st.dataframe(
+        shown.fillna({h: "—" for c, h in headings.items() if c in texts}),
+        hide_index=True,
+        column_config=dict(columns) or None,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"{key}-grid",
+    )
+    st.caption(f"{len(found):,} of {len(frame):,} {name}. Click a row to open it below.")
+    csv_download(shown, name, label=f"Download {name} (CSV)")
+    rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
+    picked = str(found.iloc[rows[0], 0]) if rows and rows[0] < len(found) else None
+    if picked == st.session_state.get(f"{key}-picked"):
+        return None
+    st.session_state[f"{key}-picked"] = picked
+    return picked
 
 
 def _side_by_side(left: tuple[str, Any], right: tuple[str, Any]) -> None:
@@ -234,22 +337,56 @@ def table(
     name: str,
     headings: Mapping[str, str] | None = None,
     *,
-    as_json: tuple[str, ...] = (),
+    as_text: tuple[str, ...] = (),
     **columns: Any,
 ) -> None:
     """`frame` as a table with its CSV export `name`.csv (written only when pressed): only
-    the `headings` columns, renamed, when given; `*_cents` columns in currency units (with 2
-    decimals), `as_json` ones as compact JSON text; other columns' config as keywords (by
-    heading)."""
-    cents = [c for c in frame.columns if str(c).endswith("_cents")]
+    the `headings` columns, renamed, when given; `*_cents` columns as money in the row's
+    `currency` (USD without one, or for `*_usd_cents`: `format_money`), date-times as
+    "YYYY-MM-DD HH:MM" (UTC), missing texts as "—", `as_text` columns (objects) as
+    `mapping_text`;
+    other columns' config as keywords (by heading)."""
     shown = frame.assign(
-        **{c: frame[c] / 100 for c in cents},
-        **{c: frame[c].map(lambda v: json.dumps(v, sort_keys=True)) for c in as_json},
+        **{c: _money(frame, c) for c in frame.columns if str(c).endswith("_cents")},
+        **{c: frame[c].map(_when) for c in frame.columns if _is_time(frame[c])},
+        **{c: frame[c].map(mapping_text) for c in as_text},
     )
-    units = {
-        (headings or {}).get(c, c): st.column_config.NumberColumn(format="%.2f") for c in cents
-    }
     if headings:
         shown = shown[list(headings)].rename(columns=headings)
-    st.dataframe(shown, hide_index=True, column_config={**units, **columns} or None)
+    texts = [c for c in shown.columns if shown[c].dtype == object or str(shown[c].dtype) == "str"]
+    shown[texts] = shown[texts].map(lambda v: "—" if v is None or v is pd.NA or v != v else v)
+    st.dataframe(shown, hide_index=True, column_config=dict(columns) or None)
     csv_download(shown, name, label=f"Download {name} (CSV)")
+
+
+def mapping_text(value: Any) -> str:
+    """An object (limits, features…) as words: "api calls 1,000 · seats unlimited"; a true
+    flag as its name alone, a false one left out; "—" when empty."""
+    if not isinstance(value, Mapping):
+        return "—" if value is None else str(value)
+    words = []
+    for key, item in value.items():
+        name = str(key).replace("_", " ")
+        if isinstance(item, bool):
+            words += [name] if item else []
+        elif item is None:
+            words.append(f"{name} unlimited")
+        else:
+            words.append(f"{name} {item:,}" if isinstance(item, int) else f"{name}: {item}")
+    return " · ".join(words) or "—"
+
+
+def _money(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A `*_cents` column as money text, in each row's currency (USD without one)."""
+    usd = column.endswith("_usd_cents") or "currency" not in frame.columns
+    currencies = ["USD"] * len(frame) if usd else frame["currency"].fillna("USD")
+    texts = [format_money(c, cur) for c, cur in zip(frame[column], currencies, strict=True)]
+    return pd.Series(texts, index=frame.index, dtype=object)
+
+
+def _is_time(column: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(column)
+
+
+def _when(value: Any) -> str:
+    return "—" if pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"

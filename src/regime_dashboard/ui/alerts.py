@@ -55,11 +55,21 @@ def _rule_inputs(form: Any, rules: tuple[AlertRule, ...], key: str) -> list[dict
     return chosen
 
 
-def alert_rules_panel(viewer: Viewer, tenant_id: str, asset_id: str, where: Any = st) -> None:
-    """The viewer's alert rules on `asset_id` in `tenant_id` and their webhook, as a form."""
+def alert_rules_panel(
+    viewer: Viewer, tenant_id: str, asset_id: str, where: Any = st, *, offer_reset: bool = True
+) -> None:
+    """The viewer's alert rules on `asset_id` in `tenant_id` and their webhook, as a form
+    (a caption for a viewer who keeps no settings there). An unreadable document offers its
+    reset here, or (`offer_reset=False`: the page's watchlist star already does) says so."""
+    if viewer.user_id is None or not viewer.scope.allows(tenant_id):
+        where.caption("Alert rules are kept per account, in your own tenants.")
+        return
     settings = asset_settings(viewer, tenant_id, asset_id)
     if isinstance(settings, Unreadable):
-        settings_unreadable(viewer, tenant_id, asset_id, settings, where)
+        if offer_reset:
+            settings_unreadable(viewer, tenant_id, asset_id, settings, where)
+        else:
+            where.caption("Your settings for this asset are unreadable: reset them above.")
         return
     key = f"_alerts_{tenant_id}_{asset_id}"
     form = where.form(key)

@@ -8,13 +8,18 @@ from typing import Any
 from ..metered import LIMITED_METRICS
 
 __all__ = [
+    "ACTION_HEADINGS",
     "AUDIT_HEADINGS",
     "AUDIT_HELP",
     "FEATURES_HELP",
+    "GRID_HEADINGS",
     "LIMITS_HELP",
     "LIMIT_FIELD",
+    "LIMIT_UNITS",
+    "MEMBER_HEADINGS",
     "MRR_HEADINGS",
     "NEW_PLAN",
+    "OVERRIDE_HEADINGS",
     "OVER_HEADINGS",
     "PER",
     "PICK_PLAN",
@@ -48,6 +53,11 @@ see both versions and nothing is overwritten.
 - **Retired** plans keep their subscriptions but are offered to nobody new."""
 
 TENANTS_HELP = """\
+- **Grid**: **MRR (USD)** = the subscription's price per month (annual / 12) in US dollars \
+when it is active or past due; **Usage vs limit** = the highest used / limit among the \
+metered metrics (API calls, backtests, tokens) this calendar month, — when all are unlimited \
+or there is no live subscription. Search filters by name, plan or status; click a heading to \
+sort, a row to open the tenant.
 - **Used this month**: usage of the calendar month so far (UTC); for **seats**, the \
 tenant's members now.
 - **Limit**: the tenant's quota override when it has an active one, else its plan's monthly \
@@ -61,7 +71,9 @@ both versions and nothing is overwritten.
 
 AUDIT_HELP = """\
 - Every admin edit writes one row per changed database row, in the same transaction as the \
-edit: who, when, which table and row, and the row before and after.
+edit: who, when, which table and row, and the row before and after. The rows of one edit \
+(e.g. a plan's new price and the subscriptions it moves) are one **action**: open it to see \
+its rows.
 - **Changes** lists the fields that differ (`before → after`; `—` = none, the row was \
 created or deleted); versions and timestamps are left out.
 - **Revert** restores the row as it was before the change and is itself audited (action \
@@ -83,6 +95,12 @@ LIMITS_HELP = (
     f"A JSON object with every metric ({', '.join(LIMITED_METRICS)}) -> a whole number >= 0, "
     "or null for unlimited."
 )
+LIMIT_UNITS = {  # metric -> the unit its plan limit counts
+    "api_calls": "calls/month",
+    "backtests": "backtests/month",
+    "tokens": "tokens/month",
+    "seats": "seats",
+}
 RETIRE_TEXT = {  # by whether the plan is offered now
     True: "Retiring stops offering the plan. Its **{live:,}** live subscription(s) stay on it "
     "at their price.",
@@ -113,7 +131,6 @@ PLAN_HEADINGS = {
     "live_subscriptions": "Live subscriptions",
     "limits_json": "Limits",
     "features_json": "Features",
-    "version": "Version",
 }
 OVER_HEADINGS = {
     "tenant_name": "Tenant",
@@ -133,9 +150,17 @@ MRR_HEADINGS = {
     "mrr_if_moved_cents": "MRR if moved",
     "mrr_change_cents": "MRR change",
 }
+GRID_HEADINGS = {
+    "name": "Tenant",
+    "plan_name": "Plan",
+    "mrr_usd_cents": "MRR (USD)",
+    "usage_share": "Usage vs limit",
+    "usage_metric": "Highest metric",
+    "subscription_status": "Status",
+    "members": "Members",
+}
 TENANT_HEADINGS = {
     "name": "Tenant",
-    "version": "Version",
     "plan_id": "Plan",
     "subscription_status": "Status",
     "members": "Members",
@@ -150,6 +175,19 @@ USAGE_HEADINGS = {
     "used_share": "Used share",
     "over": "Over",
 }
+OVERRIDE_HEADINGS = {
+    "metric": "Metric",
+    "limit_value": "Limit per month",
+    "reason": "Reason",
+    "expires_at": "Expires (UTC)",
+    "created_by_email": "Set by",
+}
+MEMBER_HEADINGS = {
+    "email": "Email",
+    "display_name": "Name",
+    "role": "Tenant role",
+    "created_at": "Member since (UTC)",
+}
 AUDIT_HEADINGS = {
     "id": "Change",
     "occurred_at": "When (UTC)",
@@ -159,4 +197,11 @@ AUDIT_HEADINGS = {
     "tenant_name": "Tenant",
     "row": "Row",
     "changes": "Changes",
+}
+ACTION_HEADINGS = {
+    "occurred_at": "When (UTC)",
+    "actor_email": "By",
+    "what": "What",
+    "tenants": "Tenants",
+    "rows": "Rows",
 }

@@ -192,13 +192,15 @@ def date_range(
     default: tuple[dt.date, dt.date],
     low: dt.date,
     high: dt.date,
+    **callback: Any,
 ) -> tuple[dt.date, dt.date]:
     """A (start, end) date range kept in the URL (`key=start&key=end`, ISO dates). A link
-    whose dates are reversed or outside [low, high] is corrected, and the page says so."""
+    whose dates are reversed or outside [low, high] is corrected, and the page says so.
+    `callback`: the widget's `on_change` and `args`, if any."""
     if key not in st.session_state:
         _correct_link_dates(key, low, high)
     chosen = where.date_input(
-        label, value=default, min_value=low, max_value=high, key=key, bind=BIND
+        label, value=default, min_value=low, max_value=high, key=key, bind=BIND, **callback
     )
     dates = tuple(chosen) if isinstance(chosen, tuple) else (chosen,)
     show_note(key, dates)

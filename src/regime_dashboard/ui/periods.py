@@ -15,6 +15,7 @@ from ..services.periods import (
     Period,
     activity_span,
     add_months,
+    default_usage_month,
     month_as_of,
     resolve_period,
 )
@@ -53,15 +54,18 @@ def period_picker(viewer: Viewer, default: str = "12m") -> Period | None:
 
 
 def month_picker(viewer: Viewer, months: int = 24) -> dt.date | None:
-    """A calendar-month selectbox (URL `month`, YYYY-MM, latest first); returns the month's
-    "as of" day (month_as_of). None when there is no activity at all."""
+    """A calendar-month selectbox (URL `month`, YYYY-MM, latest first), opening on
+    default_usage_month (the last full month until the current one has a week of data);
+    returns the month's "as of" day (month_as_of). None when there is no activity at all."""
     span = activity_span(viewer)
     if span is None:
         return None
     first, last = span
     count = min(months, Period(first.replace(day=1), last).months)
     options = [f"{add_months(last, -i):%Y-%m}" for i in range(count)]
-    label = pick(st, "Month", options, key="month")
+    opening = f"{default_usage_month(last):%Y-%m}"
+    default = options.index(opening) if opening in options else 0
+    label = pick(st, "Month", options, key="month", default=default)
     return month_as_of(dt.date.fromisoformat(f"{label}-01"), last)
 
 

@@ -106,7 +106,7 @@ def pick_priced_asset(
     assets = priced_assets(viewer)
     if not assets:
         _stop(nothing_yet)
-    row = st.columns(widths)
+    row = st.columns(widths, vertical_alignment="bottom")
     asset_id = pick(row[0], "Asset", list(assets), key="asset", what="asset")
     return assets[asset_id], row
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ..exports import csv_bytes
+from . import columns as column_defaults
+
+MISSING = "—"  # what a table shows for a missing value
 
 __all__ = [
     "csv_download",
@@ -45,9 +49,23 @@ def table_with_download(
     column_config: dict | None = None,
     column_order: list[str] | None = None,
 ) -> None:
-    """A table and, under it, its CSV export (every column of `frame`, raw values)."""
-    st.dataframe(frame, hide_index=True, column_config=column_config, column_order=column_order)
+    """A table and, under it, its CSV export (every column of `frame`, raw values). Headings
+    and formats come from `ui/columns.py` (internal columns hidden), `column_config` over
+    them; missing and infinite numbers show as `—`."""
+    shown = frame.replace([np.inf, -np.inf], np.nan) if _has_infinity(frame) else frame
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=column_defaults.column_config(frame, column_config),
+        column_order=column_order,
+        placeholder=MISSING,
+    )
     csv_download(frame, file_name)
+
+
+def _has_infinity(frame: pd.DataFrame) -> bool:
+    floats = frame.select_dtypes("number")
+    return bool(np.isinf(floats.to_numpy(dtype="float64", na_value=np.nan)).any())
 
 
 def show_table(

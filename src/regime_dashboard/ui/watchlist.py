@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from ..labels import regime_label
 from ..services import user_settings as svc
 from ..user_settings import AssetSettings, ChartDefaults, Unreadable
 from ..viewer import Viewer
 from .text import plain
 
-__all__ = ["save_default_view", "settings_unreadable", "watchlist_star"]
+__all__ = ["save_default_view", "settings_unreadable", "watchlist_cards", "watchlist_star"]
 
 
 def _key(kind: str, tenant_id: str, asset_id: str) -> str:
@@ -51,7 +53,10 @@ def settings_unreadable(
 
 def watchlist_star(viewer: Viewer, tenant_id: str, asset_id: str, where: Any = st) -> bool | None:
     """A star button adding `asset_id` to the viewer's watchlist in `tenant_id`, or removing
-    it. Returns whether it is on the watchlist (None: settings unreadable)."""
+    it. Returns whether it is on the watchlist (None: settings unreadable, or a viewer who
+    keeps no settings there: no account, or the tenant outside their scope)."""
+    if viewer.user_id is None or not viewer.scope.allows(tenant_id):
+        return None
     settings = svc.asset_settings(viewer, tenant_id, asset_id)
     if isinstance(settings, Unreadable):
         settings_unreadable(viewer, tenant_id, asset_id, settings, where)
@@ -76,10 +81,38 @@ def save_default_view(
     viewer: Viewer, tenant_id: str, asset_id: str, chart: ChartDefaults, where: Any = st
 ) -> None:
     """A "Save as my default view" button keeping `chart` (the page's current range preset,
-    log scale, adjusted prices and shown panels) for the viewer and this asset."""
+    log scale, adjusted prices and shown panels) for the viewer and this asset (nothing for
+    a viewer who keeps no settings there)."""
+    if viewer.user_id is None or not viewer.scope.allows(tenant_id):
+        return
     where.button(
         "Save as my default view",
         key=_key("view", tenant_id, asset_id),
         on_click=_save_view,
         args=(viewer, tenant_id, asset_id, chart),
     )
+
+
+def watchlist_cards(cards: pd.DataFrame, tenant_name: str, where: Any = st) -> None:
+    """ "Your watchlist" (nothing when `cards` is empty): a bordered card per asset (asset ·
+    output days in the regime, the regime, the confidence trend in percentage points per
+    day), in a row that wraps: four across a desktop, two on a phone. cards:
+    services.regimes.WATCHLIST_CARD_COLUMNS."""
+    if cards.empty:
+        return
+    where.subheader(f"Your watchlist · {plain(tenant_name)}")
+    row = where.container(horizontal=True, wrap=True)
+    for card in cards.itertuples():
+        trend = card.confidence_trend
+        row.metric(
+            f"{plain(card.asset_id)} · {card.days_in_regime:,} d",
+            regime_label(card.regime),
+            "trend n/a" if pd.isna(trend) else f"{trend * 100:+.2f} pp/day",
+            help=f"{plain(card.asset_name)}, release {plain(card.version)}: "
+            f"{plain(regime_label(card.regime))} since {card.since:%Y-%m-%d} "
+            f"({card.days_in_regime:,} output days) as of "
+            f"{card.last_date:%Y-%m-%d}; confidence {card.confidence:.0%}, its trend "
+            "(the delta) in percentage points per day.",
+            border=True,
+            width=165,
+        )

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -171,8 +172,13 @@ class AuditLog(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     reverts_audit_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("audit_log.id"))
+    # The admin action (one transaction) that wrote the row: migration 0010.
+    action_id: Mapped[int] = mapped_column(
+        BigInteger, server_default=text("(pg_current_xact_id())::text::bigint")
+    )
     __table_args__ = (
         CheckConstraint("action IN ('insert','update','delete','revert')", name="action_known"),
+        Index("ix_audit_log_action", "action_id"),
         Index("ix_audit_log_table_time", "table_name", "occurred_at"),
         Index("ix_audit_log_tenant_time", "tenant_id", "occurred_at"),
         Index("ix_audit_log_actor_time", "actor_email", "occurred_at"),

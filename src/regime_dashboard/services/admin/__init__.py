@@ -6,7 +6,14 @@ Every service takes the acting viewer first and refuses anyone but an admin
 `queries.audited_writes`, so an edit, its audit rows and the data-version bump commit
 together or not at all."""
 
-from .audit import audit_filters, change_diff, list_changes, revert_change, revert_note
+from .audit import (
+    audit_filters,
+    change_diff,
+    group_actions,
+    list_changes,
+    revert_change,
+    revert_note,
+)
 from .errors import (
     AdminError,
     ConflictError,
@@ -52,6 +59,7 @@ from .tenants import (
     rename_tenant,
     set_quota_override,
     tenant_detail,
+    tenant_grid,
     update_tenant_settings,
 )
 
@@ -83,6 +91,7 @@ __all__ = [
     "clear_quota_override",
     "create_plan",
     "errors_of",
+    "group_actions",
     "list_changes",
     "list_plans",
     "list_tenants",
@@ -97,6 +106,7 @@ __all__ = [
     "revert_note",
     "set_quota_override",
     "tenant_detail",
+    "tenant_grid",
     "update_plan",
     "update_tenant_settings",
     "validated",

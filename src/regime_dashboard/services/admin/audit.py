@@ -9,6 +9,7 @@ subscription change appends a new event holding the restored state instead."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,19 +21,22 @@ from ...queries import admin_reads as reads
 from ...queries import audited_writes as writes
 from ...queries.audited_writes import REVERTABLE_TABLES, Row, jsonable
 from ...viewer import Viewer
-from .diff import describe_changes, diff_frame, field_changes
+from .diff import ABSENT, describe_changes, diff_frame, field_changes
 from .errors import NotFoundError, RevertRefusedError
 from .impact import plan_change_event
 from .models import Saved
 
 __all__ = [
+    "ACTION_COLUMNS",
     "CHANGE_COLUMNS",
     "REVERTABLE_TABLES",
     "audit_filters",
     "change_diff",
+    "group_actions",
     "list_changes",
     "revert_change",
     "revert_note",
+    "row_label",
 ]
 
 CHANGE_COLUMNS = {**reads.AUDIT_COLUMNS, "row": "str", "changes": "str"}
@@ -42,8 +46,37 @@ def _json(value: Any) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _row_label(key: Any) -> str:
-    return ", ".join(f"{k}={v}" for k, v in (_json(key) or {}).items())
+_LABELS = {  # table -> how a row of it is named (from its JSON), never by a UUID
+    "plans": lambda r, _: f"{r.get('name')} ({r.get('id')})",
+    "tenants": lambda r, _: str(r.get("name")),
+    "subscriptions": lambda r, _: f"{r.get('plan_id')} subscription ({r.get('billing_cycle')})",
+    "subscription_events": lambda r, _: f"{r.get('event_type')} event ({r.get('plan_id')})",
+    "tenant_users": lambda r, email: f"{email or 'a member'} ({r.get('role')})",
+    "tenant_quota_overrides": lambda r, _: f"{r.get('metric')} override",
+}
+
+
+def row_label(table: str, key: Any, row: Any, user_email: Any = None) -> str:
+    """A row named as people know it (plan name, tenant name, member email…), from the audit
+    entry's `row` (its after, else before, JSON); other tables: the key's non-UUID parts."""
+    named = _LABELS.get(table)
+    if named is not None and _json(row):
+        return str(named(_json(row), None if pd.isna(user_email) else user_email))
+    parts = [f"{k}={v}" for k, v in (_json(key) or {}).items() if not _is_uuid(v)]
+    return ", ".join(parts) or table.replace("_", " ")
+
+
+def _keys(change: Any) -> bool:
+    """Whether a field change only sets or clears a UUID (a key the row's name says)."""
+    return all(v is None or v is ABSENT or _is_uuid(v) for v in (change.before, change.after))
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def list_changes(viewer: Viewer, *, limit: int = 500, **filters: str) -> pd.DataFrame:
@@ -56,16 +89,69 @@ def list_changes(viewer: Viewer, *, limit: int = 500, **filters: str) -> pd.Data
     viewer.require("admin")
     entries = run_query(reads.audit_entries, scope=viewer.scope, **filters, limit=limit)
     diffs = [
-        describe_changes(field_changes(_json(b), _json(a)))
+        describe_changes([c for c in field_changes(_json(b), _json(a)) if not _keys(c)])
         for b, a in zip(entries["before"], entries["after"], strict=True)
     ]
     return entries.assign(
         occurred_at=pd.to_datetime(entries["occurred_at"], utc=True),
         reverts_audit_id=_ids(entries["reverts_audit_id"]),
         reverted_by=_ids(entries["reverted_by"]),
-        row=[_row_label(k) for k in entries["row_key"]],
+        row=[
+            row_label(t, k, a if a is not None else b, e)
+            for t, k, b, a, e in zip(
+                entries["table_name"],
+                entries["row_key"],
+                entries["before"],
+                entries["after"],
+                entries["user_email"],
+                strict=True,
+            )
+        ],
         changes=diffs,
     )
+
+
+ACTION_COLUMNS = {
+    "action_id": "int64",
+    "occurred_at": "datetime64[us, UTC]",
+    "actor_email": "str",
+    "what": "str",
+    "tenants": "str",
+    "rows": "int64",
+}
+
+
+def group_actions(changes: pd.DataFrame) -> pd.DataFrame:
+    """`changes` (list_changes) as admin actions, newest first: one row per action_id (the
+    rows one edit wrote in one transaction). Columns ACTION_COLUMNS: occurred_at and
+    actor_email of the action, `what` = its first row's action, table and row plus how many
+    rows of each other table it wrote (e.g. "update plans Pro (pro) + 3 subscriptions, 3
+    subscription events"), `tenants` = the tenant names it touched, `rows` = its rows."""
+    if changes.empty:
+        return pd.DataFrame({c: pd.Series(dtype=d) for c, d in ACTION_COLUMNS.items()})
+    actions = []
+    for action_id, rows in changes.sort_values("id").groupby("action_id", sort=False):
+        first, rest = rows.iloc[0], rows.iloc[1:]
+        what = f"{first['action']} {first['table_name'].replace('_', ' ')}: {first['row']}"
+        counts = rest["table_name"].value_counts(sort=False)
+        more = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in counts.items())
+        names = sorted({str(n) for n in rows["tenant_name"] if not pd.isna(n) and n})
+        actions.append(
+            {
+                "action_id": int(action_id),
+                "occurred_at": first["occurred_at"],
+                "actor_email": first["actor_email"],
+                "what": what + (f" + {more}" if more else ""),
+                "tenants": ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else ""),
+                "rows": len(rows),
+            }
+        )
+    return pd.DataFrame(actions).sort_values("action_id", ascending=False, key=_newest)
+
+
+def _newest(ids: pd.Series) -> pd.Series:
+    """Sort key: actions by when they happened (ids of old, backfilled actions are negative)."""
+    return ids.abs()
 
 
 def _ids(column: pd.Series) -> pd.Series:
@@ -96,8 +182,11 @@ def audit_filters(viewer: Viewer) -> pd.DataFrame:
 
 
 def change_diff(entry: Mapping[str, Any]) -> pd.DataFrame:
-    """One change's fields before and after (diff.DIFF_COLUMNS), bookkeeping left out."""
-    return diff_frame(_json(entry.get("before")), _json(entry.get("after")))
+    """One change's fields before and after (diff.DIFF_COLUMNS), bookkeeping and keys
+    (fields that only set or clear a UUID: the row's name says which row) left out."""
+    diff = diff_frame(_json(entry.get("before")), _json(entry.get("after")))
+    keys = [_keys(c) for c in field_changes(_json(entry.get("before")), _json(entry.get("after")))]
+    return diff[[not k for k in keys]].reset_index(drop=True)
 
 
 def _refused(message: str) -> RevertRefusedError:

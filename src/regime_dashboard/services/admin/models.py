@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, model_validator
 
 from ...queries.audited_writes import OverrideValues, PlanValues, Written, jsonable
 from . import rules
@@ -63,7 +63,9 @@ class _Input(BaseModel):
 
 class PlanUpdate(_Input):
     """Every editable field of a plan (a full replacement, not a patch). Prices are integer
-    cents, or the text typed in currency units ("49.90"); no annual price is None."""
+    cents, or the text typed in currency units ("49.90"); no annual price is None. Limits: a
+    JSON object, or one value per metric: a number, the digits typed, or None (unlimited).
+    Features: a JSON object or the typed fields' values; `more_features` the rest (JSON)."""
 
     name: Name
     price_monthly_cents: Cents
@@ -71,15 +73,24 @@ class PlanUpdate(_Input):
     currency: Currency
     features: Features
     limits: Limits
+    more_features: Features = {}
+
+    @model_validator(mode="after")
+    def _features_once(self) -> PlanUpdate:
+        both = sorted(set(self.features) & set(self.more_features))
+        if both:
+            raise ValueError(f"Feature {both[0]!r} is set twice: remove it from other features.")
+        return self
 
     def values(self) -> PlanValues:
-        """The plan's columns as the typed write takes them."""
+        """The plan's columns as the typed write takes them; `features` (the typed fields)
+        and `more_features` (the JSON of keys the form has no field for) are one object."""
         return PlanValues(
             name=self.name,
             price_monthly_cents=self.price_monthly_cents,
             price_annual_cents=self.price_annual_cents,
             currency=self.currency,
-            features_json=dict(self.features),
+            features_json={**self.more_features, **self.features},
             limits_json=dict(self.limits),
         )
 

@@ -322,7 +322,34 @@ def check_limits(value: Any) -> dict[str, int | None]:
             f"Give every metric a monthly limit (a whole number ≥ 0, or null for unlimited); "
             f"missing: {', '.join(missing)}."
         )
-    return {m: check_limit_value(data[m], f"Limit {m!r}") for m in LIMITED_METRICS}
+    return {m: _metric_limit(data[m], m) for m in LIMITED_METRICS}
+
+
+def _metric_limit(value: Any, metric: str) -> int | None:
+    """One metric's limit: a number from JSON, or the digits typed in its own field."""
+    if not isinstance(value, str):
+        return check_limit_value(value, f"Limit {metric!r}")
+    try:
+        return check_quota_limit(value)
+    except ValueError as exc:
+        raise ValueError(f"{LIMIT_NAMES[metric]}: {exc}") from None
+
+
+# The typed plan form: each metric's field name, and the features it shows as typed fields
+# (True/False: a toggle; a tuple: one of these texts). Other keys stay as JSON.
+LIMIT_NAMES = {
+    "api_calls": "API calls per month",
+    "backtests": "Backtests per month",
+    "tokens": "Tokens per month",
+    "seats": "Seats",
+}
+KNOWN_FEATURES: dict[str, Any] = {
+    "regime_engine": bool,
+    "backtests": bool,
+    "paper_trading": bool,
+    "api_access": bool,
+    "support": ("community", "email", "priority"),
+}
 
 
 def check_metric(value: Any) -> str:

@@ -25,10 +25,12 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from ...cache import run_query, write_transaction
+from ...metered import METERED_METRICS
 from ...queries import admin_reads as reads
 from ...queries import audited_writes as writes
 from ...queries.audited_writes import Row, TenantChanges
 from ...viewer import Viewer
+from ..revenue import RATES_TO_USD
 from .checks import TENANT_GONE, check_expected, found, is_uuid, now_utc, require_change
 from .errors import InvalidInputError, NotFoundError, conflict
 from .impact import cycle_price, plan_change_event, quota_status
@@ -45,6 +47,7 @@ from .models import (
 from .rules import check_metric
 
 __all__ = [
+    "GRID_COLUMNS",
     "Loaded",
     "TenantDetail",
     "add_member",
@@ -57,6 +60,7 @@ __all__ = [
     "rename_tenant",
     "set_quota_override",
     "tenant_detail",
+    "tenant_grid",
     "update_tenant_settings",
 ]
 
@@ -98,6 +102,36 @@ def list_tenants(viewer: Viewer) -> pd.DataFrame:
     """Every tenant (admin_reads.TENANT_COLUMNS) by name."""
     viewer.require("admin")
     return run_query(reads.tenants_overview, scope=viewer.scope)
+
+
+GRID_COLUMNS = {
+    **reads.TENANT_GRID_COLUMNS,
+    "usage_share": "float64",
+    "usage_metric": "str",
+}
+
+
+def tenant_grid(viewer: Viewer, *, at: dt.datetime | None = None) -> pd.DataFrame:
+    """The admin tenant grid: one row per tenant, by name. Columns GRID_COLUMNS:
+    admin_reads.TENANT_GRID_COLUMNS (MRR in USD cents at RATES_TO_USD) plus usage_share =
+    the highest used / limit among the metered metrics (METERED_METRICS) this calendar month
+    (UTC, through `at`; the effective limit: an active override first), NaN when every
+    limit is unlimited or there is no live subscription; usage_metric = that metric."""
+    viewer.require("admin")
+    moment = (at or now_utc()).astimezone(dt.UTC).replace(second=0, microsecond=0)
+    month = {"month_start": moment.date().replace(day=1), "through": moment.date(), "at": moment}
+    rates = tuple(sorted(RATES_TO_USD.items()))
+    grid = run_query(reads.tenant_grid, scope=viewer.scope, rates=rates)
+    usage = run_query(reads.quota_usage, scope=viewer.scope, **month)
+    shares = quota_status(usage).assign(tenant_id=usage["tenant_id"].astype(str).to_numpy())
+    shares = shares[shares["metric"].isin(METERED_METRICS) & shares["used_share"].notna()]
+    top = shares.sort_values("used_share", ascending=False).drop_duplicates("tenant_id")
+    top = top.set_index("tenant_id")
+    keys = grid["tenant_id"].astype(str)
+    return grid.assign(
+        usage_share=keys.map(top["used_share"]).astype("float64"),
+        usage_metric=keys.map(top["metric"]),
+    )
 
 
 def tenant_detail(viewer: Viewer, tenant_id: str, *, at: dt.datetime | None = None) -> TenantDetail:

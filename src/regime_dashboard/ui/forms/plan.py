@@ -1,5 +1,5 @@
-"""The plan form (prices typed in currency units and kept as typed, JSON in text areas), the
-impact of an edit with the price policy choice, and retiring or offering a plan again."""
+"""The plan form (prices and limits typed in their units, features as toggles and choices),
+an edit's impact with the price policy choice, and retiring or offering a plan again."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ import pandas as pd
 import streamlit as st
 
 from ...services.admin import PlanImpact, Saved, restore_plan, retire_plan
-from ...services.admin.rules import CURRENCIES
+from ...services.admin.rules import CURRENCIES, KNOWN_FEATURES
 from ...viewer import Viewer
 from .. import help_texts as words
 from ..admin_widgets import LIVE, FieldSlots, table
 from ..tables import format_money
+from ..text import plain
 
 __all__ = ["impact_panel", "plan_form", "retire_panel"]
 
@@ -40,9 +41,9 @@ def plan_form(plan: Mapping[str, Any] | None, slots: FieldSlots) -> dict[str, An
     raw[monthly] = _price(slots, monthly, f"Monthly price ({unit})", old[monthly])
     has = st.checkbox("Has an annual price", not pd.isna(old[annual]), key=slots.widget("has-a"))
     raw[annual] = _price(slots, annual, f"Annual price ({unit})", old[annual], has)
-    features, limits = old["features_json"], old["limits_json"]
-    raw["features"] = slots.json("features", "Features (JSON)", features, words.FEATURES_HELP)
-    raw["limits"] = slots.json("limits", "Monthly limits (JSON)", limits, words.LIMITS_HELP)
+    raw["limits"] = slots.limits("limits", "Monthly limits", old["limits_json"], words.LIMIT_UNITS)
+    known, more = slots.features("features", "Features", old["features_json"], KNOWN_FEATURES)
+    raw |= {"features": known, **({"more_features": more} if more is not None else {})}
     slots.add("form")
     return raw
 
@@ -70,7 +71,7 @@ def impact_panel(impact: PlanImpact) -> str | None:
 
 def retire_panel(viewer: Viewer, plan: Mapping[str, Any]) -> Saved | None:
     """Retire an offered plan (its live subscriptions, typed to confirm, keep it at their
-    price) or offer a retired one again."""
+    price; without any, a "Yes, retire …" box confirms) or offer a retired one again."""
     slots, offered, live = FieldSlots(), bool(plan["is_active"]), int(plan["live_subscriptions"])
     with st.expander("Retire or offer again"):
         st.write(words.RETIRE_TEXT[offered].format(live=live))
@@ -78,7 +79,9 @@ def retire_panel(viewer: Viewer, plan: Mapping[str, Any]) -> Saved | None:
         confirmed = st.text_input(label, key="confirm", live=LIVE) if offered and live else "0"
         slots.add(*(["confirmed_live_subscriptions"] if offered else []), "form")
         act = ("Retire plan", "retire") if offered else ("Offer this plan again", "restore")
-        if not st.button(act[0], key=act[1]):
+        ask = offered and not live  # with live subscriptions, typing their number confirms
+        sure = not ask or st.checkbox(f"Yes, retire {plain(plan['name'])}", key="retire-sure")
+        if not st.button(act[0], key=act[1], disabled=not sure):
             return None
         version = int(plan["version"])
         if offered:

@@ -59,7 +59,7 @@ def _quotas(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail)
     override versions the editor loaded. Save stays disabled until the override is valid."""
     usage, versions = detail.usage, start.overrides
     table(usage, "usage against limits", words.USAGE_HEADINGS, **{"Used share": share_column()})
-    table(detail.overrides, "quota overrides")
+    table(detail.overrides, "quota overrides", words.OVERRIDE_HEADINGS)
     slots = FieldSlots(f"override-{tenant_id}-{sorted(versions.items())}", viewer, tenant_id)
     metric = slots.choice("metric", "Metric", LIMITED_METRICS)  # the limit starts empty: none
     typed = not st.checkbox("Unlimited", key=slots.widget("unlimited"))  # chosen until typed
@@ -74,7 +74,7 @@ def _quotas(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail)
     save = slots.button("Save override", "save", disabled=bool(errors))
     if versions:
         metric = st.selectbox("Override to clear", list(versions), key=slots.widget("clear"))
-        if slots.button("Clear override", "clear-it") and metric is not None:
+        if slots.confirmed("Clear override", "clear-it", f"Yes, clear the {metric} override"):
             clear = {"metric": metric, "expected_version": versions[metric]}
             return slots.run(admin.clear_quota_override, **clear)
     if not save or errors:
@@ -86,7 +86,7 @@ def _quotas(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail)
 def _members(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail) -> Saved | None:
     """Members with their tenant roles: add by email, change a role, remove (from the roles
     the editor loaded; removing needs the "Yes, remove …" box ticked first)."""
-    table(detail.members.drop(columns=["user_id"]), "members")
+    table(detail.members, "members", words.MEMBER_HEADINGS)
     roles = {email: role for email, (_, role) in start.members.items()}
     slots = FieldSlots(f"members-{tenant_id}-{sorted(roles.items())}", viewer, tenant_id)
     email = slots.text("email", "Add a member by email")
@@ -96,14 +96,13 @@ def _members(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail
     new_role = slots.choice("role", "New tenant role", TENANT_ROLES)
     slots.add("user_id", "form")
     change = slots.button("Change role", "change", disabled=who is None)
-    sure = who is not None and st.checkbox(f"Yes, remove {plain(who)}", key=slots.widget(who))
-    remove = slots.button("Remove member", "remove", disabled=not sure)
+    remove = slots.confirmed("Remove member", "remove", f"Yes, remove {plain(who)}", who is None)
     if add:
         return slots.run(admin.add_member, {"email": email, "role": role})
     member = {"user_id": start.members[who][0], "expected_role": roles[who]} if who else {}
     if change and who is not None:
         return slots.run(admin.change_member_role, **member, role=new_role)
-    return slots.run(admin.remove_member, **member) if remove and sure else None
+    return slots.run(admin.remove_member, **member) if remove else None
 
 
 SECTIONS = {
