@@ -17,7 +17,9 @@ from regime_dashboard.ui.backtests import (
     show_regime_split,
     show_tearsheet,
 )
+from regime_dashboard.ui.columns import column_config
 from regime_dashboard.ui.pickers import pick_run_filters
+from regime_dashboard.ui.tables import MISSING
 
 DOLLARS = st.column_config.NumberColumn("Equity ($)", format="dollar")
 SECONDS = st.column_config.NumberColumn("Duration (s)", format="%.0f")
@@ -64,7 +66,8 @@ with st.spinner("Loading runs…"):
 
 if shown == "Runs":
     st.caption(f"{len(view.runs):,} of {view.total:,} runs")
-    st.dataframe(view.runs, hide_index=True, column_config={**svc.RUN_TABLE, "duration_s": SECONDS})
+    runs_config = column_config(view.runs, {**svc.RUN_TABLE, "duration_s": SECONDS})
+    st.dataframe(view.runs, hide_index=True, column_config=runs_config, placeholder=MISSING)
     csv_download(view.runs.rename(columns=svc.RUN_TABLE), "backtest_runs")
 elif shown in ("Tearsheet", "By regime") and not ids:
     st.info("No finished run with an equity series matches the filters: widen them.")
@@ -91,9 +94,8 @@ elif shown == "Compare":
     else:
         st.info("Pick up to four runs to compare.")
 elif view.paper is not None:
-    st.dataframe(
-        view.paper, hide_index=True, column_config={**svc.PAPER_TABLE, "snapshot_equity": DOLLARS}
-    )
+    paper_config = column_config(view.paper, {**svc.PAPER_TABLE, "snapshot_equity": DOLLARS})
+    st.dataframe(view.paper, hide_index=True, column_config=paper_config, placeholder=MISSING)
     csv_download(view.paper.rename(columns=svc.PAPER_TABLE), "paper_trade_runs")
 
 with st.expander("What these numbers mean"):

@@ -93,7 +93,7 @@ kind = ui.pick(pickers[1], "Movement", kinds, key="movement")
 movers = load_movement_customers(
     page_viewer("leadership"), period, month, None if kind == "all" else kind
 )
-net = tables.signed_usd(movers["change"].sum())
+net = ui.format_money(movers["change"].sum())
 st.caption(f"{len(movers):,} customers · net {net} in {months[month]} (or click a movement bar)")
 tables.show(movers, f"mrr_{kind}_{month:%Y_%m}.csv", MOVER_TABLE, money={"change": "Change ($)"})
 

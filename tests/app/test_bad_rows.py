@@ -69,6 +69,20 @@ def _charts(at: AppTest) -> int:
     return len(at.get("plotly_chart"))
 
 
+def _panel_groups(at: AppTest) -> list[str]:
+    """The groups of the Regimes page's panels figure (its second chart), one per row."""
+    panels = json.loads(at.get("plotly_chart")[1].proto.spec)
+    return [trace["legendgroup"] for trace in panels["data"]]
+
+
+PANEL_ROWS = ["Risk"] * 3 + ["Components"] * 6  # both groups, the default view
+
+
+def _card_asset(label: str) -> str:
+    """The asset of a watchlist card labelled "SPY · 12 d"."""
+    return label.split(" · ")[0]
+
+
 def test_prices_skip_bars_dated_outside_the_supported_range(app_env_copy: str) -> None:
     url = app_env_copy
     clean = _open(url, "prices.py")
@@ -143,7 +157,8 @@ def test_regimes_skip_outputs_dated_outside_the_supported_range(app_env_copy: st
     assert [s.value for s in at.selectbox[:3]] == [tenant, asset, version]
     assert _skipped(at) == [SKIPPED_ONE]
     assert at.date_input[0].value == span
-    assert _charts(at) == 4  # price and regimes, risk, components, transitions
+    assert _charts(at) == 3  # price and regimes, the panels (risk + components), transitions
+    assert _panel_groups(at) == PANEL_ROWS
     assert clean.metric[len(clean.metric) - 4].value == at.metric[len(at.metric) - 4].value
 
 
@@ -153,16 +168,16 @@ def test_watchlist_cards_skip_outputs_dated_outside_the_supported_range(
     url = app_env_copy
     clean = _open(url, "regimes.py")
     tenant = clean.selectbox[0].value
-    cards = [m for m in clean.metric if "·" in m.value]
+    cards = [m for m in clean.metric if "·" in m.label]
     assert cards, "the demo analyst has watchlist cards"
     for card in cards:
-        _output(url, tenant, card.label, "v2", EARLY)
-        _output(url, tenant, card.label, "v2", LATE)
+        _output(url, tenant, _card_asset(card.label), "v2", EARLY)
+        _output(url, tenant, _card_asset(card.label), "v2", LATE)
     _bump(url)
     at = _open(url, "regimes.py")
     assert not at.exception
-    after = {m.label: m.value for m in at.metric if "·" in m.value}
-    assert after == {m.label: m.value for m in cards}
+    after = {m.label: (m.value, m.delta) for m in at.metric if "·" in m.label}
+    assert after == {m.label: (m.value, m.delta) for m in cards}
     assert _skipped(at) == [f"{2 * len(cards)} rows outside the supported date range were skipped."]
 
 
@@ -210,7 +225,9 @@ def test_pages_survive_non_finite_engine_fields_and_odd_release_dates(
         asset,
     )
     _bump(url)
-    for page, charts in (("regimes.py", 4), ("releases.py", 1)):
+    for page, charts in (("regimes.py", 3), ("releases.py", 1)):
         at = _open(url, page)
         assert not at.exception, page
         assert _charts(at) == charts, page
+        if page == "regimes.py":  # every risk and component row, non-finite values and all
+            assert _panel_groups(at) == PANEL_ROWS

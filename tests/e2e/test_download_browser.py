@@ -29,9 +29,10 @@ def test_the_plans_csv_holds_the_plans_of_the_database(page: Any, server: str, e
     with open(download.path(), newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
 
-    plans = sql(e2e_db, "SELECT id, price_monthly_cents, version FROM plans ORDER BY id")
-    assert sorted((r["Plan"], float(r["Monthly price"]), int(r["Version"])) for r in rows) == [
-        (plan, cents / 100, version) for plan, cents, version in plans
+    plans = sql(e2e_db, "SELECT id, price_monthly_cents, name FROM plans ORDER BY id")
+    # raw values (money in currency units); row versions are no longer a column
+    assert sorted((r["Plan"], float(r["Monthly price"]), r["Name"]) for r in rows) == [
+        (plan, cents / 100, name) for plan, cents, name in plans
     ]
     expect(page.get_by_role("heading", name="Plans")).to_be_visible()
 

@@ -30,6 +30,14 @@ def _choose(page: Any, label: str, option: str) -> None:
     settle(page)
 
 
+def _label(choice: str, first_month: str) -> str:
+    """The start of Revenue's caption for `choice` ("Last N months"): N whole months up to
+    October, then November to date (`services.periods.Period.label`)."""
+    months = int(choice.split()[1])
+    whole = f"{first_month} – Oct 2026 ({months} whole months)"
+    return f"{whole} + 1–20 Nov 2026 to date · all amounts in USD"
+
+
 def _period_in_url(page: Any) -> list[str] | None:
     return parse_qs(urlparse(page.url).query).get("period")
 
@@ -42,7 +50,7 @@ def test_revenue_keeps_every_period_change_in_the_url(page: Any, server: str) ->
     for choice, first_month in PERIODS:
         _choose(page, "Period", choice)
         expect(box).to_have_value(choice, timeout=TIMEOUT_MS)
-        caption = f"{first_month} – Oct 2026 ("  # whole months, then November to date
+        caption = _label(choice, first_month)  # whole months, then November to date
         expect(page.get_by_text(caption, exact=False).first).to_be_visible(timeout=TIMEOUT_MS)
         expected = None if choice == "Last 12 months" else [choice]
         for _ in range(50):  # the browser writes the address a moment after the choice
@@ -62,9 +70,9 @@ def test_revenue_keeps_every_period_change_in_the_url(page: Any, server: str) ->
     expect(other.get_by_role("combobox", name="Period")).to_have_value(
         "Last 24 months", timeout=TIMEOUT_MS
     )
-    expect(
-        other.get_by_text("Dec 2024 – 20 Nov 2026 · all amounts in USD", exact=True)
-    ).to_be_visible(timeout=TIMEOUT_MS)
+    # compared with as many calendar months just before (25: Nov 2024 to 20 Nov 2026)
+    caption = f"{_label('Last 24 months', 'Nov 2024')} · changes against Oct 2022 – 20 Oct 2024"
+    expect(other.get_by_text(caption, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
     other.close()
 
 

@@ -22,7 +22,14 @@ def test_plotly_text_writes_tags_and_ampersands_as_entities() -> None:
 
 def test_a_tenant_name_with_a_link_is_shown_as_text_in_the_usage_chart() -> None:
     rows = pd.DataFrame(
-        {"tenant_name": [LINK], "metric": ["api_calls"], "pct_used": [0.9], "state": ["near"]}
+        {
+            "tenant_id": ["00000000-0000-0000-0000-000000000001"],
+            "tenant_name": [LINK],
+            "metric": ["api_calls"],
+            "limit_value": [1000.0],
+            "pct_used": [0.9],
+            "state": ["near"],
+        }
     )
     figure = usage_share_figure(rows)
     assert list(figure.data[0].y) == [f"{ESCAPED} · api_calls"]

@@ -22,7 +22,8 @@ from regime_dashboard.charts.ops import runs_figure, timings_figure
 from regime_dashboard.charts.palette import NET_LINE_COLOR
 from regime_dashboard.charts.usage import usage_share_figure
 from regime_dashboard.ui.cards import card_value, delta_text, exact_value
-from regime_dashboard.ui.leadership import share_text, signed_usd, usage_percent, usage_texts
+from regime_dashboard.ui.leadership import share_text, usage_percent, usage_texts
+from regime_dashboard.ui.tables import format_money
 
 MONTHS = pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])
 
@@ -144,5 +145,5 @@ def test_card_values_fit_and_deltas_are_signed() -> None:
     assert delta_text(7, 3, "count") == "+4"
     assert delta_text(0.028, 0.001, "share") == "+2.7 pts"
     assert delta_text(1.0, None, "usd") is None
-    assert signed_usd(-800.0) == "−$800.00" and signed_usd(None) == "—"
+    assert format_money(-800.0) == "−$800.00" and format_money(None) == "—"
     assert share_text(math.nan) == "—" and share_text(0.75) == "75.0 %"

@@ -27,7 +27,7 @@ from regime_dashboard.services.periods import (
     resolve_period,
     same_day_months_before,
 )
-from regime_dashboard.ui import format_share, format_usd
+from regime_dashboard.ui import format_money, format_share
 
 MOVES = pd.DataFrame(
     {
@@ -212,6 +212,8 @@ def test_the_previous_period_and_the_usage_month_by_hand() -> None:
 
 
 def test_formats() -> None:
-    assert format_usd(1234.4) == "$1,234" and format_usd(1234.5, 2) == "$1,234.50"
-    assert format_usd(-30.0) == "-$30" and format_usd(None) == "—"
+    assert format_money(1234.4, decimals=0) == "$1,234" and format_money(1234.5) == "$1,234.50"
+    assert format_money(-30.0, decimals=0) == "−$30" and format_money(None) == "—"
+    assert format_money(-1234.5, "EUR") == "−€1,234.50" and format_money(5, "CHF") == "CHF 5.00"
+    assert format_money(float("inf")) == "—"
     assert format_share(0.1234) == "12.3 %" and format_share(None) == "—"

@@ -42,6 +42,9 @@ __all__ = [
 COOKIE_NAME = "regime_dashboard_session"
 CLAIMS_KEY = "_session_claims"
 _SPENT_COOKIE_KEY = "_session_cookie_spent"
+# Set by Sign out until the browser stops reporting the cookie: a rerun that starts before
+# the delete component ran (a page still loading when Sign out was clicked) draws it again.
+_DELETE_PENDING_KEY = "_session_cookie_delete_pending"
 _AUTH_KEYS = ("name", "username", "authentication_status", "email")
 
 
@@ -106,6 +109,7 @@ def _session_claims(key: str) -> tuple[SessionClaims | None, bool]:
 
 
 def _remember(claims: SessionClaims, viewer: Viewer) -> None:
+    st.session_state.pop(_DELETE_PENDING_KEY, None)
     st.session_state[CLAIMS_KEY] = claims
     st.session_state[VIEWER_KEY] = viewer
     st.session_state.update(
@@ -140,6 +144,17 @@ def _forget(cookies: stx.CookieManager, delete_cookie: bool) -> None:
         # KeyError: the component had not yet reported the browser's cookies
         with contextlib.suppress(KeyError):
             cookies.delete(COOKIE_NAME, key="delete_session")
+
+
+def _delete_pending(cookies: stx.CookieManager) -> bool:
+    """Whether a sign-out's cookie delete has yet to reach the browser (which still reports
+    the cookie); once it does not, the flag is dropped."""
+    if not st.session_state.get(_DELETE_PENDING_KEY):
+        return False
+    if COOKIE_NAME in (cookies.cookies or {}):
+        return True
+    st.session_state.pop(_DELETE_PENDING_KEY, None)
+    return False
 
 
 def _sign_in_form(settings: Settings) -> tuple[Viewer, SessionClaims] | None:
@@ -185,6 +200,7 @@ def _sign_out_button(cookies: stx.CookieManager, viewer: Viewer) -> None:
     if clicked:
         with get_engine().begin() as conn:
             q.bump_session_epoch(conn, email=viewer.email)  # every copy of the cookie dies
+        st.session_state[_DELETE_PENDING_KEY] = True
         _forget(cookies, delete_cookie=True)
         st.info("You are signed out.")
         st.stop()  # let the cookie component's reply rerun the app (no st.rerun here)
@@ -213,7 +229,7 @@ def _gate(settings: Settings, key: str) -> Viewer | None:
     viewer = check_session(claims, settings)
     if viewer is None or claims is None:
         was_signed_in = st.session_state.get(CLAIMS_KEY) is not None
-        _forget(cookies, delete_cookie=from_cookie or was_signed_in)
+        _forget(cookies, delete_cookie=from_cookie or was_signed_in or _delete_pending(cookies))
         signed_in = _sign_in_form(settings)
         if signed_in is None:
             return None

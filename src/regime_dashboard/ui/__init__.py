@@ -6,9 +6,9 @@ from .errors import show_database_error
 from .params import BIND, date_range, labels_of, pick, pick_next, range_picker, section
 from .tables import (
     csv_download,
+    format_money,
     format_seconds,
     format_share,
-    format_usd,
     month_column,
     share_column,
     show_table,
@@ -21,9 +21,9 @@ __all__ = [
     "BIND",
     "csv_download",
     "date_range",
+    "format_money",
     "format_seconds",
     "format_share",
-    "format_usd",
     "labels_of",
     "month_column",
     "pick",

@@ -23,7 +23,7 @@ from ..services.admin.diff import diff_frame
 from ..session import page_viewer
 from ..viewer import Viewer
 from .params import pick
-from .tables import csv_download, format_money, share_column, usd_column
+from .tables import MISSING, csv_download, format_money, share_column, usd_column
 
 __all__ = [
     "LIVE",
@@ -216,6 +216,7 @@ def grid(
         shown.fillna({h: "—" for c, h in headings.items() if c in texts}),
         hide_index=True,
         column_config=dict(columns) or None,
+        placeholder=MISSING,
         on_select="rerun",
         selection_mode="single-row",
         key=f"{key}-grid",
@@ -345,7 +346,8 @@ def table(
     `currency` (USD without one, or for `*_usd_cents`: `format_money`), date-times as
     "YYYY-MM-DD HH:MM" (UTC), missing texts as "—", `as_text` columns (objects) as
     `mapping_text`;
-    other columns' config as keywords (by heading)."""
+    other columns' config as keywords (by heading). The CSV stays raw (`_raw`): the same
+    columns and headings, money as numbers in currency units, objects as JSON."""
     shown = frame.assign(
         **{c: _money(frame, c) for c in frame.columns if str(c).endswith("_cents")},
         **{c: frame[c].map(_when) for c in frame.columns if _is_time(frame[c])},
@@ -356,7 +358,20 @@ def table(
     texts = [c for c in shown.columns if shown[c].dtype == object or str(shown[c].dtype) == "str"]
     shown[texts] = shown[texts].map(lambda v: "—" if v is None or v is pd.NA or v != v else v)
     st.dataframe(shown, hide_index=True, column_config=dict(columns) or None)
-    csv_download(shown, name, label=f"Download {name} (CSV)")
+    csv_download(_raw(frame, headings, as_text), name, label=f"Download {name} (CSV)")
+
+
+def _raw(
+    frame: pd.DataFrame, headings: Mapping[str, str] | None, as_text: tuple[str, ...]
+) -> pd.DataFrame:
+    """What `table` exports as CSV: the `headings` columns (renamed) of `frame` with raw
+    values; `*_cents` columns in currency units (cents / 100, numbers), `as_text` columns
+    (objects) as compact JSON text, everything else as stored."""
+    raw = frame.assign(
+        **{c: frame[c] / 100 for c in frame.columns if str(c).endswith("_cents")},
+        **{c: frame[c].map(lambda v: json.dumps(v, sort_keys=True, default=str)) for c in as_text},
+    )
+    return raw[list(headings)].rename(columns=headings) if headings else raw
 
 
 def mapping_text(value: Any) -> str:
@@ -380,7 +395,7 @@ def _money(frame: pd.DataFrame, column: str) -> pd.Series:
     """A `*_cents` column as money text, in each row's currency (USD without one)."""
     usd = column.endswith("_usd_cents") or "currency" not in frame.columns
     currencies = ["USD"] * len(frame) if usd else frame["currency"].fillna("USD")
-    texts = [format_money(c, cur) for c, cur in zip(frame[column], currencies, strict=True)]
+    texts = [format_money(c / 100, cur) for c, cur in zip(frame[column], currencies, strict=True)]
     return pd.Series(texts, index=frame.index, dtype=object)
 
 

@@ -12,6 +12,7 @@ from ..services import alerts as svc
 from ..services.user_settings import asset_settings
 from ..user_settings import AlertRule, Unreadable
 from ..viewer import Viewer
+from .tables import MISSING
 from .text import plain
 from .watchlist import settings_unreadable
 
@@ -126,7 +127,9 @@ def unread_alerts_list(viewer: Viewer, where: Any = st) -> int:
         where.caption("No unread alerts. Set alert rules on an asset on the Regimes page.")
         return 0
     percent = st.column_config.NumberColumn(format="percent")
-    where.dataframe(_shown(alerts), hide_index=True, column_config={"Confidence": percent})
+    where.dataframe(
+        _shown(alerts), hide_index=True, column_config={"Confidence": percent}, placeholder=MISSING
+    )
     labels = dict(zip(alerts["notification_id"], alerts["text"].fillna(""), strict=True))
     picker = "_alerts_to_mark"
     chosen = where.multiselect(

@@ -15,7 +15,7 @@ import streamlit as st
 
 from . import columns
 from .formats import MINUS
-from .tables import csv_download, format_share
+from .tables import csv_download, format_money, format_share
 
 __all__ = [
     "CHURN_SHARES",
@@ -26,7 +26,6 @@ __all__ = [
     "readable",
     "share_text",
     "show",
-    "signed_usd",
     "usage_percent",
     "usage_texts",
 ]
@@ -122,13 +121,6 @@ def label_of(column: str, values: pd.Series | None = None) -> Any:
     return LABELS[column]
 
 
-def signed_usd(amount: float | None) -> str:
-    """−$800.00 / $1,234.50 / — (a true minus sign before the dollar)."""
-    if amount is None or not math.isfinite(float(amount)):
-        return "—"
-    return f"{MINUS if amount < 0 else ''}${abs(amount):,.2f}"
-
-
 def share_text(share: float | None) -> str:
     """12.3 % / −2.7 % / — (one percentage style on every leadership page)."""
     if share is None or not math.isfinite(float(share)):
@@ -181,7 +173,7 @@ def readable(
     money columns ({column: label}, "−$800.00"), named `<column>_text`; and their labels."""
     texts: dict[str, Any] = {}
     copies: dict[str, pd.Series] = {}
-    for named, render in ((shares or {}, share_text), (money or {}, signed_usd)):
+    for named, render in ((shares or {}, share_text), (money or {}, format_money)):
         for column, label in named.items():
             copies[f"{column}_text"] = frame[column].map(render).astype(object)
             texts[f"{column}_text"] = st.column_config.TextColumn(label, alignment="right")

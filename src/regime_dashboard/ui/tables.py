@@ -11,6 +11,7 @@ import streamlit as st
 
 from ..exports import csv_bytes
 from . import columns as column_defaults
+from .formats import MINUS
 
 MISSING = "—"  # what a table shows for a missing value
 
@@ -19,7 +20,6 @@ __all__ = [
     "format_money",
     "format_seconds",
     "format_share",
-    "format_usd",
     "month_column",
     "share_column",
     "show_table",
@@ -76,24 +76,16 @@ def show_table(
     table_with_download(frame, file_name, columns, order)
 
 
-def format_usd(amount: float | None, decimals: int = 0) -> str:
-    """'$1,234' (or '—' when there is no amount)."""
-    if amount is None or pd.isna(amount):
-        return "—"
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.{decimals}f}"
-
-
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
 
 
-def format_money(cents: float | None, currency: str) -> str:
-    """Cents in `currency` as '$1,234.50' ('CHF 1,234.50' without a symbol); a minus sign
-    before the symbol; '—' when there is no amount."""
-    if cents is None or pd.isna(cents):
+def format_money(amount: float | None, currency: str = "USD", decimals: int = 2) -> str:
+    """The one money format: `amount` in currency units as '$1,234.50', '−$800.00' (a true
+    minus sign before the symbol), 'CHF 1,234.50' without a symbol; '—' when missing."""
+    if amount is None or pd.isna(amount) or not np.isfinite(amount):
         return "—"
-    sign, symbol = "-" if cents < 0 else "", CURRENCY_SYMBOLS.get(currency, currency + " ")
-    return f"{sign}{symbol}{abs(cents) / 100:,.2f}"
+    sign, symbol = MINUS if amount < 0 else "", CURRENCY_SYMBOLS.get(currency, currency + " ")
+    return f"{sign}{symbol}{abs(amount):,.{decimals}f}"
 
 
 def format_share(share: float | None) -> str:

@@ -55,7 +55,7 @@ def impact_panel(impact: PlanImpact) -> str | None:
     cols = st.columns(3)
     cols[0].metric("Live subscriptions on the plan", f"{impact.live_subscriptions:,}")
     cols[1].metric("Tenants newly over quota", f"{impact.tenants_newly_over:,}")
-    moved = [format_money(r.mrr_change_cents, r.currency) for r in impact.mrr.itertuples()]
+    moved = [format_money(r.mrr_change_cents / 100, r.currency) for r in impact.mrr.itertuples()]
     cols[2].metric("MRR change if moved to the new price", ", ".join(moved) or "—")
     if impact.over_quota.empty:
         st.caption("No tenant on this plan would be over a limit this month.")

@@ -39,8 +39,8 @@ def _plan(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail) -
     if (sub := start.subscription) is None:
         st.info("This tenant has no subscription, so there is no plan to change.")
         return None
-    price, per = format_money(sub["price_cents"], sub["currency"]), words.PER[sub["billing_cycle"]]
-    st.write(words.SUBSCRIPTION.format(**sub, price=price, per=per))
+    price = format_money(sub["price_cents"] / 100, sub["currency"])
+    st.write(words.SUBSCRIPTION.format(**sub, price=price, per=words.PER[sub["billing_cycle"]]))
     plans = admin.list_plans(viewer)
     offered = plans.loc[plans["is_active"].astype(bool) & (plans["id"] != sub["plan_id"]), "id"]
     today = dt.date.today()
