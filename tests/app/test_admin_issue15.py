@@ -10,19 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.services import admin
-from regime_dashboard.viewer import Viewer
-from tests.conftest import ROOT
+from tests.app.test_admin_pages import page
 from tests.helpers import one, sql, viewer
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
-
-
-def page(name: str, who: Viewer, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / f"views/{name}.py"), default_timeout=30)
-    at.session_state["_viewer"] = who
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
 
 
 def button(at: AppTest, label: str) -> Any:

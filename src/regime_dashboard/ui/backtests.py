@@ -15,6 +15,7 @@ from ..thinning import LINE_POINTS
 from .params import pick
 from .pickers import pick_release
 from .tables import csv_download
+from .text import plain
 
 __all__ = [
     "metrics_table",
@@ -132,7 +133,7 @@ def show_tearsheet(sheet: svc.Tearsheet, title: str) -> None:
 def show_regime_split(split: svc.RegimeSplit) -> None:
     """Each metric per regime of the release, its bar chart, and how days are counted."""
     if split.table.empty:
-        st.info(f"{split.release} has no outputs over this run's dates.")
+        st.info(f"{plain(split.release)} has no outputs over this run's dates.")
         return
     st.caption(
         f"Regimes of {split.release}. A day's return (previous close to close) counts in "
