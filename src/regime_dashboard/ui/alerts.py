@@ -156,5 +156,6 @@ def sidebar_alert_count(viewer: Viewer) -> int:
         return 0
     count = svc.unread_count(viewer)
     if count:
-        st.sidebar.markdown(f"🔔 **{count:,}** unread alert{'s' * (count != 1)} (on Home)")
+        alerts = f"**{count:,}** unread alert{'s' * (count != 1)}"
+        st.sidebar.markdown(f":material/notifications: {alerts} (on Home)")
     return count
