@@ -12,10 +12,12 @@ from regime_dashboard.gc_freeze import freeze_startup_heap
 from regime_dashboard.navigation import PAGES, PageSpec, pages_for
 from regime_dashboard.ui.alerts import sidebar_alert_count
 from regime_dashboard.ui.errors import DATABASE_ERRORS, show_database_error
+from regime_dashboard.ui.preload import preload_plotly
 from regime_dashboard.viewer import Viewer
 
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
 freeze_startup_heap()  # once per process: full garbage collections skip the libraries
+preload_plotly()  # hidden: the browser loads Plotly.js while the server works on the page
 
 
 def _page(spec: PageSpec) -> st.Page:
@@ -31,7 +33,7 @@ def _locked(spec: PageSpec) -> st.Page:
     def locked() -> None:
         st.error(
             f"Your role does not give access to {spec.title}. Ask an admin if you need it.",
-            icon="🔒",
+            icon=":material/lock:",
         )
 
     return st.Page(locked, title=spec.title, icon=":material/lock:", url_path=spec.slug)
@@ -58,7 +60,7 @@ def _signed_in_viewer() -> Viewer:
     try:
         viewer = signed_in_viewer(get_settings())
     except CookieKeyError as exc:
-        st.error(str(exc), icon="🔑")
+        st.error(str(exc), icon=":material/key:")
         st.stop()
     if viewer is None:
         # Register every page, hidden and never run, so that the requested URL (a shared

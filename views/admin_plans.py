@@ -17,7 +17,7 @@ widgets.table(plans, "plans", PLAN_HEADINGS, as_text=("limits_json", "features_j
 
 NEW = "+new"  # not a possible plan id (rules.PLAN_ID), so a plan "new" stays editable
 names = {str(p): f"{n} ({p})" for p, n in zip(plans["id"], plans["name"], strict=True)}
-options = {**names, NEW: "➕ Create a new plan"}
+options = {**names, NEW: "+ Create a new plan"}
 choice = widgets.pick_to_edit("Plan to edit", options, key="plan", what="plan", hint=PICK_PLAN)
 fresh = None if choice == NEW else plans[plans["id"] == choice].iloc[0].to_dict()
 plan = None if fresh is None else widgets.loaded(f"plan:{choice}", fresh, "plan", version="version")

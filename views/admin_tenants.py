@@ -14,9 +14,8 @@ from regime_dashboard.ui.help_texts import GRID_HEADINGS, PICK_TENANT, TENANTS_H
 viewer = widgets.admin_page("Tenants")
 with st.spinner("Loading tenants…"):
     tenants = admin.tenant_grid(viewer)
-if tenants.empty:
-    st.info("There are no tenants yet. Run `regime-dashboard seed --scale small` for demo data.")
-    st.stop()
+widgets.stop_when_empty(tenants, "No tenants yet. Run `regime-dashboard seed` for demo data.")
+widgets.usage_month_caption()
 if (clicked := widgets.grid(tenants, "tenants", GRID_HEADINGS, key="tenants")) is not None:
     pick_next("tenant", clicked)  # the picker below (kept in the URL) opens the clicked row
 

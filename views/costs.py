@@ -8,7 +8,7 @@ import streamlit as st
 from regime_dashboard.charts.billing import margin_figure
 from regime_dashboard.services.costs import MARGIN_TABLE, load_cost_view
 from regime_dashboard.ui import leadership as tables
-from regime_dashboard.ui.cards import kpi
+from regime_dashboard.ui.cards import card_row, kpi
 from regime_dashboard.ui.periods import leadership_view, stop_when_empty
 
 period, view = leadership_view(
@@ -22,7 +22,7 @@ stop_when_empty(view.tenants, "No revenue and no runs in this period: choose a l
 
 st.caption(f"{period.label} · revenue = MRR in USD (not payments collected)")
 was, since = view.previous, "the previous period, as long"
-cols = st.columns(4)
+cols = card_row(4)
 for col, label, now, then, kind, lower in (
     (cols[0], "Subscription revenue", view.revenue_usd, was and was.revenue_usd, "usd", False),
     (cols[1], "Cost of runs", view.cost_usd, was and was.cost_usd, "usd", True),

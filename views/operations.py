@@ -9,7 +9,7 @@ from regime_dashboard import ui
 from regime_dashboard.charts.ops import runs_figure, timings_figure
 from regime_dashboard.services.operations import TOP_ERRORS, load_operations_view
 from regime_dashboard.ui import leadership as tables
-from regime_dashboard.ui.cards import kpi
+from regime_dashboard.ui.cards import card_row, kpi
 from regime_dashboard.ui.periods import leadership_view, stop_when_empty
 
 period, view = leadership_view(
@@ -20,7 +20,7 @@ stop_when_empty(view.daily, "No runs were queued in this period: choose a longer
 total, then, before = view.timings.iloc[-1], view.previous_totals, view.previous_period
 since = f"{before.first_month:%b %Y} – {before.as_of:%d %b %Y}"
 st.caption(f"{period.label} · runs by the day they were queued (UTC) · changes against {since}")
-cols = st.columns(4)
+cols = card_row(4)
 kpi(cols[0], "Runs", int(total["runs"]), "count", previous=then.get("runs"), since=since,
     series=view.daily["runs"])  # fmt: skip
 kpi(cols[1], "Failure rate", total["failure_rate"], "share", previous=then.get("failure_rate"),

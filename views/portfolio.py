@@ -12,7 +12,7 @@ from regime_dashboard.services import portfolio as svc
 from regime_dashboard.session import page_viewer
 from regime_dashboard.thinning import LINE_POINTS
 from regime_dashboard.ui import BIND, plain, range_picker, share_column, show_table
-from regime_dashboard.ui.cards import kpi
+from regime_dashboard.ui.cards import card_row, kpi
 from regime_dashboard.ui.pickers import pick_portfolio
 
 MONEY = st.column_config.NumberColumn(format="dollar")
@@ -26,6 +26,8 @@ CARDS = {
     "unrealized": "Unrealized P&L",
     "total_pnl": "Total P&L",
 }
+CARDS_TOP = ("equity", "cash", "market_value", "total_pnl")  # 4 + 2: two to a row on a phone
+CARDS_BELOW = ("realized", "unrealized")
 
 
 st.title("Portfolio P&L")
@@ -49,8 +51,8 @@ st.caption(
 )
 t = view.totals
 since = (start - dt.timedelta(days=1)).isoformat()  # end of the previous period as long
-for keys in (svc.CARD_KEYS[:3], svc.CARD_KEYS[3:]):  # balances, then P&L
-    for where, key in zip(st.columns(3), keys, strict=True):
+for keys in (CARDS_TOP, CARDS_BELOW):  # where the book stands, then its P&L split
+    for where, key in zip(card_row(len(keys)), keys, strict=True):
         kpi(where, CARDS[key], t[key], "usd", previous=view.previous[key], since=since,
             series=view.trend[key])  # fmt: skip
 

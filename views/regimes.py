@@ -23,21 +23,25 @@ from regime_dashboard.ui.pickers import pick_release, pick_tenant_asset
 from regime_dashboard.ui.watchlist import save_default_view, watchlist_cards, watchlist_star
 from regime_dashboard.user_settings import range_start
 
+RELEASE_WIDTH = 84  # px: a version ("v2") picker beside the range buttons on a phone
 st.title("Regimes")
 viewer = page_viewer("analyst")
 choices, asset, row = pick_tenant_asset(
     viewer,
-    3,
+    2,
     watchlist_first=True,
     nothing_yet="No engine releases to show yet. Run `regime-dashboard seed --scale small` "
     "for demo data, or `regime-dashboard import-outputs FILE.csv ...` to load a release.",
 )
+# release, range and dates in one row that wraps (a phone: release and range side by side,
+# so the first chart starts within a screen); the watchlist star is below the chart
+box = st.container(horizontal=True, vertical_alignment="bottom")
+controls = [box.container(width=RELEASE_WIDTH), box.container(), box.container()]
 release = pick_release(
-    row[2], "Release", choices.of_asset(asset), key="release", default=-1, what="release"
+    controls[0], "Release", choices.of_asset(asset), key="release", default=-1, what="release"
 )
 tenant_id, first, last = release.tenant_id, release.first_date, release.last_date
 chart = saved_chart(viewer, tenant_id, asset)
-controls = st.columns([3, 3, 2], vertical_alignment="bottom")
 above = st.container()  # the notice, drawn once the view is loaded
 dates, preset = None, None
 if release.has_outputs:
@@ -45,8 +49,7 @@ if release.has_outputs:
     panels = [PANEL_GROUPS[p] for p in chart.panels if p in PANEL_GROUPS]
     values = {"range": chart.range, "dates": span, "panels": panels}
     open_chart_view((tenant_id, asset), chart, values)
-    dates, preset = range_and_dates(controls[0], controls[1], first, last, chart)
-watchlist_star(viewer, tenant_id, asset, controls[2])
+    dates, preset = range_and_dates(controls[1], controls[2], first, last, chart)
 with st.spinner("Loading regimes…"):
     page = svc.load_regimes_view(viewer, release.release_id, *(dates or ()))
 if page.notice:
@@ -74,10 +77,11 @@ for label, value in (
     ("Conviction", regime_label(latest["conviction"])),
 ):
     headline.metric(label, value, width=165)
-panel_row = st.columns([4, 2], vertical_alignment="bottom")
+panel_row = st.columns([4, 2, 2], vertical_alignment="bottom")
 shown = panel_groups(panel_row[0], chart)
 view_now = chart.model_copy(update={"range": preset or chart.range, "panels": shown})
 save_default_view(viewer, tenant_id, asset, view_now, panel_row[1])
+watchlist_star(viewer, tenant_id, asset, panel_row[2])
 fields = {"risk": svc.RISK_FIELDS, "components": svc.COMPONENT_FIELDS}
 if shown:
     groups = {PANEL_GROUPS[group]: fields[group] for group in shown}

@@ -13,8 +13,9 @@ from regime_dashboard.services.release_choices import ReleaseSpan
 from regime_dashboard.session import page_viewer
 from regime_dashboard.ui import plain, range_picker, share_column, show_table
 from regime_dashboard.ui.pickers import pick_release, pick_tenant_asset
+from regime_dashboard.ui.reproducibility import reproducibility_table
 
-NUM = st.column_config.NumberColumn(format="%.6g")
+NUM = st.column_config.NumberColumn(format="%.4g")  # 0.425947 -> 0.4259 (CSV: whole)
 STATUS_SHOWN = {  # the reproducibility table's status, with an icon; no longer matching first
     svc.CHANGED: "⚠ Changed since release",
     "matches": "✓ Matches",
@@ -47,16 +48,8 @@ def _comparison(diff: svc.ReleaseComparison, version_a: str, version_b: str) -> 
         differences, "regime_differences", **dict.fromkeys(differences.columns[3:], share_column())
     )
     st.markdown("**Field-level differences** (common days)")
-    fields = diff.fields.set_axis(
-        ["Field", "Days compared", "Days differing", "Share differing", "Largest |A − B|",
-         "Mean |A − B|"],
-        axis=1,
-    )  # fmt: skip
-    show_table(
-        fields,
-        "field_differences",
-        **{"Share differing": share_column(), "Largest |A − B|": NUM, "Mean |A − B|": NUM},
-    )
+    # raw (field keys, numbers) for the CSV; headings and field labels: ui/columns
+    show_table(diff.fields, "field_differences", max_abs_diff=NUM, mean_abs_diff=NUM)
 
 
 def _joint_span(a: ReleaseSpan, b: ReleaseSpan) -> tuple[dt.date, dt.date]:
@@ -98,17 +91,19 @@ st.subheader(f"Reproducibility · {plain(choices.tenant_name)}")
 repro = view.reproducibility
 changed = repro[repro["status"] == svc.CHANGED]
 if changed.empty:
-    st.success("Every release's input bars still hash to its stored data_sha256.", icon="✅")
+    st.success(
+        "Every release's input bars still hash to its stored data hash (Data SHA-256).",
+        icon=":material/check_circle:",
+    )
 else:
     names = ", ".join(plain(f"{r.asset_id} {r.version}") for r in changed.itertuples())
     st.warning(
-        f"{len(changed)} release(s) no longer match their stored data_sha256 — their input "
-        f"bars changed after release: {names}.",
-        icon="⚠️",
+        f"{len(changed)} release(s) no longer match their stored data hash (Data SHA-256) — "
+        f"their input bars changed after release: {names}.",
+        icon=":material/warning:",
     )
 checks = repro["status"].map(STATUS_SHOWN).fillna(repro["status"])
-show_table(repro.assign(check=checks), "reproducibility", ["check", *svc.REPRO_COLUMNS[:-1]],
-           check="Status")  # fmt: skip
+reproducibility_table(repro, checks, repro["status"] == svc.CHANGED, svc.REPRO_COLUMNS[:-1])
 with st.expander("What these numbers mean"):
     st.markdown(
         "- **Days that agree**: share of the days both releases have an output (in the range) "

@@ -25,7 +25,7 @@ from regime_dashboard.services.revenue import (
 )
 from regime_dashboard.session import page_viewer
 from regime_dashboard.ui import leadership as tables
-from regime_dashboard.ui.cards import kpi
+from regime_dashboard.ui.cards import card_row, kpi
 from regime_dashboard.ui.periods import leadership_view
 
 period, view = leadership_view(
@@ -39,7 +39,7 @@ on, over = f"{before.as_of:%d %b %Y}", f"{before.first_month:%b %Y} – {before.
 st.caption(f"{period.label} · all amounts in USD · changes against {over}")
 
 
-top, rates = st.columns(4), st.columns(4)
+top, rates = card_row(4), card_row(4)
 for col, label, now, then, series in (
     (top[0], "MRR", s.mrr_cents, was.mrr_cents, moves["closing_mrr"]),
     (top[1], "ARR", s.arr_cents, was.arr_cents, moves["arr"]),

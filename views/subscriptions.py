@@ -13,7 +13,7 @@ from regime_dashboard.services.subscriptions import (
     load_subscriptions_view,
 )
 from regime_dashboard.ui import leadership as tables
-from regime_dashboard.ui.cards import kpi
+from regime_dashboard.ui.cards import card_row, kpi
 from regime_dashboard.ui.periods import leadership_view
 
 period, view = leadership_view(
@@ -29,7 +29,7 @@ st.caption(
     f"changes against {on}"
 )
 latest, then = view.statuses.iloc[-1], view.previous_statuses
-cols = st.columns(5)
+cols = card_row(5)
 for col, status in zip(cols, ("active", "trialing", "past_due", "canceled"), strict=False):
     kpi(col, status.replace("_", " ").title(), int(latest[status]), "count",
         previous=int(then[status]), since=on, series=view.statuses[status],
@@ -63,14 +63,14 @@ st.subheader(f"Past due on {period.as_of:%d %b %Y}")
 if view.past_due.empty:
     st.success("No subscription is past due.")
 else:
-    kpi(st, "MRR at risk", view.mrr_at_risk_usd, "usd")
+    kpi(card_row(1)[0], "MRR at risk", view.mrr_at_risk_usd, "usd")
     tables.show(view.past_due, "past_due.csv", PAST_DUE_TABLE, mrr_usd="MRR at risk ($)")
 
 st.subheader(f"Renewals and cancellations due in the next {UPCOMING_DAYS} days")
 if view.upcoming.empty:
     st.info(f"No subscription period ends in the {UPCOMING_DAYS} days after the as-of day.")
 else:
-    cols = st.columns(2)
+    cols = card_row(2)
     kpi(cols[0], "Renewals", view.renewals, "count")
     kpi(cols[1], "MRR canceling", view.canceling_mrr_usd, "usd")
     tables.show(view.upcoming, "period_ends.csv", UPCOMING_TABLE)

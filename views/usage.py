@@ -9,7 +9,7 @@ from regime_dashboard import ui
 from regime_dashboard.charts.usage import tenant_usage_figure, usage_share_figure
 from regime_dashboard.services.usage import USAGE_TABLE, load_tenant_usage, load_usage_view
 from regime_dashboard.ui import leadership as tables
-from regime_dashboard.ui.cards import kpi
+from regime_dashboard.ui.cards import card_row, kpi
 from regime_dashboard.ui.periods import leadership_month_header, stop_when_empty
 
 viewer, as_of = leadership_month_header("Usage against limits", "No usage yet")
@@ -25,14 +25,14 @@ st.caption(
     f"({view.elapsed_days} of {view.days_in_month} days) · worst first"
     + (f" · changes against {since}" if was else "")
 )
-cols = st.columns(4)
+cols = card_row(4)
 for col, label, name, tip in (
-    (cols[0], "Over the limit (≥ 100 %)", "over", "Tenant-metric pairs at or over their limit."),
-    (cols[1], "Near the limit (80–100 %)", "near", "Pairs at 80 % or more of their limit."),
-    (cols[2], "Projected over by month end", "projected_over",
+    (cols[0], "Over limit", "over", "Tenant-metric pairs at or over their limit (≥ 100 %)."),
+    (cols[1], "Near limit", "near", "Pairs at 80 % to 100 % of their limit."),
+    (cols[2], "Projected over", "projected_over",
      "Pairs under their limit today that reach it by the month end at this month's daily "
      "average (used ÷ elapsed days × days in the month ≥ limit)."),
-    (cols[3], "Blocked (limit 0)", "blocked", "Pairs whose limit is 0: any use is over."),
+    (cols[3], "Blocked", "blocked", "Pairs whose limit is 0 (blocked): any use is over."),
 ):  # fmt: skip
     previous = getattr(was, name) if was else None
     kpi(col, label, getattr(view, name), "count", previous=previous, since=since,
@@ -84,7 +84,7 @@ with st.expander("What these numbers mean"):
         "- **% used** = used ÷ limit. **Over**: 100 % or more; **near**: 80 % or more; a "
         "limit of 0 is **blocked** (any use is over).\n"
         "- **Projection**: the month-to-date burn rate carried to the month end, "
-        "used ÷ elapsed days × days in the month. **Projected over by month end** counts "
+        "used ÷ elapsed days × days in the month. **Projected over** (by month end) counts "
         "the tenant-metric pairs under their limit today whose projection reaches it. "
         "**Reaches the limit on**: the day the "
         "running total reached the limit, or the first day it will at that rate (blank "

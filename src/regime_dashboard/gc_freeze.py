@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 
 __all__ = ["freeze_startup_heap"]
 
-PAGE_PACKAGES = ("queries", "metrics", "charts", "services", "ui")
+PAGE_PACKAGES = ("auth", "queries", "metrics", "charts", "services", "ui")
 _LOCK = threading.Lock()
 _FROZEN = False
 
@@ -61,6 +61,21 @@ def _load_figure_validators() -> None:
     figure.to_json()
 
 
+def _first_use_work() -> None:
+    """What a process's first page view would otherwise pay once (py-spy over a server's
+    first view: 0.3–0.7 s): the database driver's import, a first figure made of pandas
+    columns, and Streamlit's own first-use work (`ui.preload.warm_streamlit`)."""
+    import pandas as pd
+    import psycopg  # noqa: F401  (the engine's dialect imports it on first create_engine)
+
+    from .ui.preload import warm_streamlit
+
+    frame = pd.DataFrame({"day": pd.to_datetime(["2026-01-02"], utc=True), "value": [1.5]})
+    # Plotly reads pandas columns through narwhals, whose pandas backend loads on first use
+    go.Figure(go.Scatter(x=frame["day"], y=frame["value"])).to_json()
+    warm_streamlit(frame)
+
+
 def freeze_startup_heap() -> bool:
     """Freeze the startup heap (once per process); True when this call froze it."""
     global _FROZEN
@@ -69,6 +84,7 @@ def freeze_startup_heap() -> bool:
             return False
         _import_page_modules()
         _load_figure_validators()
+        _first_use_work()
         gc.collect()
         gc.freeze()
         _FROZEN = True

@@ -78,7 +78,7 @@ def test_clearing_an_override_without_confirmation_writes_nothing(app_env_copy: 
     count = "SELECT count(*) FROM tenant_quota_overrides WHERE tenant_id = %s"
     assert one(app_env_copy, count, tenant_id) == 1
     assert one(app_env_copy, "SELECT count(*) FROM audit_log") == 1  # the override's own
-    box(at, "Yes, clear the tokens override").check().run()
+    box(at, "Yes, clear the Tokens override").check().run()  # the metric by its label
     button(at, "Clear override").click().run()
     assert one(app_env_copy, count, tenant_id) == 0
 

@@ -240,14 +240,16 @@ def test_the_tenant_usage_matches_usage_daily(app_env: str) -> None:
     who = viewer(app_env, "admin@demo.local", "admin")
     at = page("admin_tenants", who, tenant="Aster Capital", section="Quota overrides")
     today = dt.datetime.now(dt.UTC).date()
+    # the month so far from its 7th day, else the whole month before (as Usage opens)
+    last = today if today.day >= 7 else today.replace(day=1) - dt.timedelta(days=1)
     expected = dict(
         sql(
             app_env,
             "SELECT u.metric, sum(u.quantity)::float8 FROM usage_daily u JOIN tenants t "
             "ON t.id = u.tenant_id WHERE t.name = 'Aster Capital' AND u.day BETWEEN %s AND %s "
             "GROUP BY u.metric",
-            today.replace(day=1),
-            today,
+            last.replace(day=1),
+            last,
         )
     )
     expected["seats"] = one(
@@ -255,11 +257,17 @@ def test_the_tenant_usage_matches_usage_daily(app_env: str) -> None:
         "SELECT count(*) FROM tenant_users m JOIN tenants t ON t.id = m.tenant_id "
         "WHERE t.name = 'Aster Capital'",
     )
-    usage = next(d for d in at.dataframe if "Used this month" in d.value.columns).value
-    shown = dict(zip(usage["Metric"], usage["Used this month"], strict=True))
-    assert shown == pytest.approx({m: expected.get(m, 0.0) for m in shown})
+    usage = next(d for d in at.dataframe if "Used in the month" in d.value.columns).value
+    named = {
+        "API calls": "api_calls",
+        "Backtests": "backtests",
+        "Tokens": "tokens",
+        "Seats": "seats",
+    }
+    shown = dict(zip(usage["Metric"].map(named), usage["Used in the month"], strict=True))
+    assert shown == pytest.approx({m: expected.get(m, 0.0) for m in named.values()})
     limits = dict(zip(usage["Metric"], usage["Limit"], strict=True))
-    assert limits["seats"] == 10 and limits["api_calls"] == 100_000  # pro's limits
+    assert limits["Seats"] == "10 seats" and limits["API calls"] == "100,000 calls/month"  # pro's
 
 
 def test_a_quota_override_without_a_reason_is_refused(app_env_copy: str) -> None:
@@ -308,9 +316,9 @@ def test_the_audit_page_shows_the_diff_and_reverts(app_env_copy: str) -> None:
         "update",
         "tenants",
         "Onyx Co",
-        'name: "Onyx Capital" → "Onyx Co"',
+        'Name: "Onyx Capital" → "Onyx Co"',
     )
-    assert table(at, 2) == [{"Field": "name", "Before": '"Onyx Capital"', "After": '"Onyx Co"'}]
+    assert table(at, 2) == [{"Field": "Name", "Before": '"Onyx Capital"', "After": '"Onyx Co"'}]
     assert button(at, "Revert this change").disabled  # until the revert is confirmed
     confirm(at, f"Yes, revert change {saved.audit_ids[0]}")
     button(at, "Revert this change").click().run()

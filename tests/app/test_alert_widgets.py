@@ -165,6 +165,25 @@ def test_home_lists_unread_alerts_and_marks_them_read(app_env_copy: str) -> None
     assert "No unread alerts" in at.caption[0].value
 
 
+def test_a_data_mismatch_alert_is_said_in_words_not_hashes(app_env_copy: str) -> None:
+    ana = _analyst(app_env_copy)
+    sql(app_env_copy, "DELETE FROM notifications WHERE user_id = %s", ana.user_id)
+    stored, recomputed = "9fde68d4fd2a", "3797244e3946"
+    payload = {"asset_id": "SPY", "version": "v1", "date": "2026-11-30", "from": stored,
+               "to": recomputed, "confidence": None,
+               "text": f"SPY (X, release v1): inputs changed on 2026-11-30: {stored} → {recomputed}"}  # fmt: skip
+    sql(app_env_copy, "INSERT INTO notifications (tenant_id, id, user_id, type, payload, channel, "
+                      "dedup_key) VALUES (%s, %s, %s, 'data_mismatch', %s, 'in_app', 'm1')",
+        ana.member_tenant_ids[0], str(uuid.uuid4()), ana.user_id, json.dumps(payload))  # fmt: skip
+    at = _run(home_script, ana)
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert list(shown["From → to"]) == ["Input data changed since release"]
+    options = at.multiselect(key="_alerts_to_mark").options
+    assert len(options) == 1 and "input data changed since release" in options[0]
+    assert not any(h in options[0] or h in shown.to_string() for h in (stored, recomputed))
+
+
 def test_other_users_alerts_and_roles_without_analyst_pages_show_nothing(
     app_env_copy: str,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import jwt
@@ -14,6 +15,7 @@ from regime_dashboard.auth import gate
 from regime_dashboard.auth.tokens import issue_token
 from regime_dashboard.config import DEMO_COOKIE_KEY, get_settings
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.ui.preload import PRELOAD_KEY
 from tests.app.conftest import APP, signed_in
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
@@ -37,7 +39,10 @@ def test_nobody_signed_in_sees_only_the_form(fresh: AppTest) -> None:
     at = fresh.run()
     assert not at.exception
     assert [t.label for t in at.text_input] == ["Email", "Password"]
-    assert not at.get("plotly_chart") and not at.metric and not at.dataframe
+    assert not at.metric and not at.dataframe
+    # the one chart is app.py's hidden Plotly preload (ui/preload.py): no data in it
+    (chart,) = at.get("plotly_chart")
+    assert PRELOAD_KEY in chart.proto.id and json.loads(chart.proto.spec)["data"] == []
 
 
 def test_signing_in_with_the_form_opens_the_analyst_pages(fresh: AppTest) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.labels import regime_label
 from regime_dashboard.viewer import Viewer
 from tests.app.analyst_pages import LEADER, open_page
 from tests.app.browser_url import change
@@ -392,7 +393,7 @@ def test_split_by_regime_is_worked_out_from_the_stored_rows(app_env: str, qs: Mo
     assert shown.loc["All days", "days"] == attributed
     for regime in labels.dropna().unique():
         part = returns[labels == regime]
-        row = shown.loc[regime]
+        row = shown.loc[regime_label(regime)]  # shown as the legends name it: bear -> Bear
         assert row["days"] == len(part)
         assert row["share_of_time"] == pytest.approx(len(part) / attributed, rel=RTOL)
         assert row["total_return"] == pytest.approx(float(_quiet(qs.comp, part)), rel=RTOL)

@@ -30,6 +30,7 @@ from regime_dashboard.services.releases import CHANGED, load_releases_view
 from regime_dashboard.services.revenue import RATES_TO_USD, load_revenue_view
 from regime_dashboard.viewer import Viewer
 from tests.app.conftest import APP, signed_in
+from tests.app.test_leadership_readable import card_rows
 from tests.conftest import AS_OF
 from tests.helpers import one, sql, viewer
 
@@ -106,7 +107,38 @@ def test_home_draws_every_item_as_a_link_to_its_filters(
             links += [*home.admin.audit["link"], *home.admin.mismatches["link"]]
         drawn = {(e.proto.page, e.proto.query_string) for e in _page(role).get("page_link")}
         wanted = {(link.page, link.url.split("?", 1)[1]) for link in links}
-        assert wanted and wanted <= drawn
+        # a watchlist card or switch alike in several tenants is drawn once, linking to the
+        # first of them: every item is drawn up to its tenant, and nothing else is drawn
+        assert wanted and {_untenanted(w) for w in wanted} <= {_untenanted(d) for d in drawn}
+        watch = {(link.page, link.url.split("?", 1)[1]) for link in links if link.page == "regimes"}
+        assert {d for d in drawn if d[0] == "regimes" and d[1]} <= watch  # (not the sidebar's)
+
+
+def _untenanted(link: tuple[str, str]) -> tuple[str, str]:
+    """A (page, query) link without its tenant parameter."""
+    page, query = link
+    return page, "&".join(p for p in query.split("&") if not p.startswith("tenant="))
+
+
+def test_a_watchlist_alike_in_several_tenants_is_drawn_once(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seeded analyst watches the same four assets in three tenants whose outputs are
+    alike: Home draws each card once under one caption naming the three tenants, and each
+    regime change once ("· 3 tenants"), not three times."""
+    monkeypatch.setenv("DEMO_MODE", "true")
+    part = _home(app_env, "analyst").analyst
+    assert part is not None
+    tenants = list(dict.fromkeys(c.tenant_name for c in part.watched))
+    assets = sorted({c.asset_id for c in part.watched})
+    assert len(tenants) == 3 and len(part.watched) == 3 * len(assets)  # the seeded case
+    at = _page("analyst")
+    labels = [m.label for m in at.metric]
+    assert sorted(a for a in labels if a in assets) == assets  # each asset's card once
+    assert any(all(t in c.value for t in tenants) for c in at.caption)
+    lines = [str(e.proto.label) for e in at.get("page_link") if "→" in str(e.proto.label)]
+    assert lines and len(lines) == len(set(lines))  # no switch drawn twice
+    assert all(line.endswith(f"· {len(tenants)} tenants") for line in lines)  # one line each
 
 
 # ---- leadership: revenue, usage, quota, past due, spikes ------------------------------
@@ -403,3 +435,56 @@ def test_regime_changes_match_the_outputs(app_env: str) -> None:
     shown = [(s.tenant_name, s.asset_id, s.date, s.from_regime, s.to_regime) for s in part.switches]
     assert sorted(shown) == sorted(expected) and expected
     assert [s.date for s in part.switches] == sorted((s.date for s in part.switches), reverse=True)
+
+
+def test_usage_cards_draw_the_monthly_usage_as_a_sparkline(
+    app_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each usage card's history is the metric's usage summed per calendar month over the
+    twelve months up to the card's month (none before the first activity), oldest first,
+    from a GROUP BY over the rollup; the card on Home draws it as its sparkline."""
+    monkeypatch.setenv("DEMO_MODE", "true")
+    part = _home(app_env, "leadership").leadership
+    assert part is not None and part.month is not None
+    first = one(
+        app_env,
+        "SELECT least((SELECT (min(occurred_at) AT TIME ZONE 'UTC')::date FROM subscription_events), "
+        "(SELECT (min(billed_at) AT TIME ZONE 'UTC')::date FROM payments), "
+        "(SELECT (min(queued_at) AT TIME ZONE 'UTC')::date FROM runs), "
+        "(SELECT min(day) FROM usage_daily))",
+    )
+    months = [add_months(part.month, -back) for back in range(11, -1, -1)]
+    months = [m for m in months if m >= first.replace(day=1)]
+    assert len(months) > 6  # the seed covers more than half a year of usage
+    rows = sql(
+        app_env,
+        "SELECT metric, date_trunc('month', day)::date, sum(quantity)::float8 FROM usage_daily "
+        "WHERE day >= %s AND day < %s GROUP BY 1, 2",
+        months[0],
+        add_months(part.month, 1),
+    )
+    per_month = {(metric, month): total for metric, month, total in rows}
+    usage_cards = [k for k in part.kpis if k.key.startswith("usage:")]
+    assert len(usage_cards) == 3
+    for card in usage_cards:
+        metric = card.key.split(":", 1)[1]
+        expected = [per_month.get((metric, m), 0.0) for m in months]
+        assert list(card.history) == pytest.approx(expected), metric
+        assert card.history[-1] == pytest.approx(card.value)
+        assert card.history[-2] == pytest.approx(card.previous)
+        assert any(v > 0 for v in expected), metric  # the sparkline is not a flat zero
+    at = _page("leadership")
+    for card in usage_cards:
+        drawn = next((m.proto for m in at.metric if m.label == card.label), None)
+        assert drawn is not None, [m.label for m in at.metric]
+        assert list(drawn.chart_data) == pytest.approx(list(card.history))
+
+
+def test_home_cards_fill_a_row_per_page(app_env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Home's cards are laid out by ui.cards.card_row like every page's: one row per page
+    they come from (stretching over the row, not boxes of a fixed width)."""
+    monkeypatch.setenv("DEMO_MODE", "true")
+    assert card_rows(_page("leadership")) == [
+        ["MRR", "Net new MRR", "Customer churn"],
+        ["API calls", "Backtests", "Tokens"],
+    ]

@@ -16,15 +16,19 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from streamlit.proto.Block_pb2 import Block as BlockProto
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from regime_dashboard.services.periods import add_months, resolve_period
 from regime_dashboard.services.revenue import RATES_TO_USD, load_movement_customers
-from regime_dashboard.ui.cards import delta_text
+from regime_dashboard.ui.cards import MAX_PER_ROW, card_row, delta_text
 from tests.app.browser_url import change
 from tests.app.test_leadership_pages import LEADER, PAGES, _card, _page, _table
 from tests.helpers import sql
 
 pytestmark = [pytest.mark.app, pytest.mark.db]
+FlexProto = BlockProto.FlexContainer
 
 AS_OF = dt.date(2026, 11, 20)
 MOVES = ("new", "expansion", "reactivation", "contraction", "churn")
@@ -72,7 +76,8 @@ def test_revenue_cards_compare_with_the_previous_period(app_env: str) -> None:
     then = sum(_tenant_mrr(events, _utc(dt.date(2025, 10, 21))).values())
     card = _card(at, "MRR")
     assert card.delta == delta_text(now / 100, then / 100, "usd")
-    assert card.delta_description == "vs 20 Oct 2025"
+    assert not card.delta_description  # "vs 20 Oct 2025" would be cut on a 170 px card
+    assert "Then (20 Oct 2025): $" in card.help  # the day compared with, in the help
     assert card.color == (card.GREEN if now > then else card.RED)
     arr = _card(at, "ARR")
     assert arr.delta == delta_text(12 * now / 100, 12 * then / 100, "usd")
@@ -242,3 +247,76 @@ def test_every_leadership_table_is_humanised(page: str, app_env: str) -> None:
                 assert not any(UUID.fullmatch(t) for t in texts), f"{page}: ids in {column}"
             elif pd.api.types.is_float_dtype(values):
                 assert not values.map(lambda v: math.isinf(v)).any(), f"{page}: {column}"
+
+
+def card_rows(at: AppTest) -> list[list[str]]:
+    """The labels of the page's metric cards, row by row, checking each card sits in a
+    `ui.cards.card_row` slot: a vertical container stretching to the row's width and
+    height, in a horizontal container that wraps (two to a row on a phone), not in a
+    column (one to a row on a phone) nor in a fixed-width box."""
+    rows: dict[int, list[str]] = {}
+
+    def walk(node: Any, chain: list[Any]) -> None:
+        if isinstance(node, Block):
+            for child in node.children.values():
+                walk(child, [*chain, node])
+            return
+        if node.type != "metric":
+            return
+        slot, row = chain[-1], chain[-2]
+        assert slot.type == "flex_container", (node.label, slot.type)
+        assert slot.proto.flex_container.direction == FlexProto.Direction.VERTICAL
+        assert slot.proto.width_config.use_stretch and slot.proto.height_config.use_stretch
+        assert row.proto.flex_container.direction == FlexProto.Direction.HORIZONTAL
+        assert row.proto.flex_container.wrap, node.label
+        rows.setdefault(id(row), []).append(node.label)
+
+    walk(at._tree, [])
+    assert all(len(labels) <= MAX_PER_ROW for labels in rows.values())
+    return list(rows.values())
+
+
+def test_leadership_cards_fill_a_row_that_wraps_two_to_a_row_on_a_phone(app_env: str) -> None:
+    """Every card of the five pages is laid out by card_row, in rows of at most
+    MAX_PER_ROW cards (values whole at 1400 px), even rows of four (two by two at 390 px)."""
+    wanted = {
+        "revenue": [
+            ["MRR", "ARR", "Paying customers", "ARPA"],
+            ["Customer churn / mo", "Gross MRR churn / mo", "Net MRR churn / mo", "LTV estimate"],
+        ],
+        "subscriptions": [["Active", "Trialing", "Past Due", "Canceled", "Trial conversion"]],
+        "costs": [["Subscription revenue", "Cost of runs", "Gross margin", "Tenants at a loss"]],
+        "operations": [["Runs", "Failure rate", "Queue time p50", "Run time p50"]],
+    }
+    for name in PAGES:
+        at = _page(name)
+        assert not at.exception, name
+        rows = card_rows(at)
+        assert rows[: len(wanted.get(name, rows))] == wanted.get(name, rows), name
+        assert rows and all(len(r) == 4 for r in rows if name != "subscriptions"), name
+
+
+def test_a_row_of_cards_holds_one_to_max_per_row_cards() -> None:
+    for count in (0, MAX_PER_ROW + 1):
+        with pytest.raises(ValueError, match="a row of cards holds"):
+            card_row(count)
+
+
+CARD_LABEL_CHARS = 20  # what a 170 px card (two to a row at 390 px) shows of a label
+CARD_VERSUS_CHARS = 6  # what fits beside a delta there: "vs Oct"
+
+
+def test_card_texts_fit_a_170_px_card(app_env: str) -> None:
+    """No card label longer than a phone's card shows (Usage's "Over the limit (≥ 100 %)"
+    was cut) and no delta description longer than "vs Oct" ("vs prior period", "vs 01
+    Nov…" were); a change that rounds to zero has no sign and no colour."""
+    for name in PAGES:
+        at = _page(name)
+        for metric in at.metric:
+            card = metric.proto
+            assert len(metric.label) <= CARD_LABEL_CHARS, (name, metric.label)
+            assert len(card.delta_description) <= CARD_VERSUS_CHARS, (name, card.delta_description)
+            if card.delta and not re.search("[1-9]", card.delta):
+                assert card.delta[0] not in "+−-" and card.color == card.GRAY, (name, card.delta)
+    usage = _page("usage")
+    assert "≥ 100 %" in _card(usage, "Over limit").help

@@ -23,6 +23,7 @@ from regime_dashboard.ui.formats import MINUS
 from regime_dashboard.viewer import Viewer
 from tests.app.analyst_pages import LEADER, LONG_DAYS, add_long_asset, open_page
 from tests.app.browser_url import change
+from tests.app.test_leadership_readable import card_rows
 from tests.helpers import plotly_values as _values
 from tests.helpers import sql as _sql
 
@@ -143,18 +144,16 @@ def test_a_hand_worked_fifo_book(book_env: str) -> None:
     orders = at.dataframe[3].value.sort_values("order_timestamp")
     # outcome 5 bars after each signal's day: BUY 100 -> 130, BUY 110 -> 130,
     # SELL 120 -> 130 (loses), BUY 130 -> 130 (flat, not a win)
-    assert orders["outcome_return"].tolist() == pytest.approx(
-        [0.3, 130 / 110 - 1, 120 / 130 - 1, 0.0]
+    assert orders["outcome_return"].tolist() == pytest.approx(  # shown in percent
+        [30.0, 100 * (130 / 110 - 1), 100 * (120 / 130 - 1), 0.0]
     )
     assert orders["win"].tolist() == [True, True, False, False]
     bands = at.dataframe[4].value
     # bands of 0.2: [0.2, 0.4) holds 0.2 (flat), [0.6, 0.8) 0.6 (win) and 0.7 (loss),
     # [0.8, 1] 0.9 (win)
     assert bands[["From", "Signals", "Wins"]].values.tolist() == [
-        [0.2, 1, 0],
-        [0.6, 2, 1],
-        [0.8, 1, 1],
-    ]
+        pytest.approx(row) for row in ([20.0, 1, 0], [60.0, 2, 1], [80.0, 1, 1])
+    ]  # From: shown in percent
 
 
 def test_the_cards_compare_with_the_previous_period_by_hand(book_env: str) -> None:
@@ -376,3 +375,15 @@ def test_a_long_history_is_thinned(empty_db: str, monkeypatch: pytest.MonkeyPatc
     assert max(sizes) <= 5000 and min(sizes) > 1000
     assert any("thinned" in c.value for c in at.caption)
     _reset_caches()
+
+
+def test_the_six_cards_sit_four_then_two_so_a_phone_shows_two_to_a_row(app_env: str) -> None:
+    """The cards are laid out by ui.cards.card_row: where the book stands (equity, cash,
+    market value, total P&L), then the P&L split; rows of 4 and 2 keep every value whole
+    at 1400 px and fall two to a row at 390 px."""
+    at = _page().run()
+    assert not at.exception
+    assert card_rows(at) == [
+        ["Equity", "Cash", "Market value", "Total P&L"],
+        ["Realized P&L (FIFO)", "Unrealized P&L"],
+    ]

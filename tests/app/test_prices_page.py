@@ -109,7 +109,7 @@ def test_data_quality_flags_find_planted_problems(app_env_copy: str) -> None:
     assert [d.date() for d in missing["date"]] == [dt.date(2026, 3, 3)]
     assert stale.iloc[0]["bars"] == 4 and stale.iloc[0]["close"] == 400.0
     assert gaps.iloc[0]["date"].date() == dt.date(2026, 4, 10)
-    assert gaps.iloc[0]["gap"] == pytest.approx(520 / 400 - 1)
+    assert gaps.iloc[0]["gap"] == pytest.approx(100 * (520 / 400 - 1))  # shown in percent
     change(at, at.selectbox(key="stale"), 5)  # stale runs of at least 5: none
     assert _issues(at)["Stale closes (≥ 5 identical)"] == 0
 

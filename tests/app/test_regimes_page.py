@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.db.engine import libpq_dsn
+from regime_dashboard.ui.params import LINK_ICON
 from regime_dashboard.viewer import Viewer
 from tests.app.analyst_pages import ADMIN, LEADER, open_page
 from tests.app.browser_url import change
@@ -221,7 +222,8 @@ def test_regime_statistics_match_a_hand_count(app: AppTest, app_env: str) -> Non
     for regime in set(regimes):
         lengths = [n for r, n in spells if r == regime]
         assert summary.loc[regime, "Days"] == regimes.count(regime)
-        assert summary.loc[regime, "Share"] == pytest.approx(regimes.count(regime) / len(rows))
+        share = regimes.count(regime) / len(rows)  # shown in percent: "57.3 %"
+        assert summary.loc[regime, "Share"] == pytest.approx(100 * share)
         assert summary.loc[regime, "Average spell (days)"] == pytest.approx(np.mean(lengths))
         assert summary.loc[regime, "Longest spell (days)"] == max(lengths)
     heatmap = next(c for c in map(json.loads, (p.proto.spec for p in at.get("plotly_chart")))
@@ -254,9 +256,9 @@ def test_forward_returns_match_a_hand_computation(app: AppTest, app_env: str) ->
             if rows[i][1] == regime
         ]
         assert count == len(returns)
-        assert mean == pytest.approx(np.mean(returns), rel=1e-12)
-        assert median == pytest.approx(np.median(returns), rel=1e-12)
-        assert hit == pytest.approx(sum(r > 0 for r in returns) / len(returns))
+        assert mean == pytest.approx(100 * np.mean(returns), rel=1e-12)  # shown in percent
+        assert median == pytest.approx(100 * np.median(returns), rel=1e-12)
+        assert hit == pytest.approx(100 * sum(r > 0 for r in returns) / len(returns))
 
 
 # ------------------------------------------------------------------ viewers and watchlists
@@ -321,7 +323,7 @@ def test_an_analyst_of_one_tenant_sees_only_that_tenant(app_env: str) -> None:
     assert at.selectbox[0].options == [name]
     assert at.selectbox[0].value == str(tenant_id)
     assert name in _spec(at)["layout"]["title"]["text"]
-    assert [w.value for w in at.warning if w.icon == "🔗"] == [
+    assert [w.value for w in at.warning if w.icon == LINK_ICON] == [
         f"Tenant “Aster Capital” is not visible to you; showing {name}."
     ]
 

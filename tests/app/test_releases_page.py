@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from functools import partial
 
 import psycopg
@@ -83,8 +84,20 @@ def test_reproducibility_flags_exactly_spy_v1(app_env: str) -> None:
     changed = repro[repro["status"] != "matches"]
     assert list(zip(changed["asset_id"], changed["version"], strict=True)) == [("SPY", "v1")]
     assert "SPY v1" in at.warning[0].value
-    env = json.loads(repro.iloc[0]["env"])
-    assert env["python"] == "3.11.9" and repro.iloc[0]["git_commit"].startswith("3f9c2ab")
+    assert "data_sha256" not in at.warning[0].value  # said for people: "data hash"
+    first = repro.iloc[0]
+    env, commit = _sql(
+        app_env,
+        "SELECT r.env_json, r.git_commit FROM engine_releases r JOIN tenants t "
+        "ON t.id = r.tenant_id WHERE t.name = %s AND r.asset_id = %s AND r.version = %s",
+        tenant, first["asset_id"], first["version"],
+    )[0]  # fmt: skip
+    # a short readable environment and git's 7-character commit, not raw JSON / 40 chars
+    major_minor = ".".join(env["python"].split(".")[:2])
+    assert first["env"] == f"python {major_minor} · engine {env['engine']} · numpy {env['numpy']}"
+    assert len(commit) > 7 and first["git_commit"] == commit[:7]
+    fields = json.loads(at.dataframe[1].proto.columns)
+    assert fields["max_abs_diff"]["type_config"]["format"] == "%.4g"
 
 
 def test_comparison_matches_the_outputs(app_env: str) -> None:
@@ -101,11 +114,11 @@ def test_comparison_matches_the_outputs(app_env: str) -> None:
     table = at.dataframe[0].value
     assert [d.date() for d in table["Date"]] == differ
     assert list(table["Regime A (v1)"]) == [a[d][0] for d in differ]
-    fields = at.dataframe[1].value.set_index("Field")
+    fields = at.dataframe[1].value.set_index("field")  # shown: field labels, headings by config
     gaps = [abs(a[d][1] - b[d][1]) for d in common]
-    assert fields.loc["confidence", "Days differing"] == sum(g > 0 for g in gaps)
-    assert fields.loc["confidence", "Largest |A − B|"] == pytest.approx(max(gaps), rel=1e-12)
-    assert fields.loc["regime", "Days differing"] == len(differ)
+    assert fields.loc["Confidence", "days_differing"] == sum(g > 0 for g in gaps)  # by label
+    assert fields.loc["Confidence", "max_abs_diff"] == pytest.approx(max(gaps), rel=1e-12)
+    assert fields.loc["Regime", "days_differing"] == len(differ)
     lanes = json.loads(at.get("plotly_chart")[0].proto.spec)["data"]
     (differ_lane,) = [t for t in lanes if t["name"] == DIFFER_NAME]
     differing_days = _values(differ_lane["x"]).sum() / 86_400_000
@@ -178,3 +191,55 @@ def test_a_leadership_viewer_is_refused(app_env: str) -> None:
     at = _page(LEADER).run()
     assert "does not give access" in at.error[0].value
     assert not at.dataframe and not at.get("plotly_chart")
+
+
+def _tinted_rows(styles: str) -> set[int]:
+    """The rows of a Styler's CSS given a background colour (every rule's selectors)."""
+    rows: set[int] = set()
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", styles):
+        if "background-color" in body:
+            rows |= {int(r) for r in re.findall(r"_row(\d+)_col\d+", selectors)}
+    return rows
+
+
+def test_rows_that_no_longer_match_are_tinted_and_said_in_words(app_env_copy: str) -> None:
+    """The reproducibility table tints exactly the releases whose bars, hashed again here,
+    differ from their stored data_sha256 (SPY v1, and both XAUUSD releases once a bar is
+    restated), and its Status column says "Changed" on those rows and "Matches" on the
+    others, so the highlight is not colour-only."""
+    with psycopg.connect(libpq_dsn(make_url(app_env_copy))) as conn:
+        conn.execute(
+            "UPDATE price_bars SET close = close + 1 WHERE asset_id = 'XAUUSD' AND date = '2025-06-03'"
+        )
+        conn.execute("UPDATE data_versions SET version = version + 1")
+    at = _page(tenant="Aster Capital").run()
+    assert not at.exception
+    table = at.dataframe[2]
+    repro = table.value.reset_index(drop=True)
+    stored = {
+        (a, v): (sha, first, last)
+        for a, v, sha, first, last in _sql(
+            app_env_copy,
+            "SELECT r.asset_id, r.version, r.data_sha256, min(o.date), max(o.date) "
+            "FROM engine_releases r JOIN tenants t ON t.id = r.tenant_id "
+            "JOIN engine_outputs_daily o ON o.tenant_id = r.tenant_id AND o.release_id = r.id "
+            "WHERE t.name = 'Aster Capital' GROUP BY 1, 2, 3",
+        )
+    }
+    changed = set()
+    for i, row in enumerate(repro.itertuples()):
+        sha, first, last = stored[(row.asset_id, row.version)]
+        if _canonical_sha(app_env_copy, row.asset_id, first, last) != sha:
+            changed.add(i)
+    assert {(repro.loc[i, "asset_id"], repro.loc[i, "version"]) for i in changed} == {
+        ("SPY", "v1"),
+        ("XAUUSD", "v1"),
+        ("XAUUSD", "v2"),
+    }
+    assert _tinted_rows(table.proto.arrow_data.styler.styles) == changed
+    words = ["Changed" in text if i in changed else "Matches" in text
+             for i, text in enumerate(repro["check"])]  # fmt: skip
+    assert all(words)
+    assert table.proto.column_order[0] == "check"
+    status = json.loads(table.proto.columns)["check"]
+    assert status["label"] == "Status"

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.services import admin
+from regime_dashboard.ui.params import LINK_ICON
 from regime_dashboard.viewer import Viewer
 from tests.app.browser_url import bound_key, change, url_value
 from tests.conftest import ROOT
@@ -114,7 +115,7 @@ def _reopens(at: AppTest, page: str, viewer: Viewer) -> None:
 
 def _link_notes(at: AppTest) -> list[str]:
     """The messages about the link itself (unknown values, corrected dates)."""
-    return [w.value for w in at.warning if w.icon == "🔗"]
+    return [w.value for w in at.warning if w.icon == LINK_ICON]
 
 
 # ------------------------------------------------------------------ leadership

@@ -50,9 +50,11 @@ def _hand_mrr(url: str, tenant_id: str) -> float:
     return cents / (12 if cycle == "annual" else 1) * RATES[currency]
 
 
-def _hand_share(url: str, tenant_id: str) -> float | None:
-    """The highest used / limit over the metered metrics in November 2026 up to AT (the
-    plan's limit unless an override is active at AT)."""
+def _hand_share(
+    url: str, tenant_id: str, at: dt.datetime = AT, last: str = "2026-11-20"
+) -> float | None:
+    """The highest used / limit over the metered metrics from 2026-11-01 to `last` (the
+    plan's limit unless an override is active at `at`)."""
     _plan, limits = sql(
         url,
         "SELECT p.id, p.limits_json FROM subscriptions s JOIN plans p ON p.id = s.plan_id "
@@ -65,7 +67,7 @@ def _hand_share(url: str, tenant_id: str) -> float | None:
             "SELECT metric, limit_value FROM tenant_quota_overrides WHERE tenant_id = %s "
             "AND (expires_at IS NULL OR expires_at > %s)",
             tenant_id,
-            AT,
+            at,
         )
     )
     shares = []
@@ -73,9 +75,10 @@ def _hand_share(url: str, tenant_id: str) -> float | None:
         used = one(
             url,
             "SELECT coalesce(sum(quantity), 0) FROM usage_daily WHERE tenant_id = %s AND "
-            "metric = %s AND day BETWEEN '2026-11-01' AND '2026-11-20'",
+            "metric = %s AND day BETWEEN '2026-11-01' AND %s",
             tenant_id,
             metric,
+            last,
         )
         limit = overrides[metric] if metric in overrides else limits.get(metric)
         if limit:
@@ -108,6 +111,41 @@ def test_the_tenant_grid_has_each_tenants_mrr_and_highest_usage_share(
         assert (shown != shown) if expected is None else shown == pytest.approx(expected)
         checked += expected is not None and expected > 0
     assert checked >= 3  # the seeded month has usage: the shares are not all 0
+
+
+def test_early_in_a_month_the_grid_and_quota_tab_show_the_last_full_month(
+    db: str, adam: Viewer
+) -> None:
+    """On 2 December (one day of December, too few to read) the grid's usage share and the
+    quota tab's used amounts are November's, whole (1-30 Nov), as the Usage page opens."""
+    early = dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)
+    assert admin.tenants.usage_month(early) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert admin.tenants.usage_month(AT) == (dt.date(2026, 11, 1), dt.date(2026, 11, 20))
+    sql(
+        db,
+        "INSERT INTO usage_daily (tenant_id, day, metric, quantity, events) SELECT tenant_id, "
+        "'2026-11-30', metric, quantity, events FROM usage_daily WHERE day = '2026-11-20' "
+        "ON CONFLICT DO NOTHING",
+    )  # fmt: skip  (a late-November day, counted at 2 Dec)
+    grid = admin.tenant_grid(adam, at=early)
+    checked = 0
+    for tenant_id, shown in zip(grid["tenant_id"].astype(str), grid["usage_share"], strict=True):
+        live = one(db, "SELECT count(*) FROM subscriptions WHERE tenant_id = %s AND "
+                       "status IN ('trialing','active','past_due')", tenant_id)  # fmt: skip
+        expected = _hand_share(db, tenant_id, early, "2026-11-30") if live else None
+        if expected is None or shown != shown:
+            assert expected is None or shown != shown
+            continue
+        assert shown == pytest.approx(expected)
+        checked += expected > 0
+    assert checked >= 3  # not "0.0 %" for everyone
+    tenant_id = str(grid["tenant_id"][grid["usage_share"] > 0].iloc[0])
+    usage = admin.tenant_detail(adam, tenant_id, at=early).usage.set_index("metric")
+    for metric in METERED_METRICS:
+        used = one(db, "SELECT coalesce(sum(quantity), 0) FROM usage_daily WHERE tenant_id = %s "
+                       "AND metric = %s AND day BETWEEN '2026-11-01' AND '2026-11-30'",
+                   tenant_id, metric)  # fmt: skip
+        assert usage.loc[metric, "used"] == pytest.approx(float(used))
 
 
 # ------------------------------------------------------------------ typed plan limits

@@ -708,8 +708,8 @@ def test_the_audit_list_filters_and_describes_changes(db: str, adam: Viewer) -> 
     everything = admin.list_changes(adam)
     assert list(everything["table_name"]) == ["plans", "tenants"]  # newest first
     assert list(everything["changes"]) == [
-        "limits_json.seats: 10 → 12",
-        'name: "Onyx Capital" → "Onyx Group"',
+        "Seats limit: 10 seats → 12 seats",  # by label, with units
+        'Name: "Onyx Capital" → "Onyx Group"',
     ]
     assert list(admin.list_changes(adam, tenant_id=tid)["table_name"]) == ["tenants"]
     assert list(admin.list_changes(adam, table_name="plans")["row"]) == ["Pro (pro)"]  # named

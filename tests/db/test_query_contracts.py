@@ -238,6 +238,14 @@ CASES: dict[str, Case] = {
             "asset_id": s.watched_asset_id,
         },
     ),
+    "usage.monthly_usage": Case(
+        usage.MONTHLY_USAGE_COLUMNS,
+        lambda s: {
+            "first_month": AS_OF - dt.timedelta(days=365),
+            "as_of": AS_OF,
+            "metrics": ("api_calls", "tokens"),
+        },
+    ),
     "usage.tenant_daily_usage": Case(
         usage.DAILY_USAGE_COLUMNS, lambda s: {"tenant_id": s.usage_tenant_id, "as_of": AS_OF}
     ),

@@ -173,7 +173,7 @@ def test_the_app_works_through_nginx_without_policy_violations(browser: Any, pro
     try:
         sign_in(page, proxy, "analyst", "regimes")
         assert violations == []
-        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
+        expect(page.locator(".js-plotly-plot:visible").first).to_be_visible(timeout=TIMEOUT_MS)
         settle(page)
         screenshot(page, "analyst-regimes-through-nginx")
     finally:

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from regime_dashboard.navigation import PAGES
+from regime_dashboard.ui.preload import PRELOAD_KEY
 
 from .conftest import TIMEOUT_MS
 from .helpers import assert_no_error, screenshot, settle, sign_in, wait_for_cookie
@@ -23,7 +24,9 @@ def test_every_url_shows_only_the_sign_in_form_before_sign_in(
     page.goto(f"{server}/{path}")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
-    assert page.locator(".js-plotly-plot").count() == 0
+    # the only chart is the hidden Plotly preload (ui/preload.py), which shows nothing
+    assert page.locator(".js-plotly-plot:visible").count() == 0
+    assert page.locator(f".st-key-{PRELOAD_KEY}").is_hidden()
     assert page.locator("[data-testid='stDataFrame']").count() == 0
     assert page.locator("[data-testid='stMetric']").count() == 0
     assert_no_error(page)
@@ -31,7 +34,7 @@ def test_every_url_shows_only_the_sign_in_form_before_sign_in(
 
 def test_a_shared_link_opens_after_sign_in(page: Any, server: str) -> None:
     sign_in(page, server, "analyst", "regimes")
-    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot:visible").first).to_be_visible(timeout=TIMEOUT_MS)
     settle(page)
     assert_no_error(page)
     screenshot(page, "analyst-regimes")

@@ -32,7 +32,7 @@ def test_a_tenant_name_with_a_link_is_shown_as_text_in_the_usage_chart() -> None
         }
     )
     figure = usage_share_figure(rows)
-    assert list(figure.data[0].y) == [f"{ESCAPED} · api_calls"]
+    assert list(figure.data[0].y) == [f"{ESCAPED} · API calls"]  # metered.metric_label
 
 
 def test_a_title_with_a_link_is_shown_as_text_on_the_price_chart() -> None:

@@ -20,7 +20,7 @@ from regime_dashboard.charts.billing import (
 )
 from regime_dashboard.charts.ops import runs_figure, timings_figure
 from regime_dashboard.charts.palette import NET_LINE_COLOR
-from regime_dashboard.charts.usage import usage_share_figure
+from regime_dashboard.charts.usage import tenant_usage_figure, usage_share_figure
 from regime_dashboard.ui.cards import card_value, delta_text, exact_value
 from regime_dashboard.ui.leadership import share_text, usage_percent, usage_texts
 from regime_dashboard.ui.tables import format_money
@@ -105,7 +105,10 @@ def test_operations_has_one_legend_per_panel_and_sparse_log_ticks() -> None:
         {"kind": ["agent", "all"]}
         | {f"{p}_{q}_s": [5.0, 60.0] for p in ("queue", "run") for q in ("p50", "p95")}
     )
-    ticks = timings_figure(timings).layout.yaxis.tickvals
+    timing = timings_figure(timings)
+    assert all(bar.orientation == "h" for bar in timing.data)  # kind names on the y axis
+    assert list(timing.data[0].y) == ["Agent", "All"]
+    ticks = timing.layout.xaxis.tickvals
     assert all(round(v / 10 ** math.floor(math.log10(v)), 6) in (1, 2, 5) for v in ticks)
 
 
@@ -122,7 +125,12 @@ def test_usage_lines_are_labelled_and_a_zero_limit_is_blocked() -> None:
         }
     )
     fig = usage_share_figure(rows)
+    assert list(fig.data[0].y) == ["A · Tokens", "B · API calls"]  # metrics by their labels
     assert [a.text for a in fig.layout.annotations] == ["80 % near", "100 % limit"]
+    # both labels left of their lines, one above the other: they never overlap on a phone
+    labels = fig.layout.annotations
+    assert [a.xanchor for a in labels] == ["right", "right"]
+    assert labels[1].yshift - (labels[0].yshift or 0) >= labels[0].font.size
     assert list(fig.data[0].customdata) == ["t1", "t2"]
     assert fig.data[0].text[0] == "blocked (limit 0)" and math.isfinite(fig.data[0].x[0])
     shown = usage_texts(rows)
@@ -145,5 +153,30 @@ def test_card_values_fit_and_deltas_are_signed() -> None:
     assert delta_text(7, 3, "count") == "+4"
     assert delta_text(0.028, 0.001, "share") == "+2.7 pts"
     assert delta_text(1.0, None, "usd") is None
+    # a change that rounds to zero has no sign
+    assert delta_text(0.5, 0.5004, "share") == "0.0 pts"
+    assert delta_text(0.5004, 0.5, "share") == "0.0 pts"
+    assert delta_text(0.5, 0.51, "share") == "−1.0 pts"
+    assert delta_text(1.0, 1.04, "seconds") == "0.0 s"
+    assert delta_text(3, 3, "count") == "0"
+    assert delta_text(10.001, 10.0, "usd") == "$0.00"
     assert format_money(-800.0) == "−$800.00" and format_money(None) == "—"
     assert share_text(math.nan) == "—" and share_text(0.75) == "75.0 %"
+
+
+def test_a_tenants_usage_rows_are_titled_by_the_metrics_labels() -> None:
+    days = pd.to_datetime(["2026-11-01", "2026-11-02"])
+    daily = pd.DataFrame(
+        {
+            "day": list(days) * 2,
+            "metric": ["api_calls"] * 2 + ["tokens"] * 2,
+            "quantity": [5.0, 7.0, 100.0, 50.0],
+            "cumulative": [5.0, 12.0, 100.0, 150.0],
+        }
+    )
+    limits = pd.DataFrame({"metric": ["api_calls", "tokens"], "limit_value": [100.0, math.nan]})
+    projection = pd.DataFrame({"metric": ["api_calls"], "day": [days[-1]], "projected": [180.0]})
+    fig = tenant_usage_figure(daily, limits, projection, "Harbor")
+    titles = [a.text for a in fig.layout.annotations if a.text in ("API calls", "Tokens")]
+    assert titles == ["API calls", "Tokens"]
+    assert not [a.text for a in fig.layout.annotations if a.text in ("api_calls", "tokens")]

@@ -1,10 +1,17 @@
 """ui/columns.py: the one place that heads and formats table columns, and how a page's own
-column config goes over it."""
+column config goes over it; tables show shares in the one percentage style and labels of
+stored values, while their CSV exports stay raw (docs/architecture.md, tables)."""
 
 from __future__ import annotations
 
+import io
+import json
+from typing import Any
+
 import pandas as pd
+import pytest
 import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from regime_dashboard.ui.columns import COLUMNS, HIDDEN, column_config, config_for, label_of
 
@@ -15,7 +22,7 @@ def test_known_columns_get_their_heading_unit_and_format() -> None:
     assert money["label"] == "Realized P&L, cumulative ($)"
     assert money["type_config"]["format"] == "dollar"
     share = config_for("confidence_score")
-    assert share is not None and share["type_config"]["format"] == "percent"
+    assert share is not None and share["type_config"]["format"] == "%.1f %%"  # "57.3 %"
     day = config_for("date")
     assert day is not None and day["type_config"] == {**day["type_config"], "type": "date"}
     assert day["type_config"]["format"] == "YYYY-MM-DD"
@@ -67,3 +74,114 @@ def test_a_pages_own_config_goes_over_the_default() -> None:
     assert config["side"]["label"] == "Side" and config["side"]["width"] == "small"
     assert config["order_id"] == "Order"
     assert config["Other"]["label"] == "Other"
+
+
+def _csv_of(at: AppTest, index: int = 0) -> pd.DataFrame:
+    """The CSV the `index`th download button of the run writes (its deferred data, kept by
+    the script in session state under "_csv"), read back raw."""
+    button = at.get("download_button")[index]
+    data = at.session_state["_csv"][button.proto.deferred_file_id]
+    return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+
+
+def _keep_csvs() -> None:
+    """In an AppTest script: keep every download button's data in session state."""
+    from streamlit import runtime
+
+    deferred: Any = runtime.get_instance().media_file_mgr._deferred_callables
+    st.session_state["_csv"] = {key: item["callable"]() for key, item in deferred.items()}
+
+
+def _shares_script() -> None:
+    import pandas as pd
+    import streamlit as st
+
+    from regime_dashboard.ui.tables import share_column, show_table
+    from tests.unit.test_table_columns import _keep_csvs
+
+    frame = pd.DataFrame(
+        {
+            "asset_id": ["SPY", "QQQ"],
+            "confidence": [0.5734, None],  # kind "share" (ui/columns)
+            "gap": [0.25, -0.031],  # a page's own share_column
+            "Own": [0.5, 1.0],  # a page's own Streamlit "percent" config
+            "field": ["realized_vol", "dsr"],
+        }
+    )
+    show_table(
+        frame,
+        "shares",
+        gap=share_column("Gap"),
+        Own=st.column_config.NumberColumn("Own", format="percent"),
+    )
+    _keep_csvs()
+
+
+def test_a_table_shows_shares_like_the_cards_and_exports_them_raw() -> None:
+    at = AppTest.from_function(_shares_script, default_timeout=60).run()
+    assert not at.exception
+    table = at.dataframe[0]
+    shown = table.value
+    config = json.loads(table.proto.columns)
+    for column in ("confidence", "gap", "Own"):  # one style: "57.3 %", as format_share
+        assert config[column]["type_config"] == {"type": "number", "format": "%.1f %%"}
+    assert shown["confidence"].iloc[0] == pytest.approx(57.34)  # a number: it sorts
+    assert pd.isna(shown["confidence"].iloc[1])
+    assert list(shown["gap"]) == pytest.approx([25.0, -3.1])
+    assert list(shown["Own"]) == pytest.approx([50.0, 100.0])
+    assert list(shown["field"]) == ["Realized volatility", "DSR · drawdown"]
+    csv = _csv_of(at)
+    assert list(csv.columns) == ["asset_id", "confidence", "gap", "Own", "field"]
+    assert csv.to_dict("records")[0] == {
+        "asset_id": "SPY",
+        "confidence": "0.5734",
+        "gap": "0.25",
+        "Own": "0.5",
+        "field": "realized_vol",
+    }
+
+
+def _limits_script() -> None:
+    import pandas as pd
+
+    from regime_dashboard.ui.admin_widgets import table
+    from regime_dashboard.ui.columns import limit_texts
+    from tests.unit.test_table_columns import _keep_csvs
+
+    usage = pd.DataFrame(
+        {
+            "metric": ["api_calls", "seats", "tokens"],
+            "used": [1234, 3, 0],
+            "limit_value": [100_000, 10, None],
+        }
+    )
+    headings = {"metric": "Metric", "used": "Used", "limit_value": "Limit"}
+    table(usage, "usage against limits", headings, read=limit_texts)
+    _keep_csvs()
+
+
+def test_an_admin_table_shows_limits_with_units_and_exports_them_raw() -> None:
+    at = AppTest.from_function(_limits_script, default_timeout=60).run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert list(shown["Metric"]) == ["API calls", "Seats", "Tokens"]
+    assert list(shown["Limit"]) == ["100,000 calls/month", "10 seats", "unlimited"]
+    csv = _csv_of(at)
+    assert list(csv.columns) == ["Metric", "Used", "Limit"]
+    assert csv.to_dict("records") == [
+        {"Metric": "api_calls", "Used": "1234", "Limit": "100000"},
+        {"Metric": "seats", "Used": "3", "Limit": "10"},
+        {"Metric": "tokens", "Used": "0", "Limit": ""},
+    ]
+
+
+def test_limits_and_features_read_as_words() -> None:
+    from regime_dashboard.ui.admin_widgets import mapping_text
+
+    limits = {"api_calls": 1000, "backtests": None, "tokens": 2_000_000, "seats": 10}
+    assert mapping_text(limits) == (
+        "API calls 1,000/month · Backtests unlimited · Tokens 2,000,000/month · Seats 10"
+    )
+    features = {"backtests": True, "api_access": False, "support": "email"}
+    assert mapping_text(features) == "Backtests · Support: email"  # a flag, not a limit
+    assert mapping_text({}) == "—" and mapping_text(None) == "—"

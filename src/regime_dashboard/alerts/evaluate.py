@@ -124,7 +124,11 @@ class _Marks:
 
 
 def _text(plan: RulePlan, release: Any, when: dt.date, low: object, high: object) -> str:
+    """An alert's text for people: a data_mismatch alert says the input data changed (its
+    hashes stay in the payload's from/to), any other names the change from `low` to `high`."""
     where = f"{plan.asset_id} ({release.tenant_name}, release {release.version})"
+    if plan.rule.kind == "data_mismatch":
+        return f"{where}: input data changed since release (checked {when.isoformat()})"
     return f"{where}: {rule_label(plan.rule)} on {when.isoformat()}: {low} → {high}"
 
 

@@ -5,16 +5,15 @@ The cookie is verified here (`tokens.read_token`), not by streamlit-authenticato
 0.4.2 cookie holds only the username and an expiry, cannot be ended before it expires, and
 raises on a token signed with another algorithm or without a numeric expiry. Only
 extra_streamlit_components' cookie component (which it uses) writes and deletes the
-cookie in the browser. Never st.rerun() right after signing in or out: the component
+cookie in the browser, drawn only in the runs that do (`cookie_component`): a page opened
+by its URL runs once. Never st.rerun() right after signing in or out: the component
 would be gone before it wrote or deleted the cookie; its own reply reruns the app.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
-import extra_streamlit_components as stx
 import streamlit as st
 
 from ..cache import get_engine
@@ -25,6 +24,7 @@ from ..queries import auth as q
 from ..session import VIEWER_KEY
 from ..ui.text import plain
 from ..viewer import Viewer
+from .cookie_component import browser_cookie_names, delete_cookie, set_cookie
 from .signin import UNKNOWN_SOURCE, attempt_sign_in, viewer_from_account
 from .tokens import SESSION_SECONDS, SessionClaims, issue_token, new_claims, read_token
 
@@ -122,9 +122,9 @@ def _remember(claims: SessionClaims, viewer: Viewer) -> None:
     )
 
 
-def _write_cookie(cookies: stx.CookieManager, key: str, claims: SessionClaims) -> None:
+def _write_cookie(key: str, claims: SessionClaims) -> None:
     """Rendered in one run only: the component's reply reruns the app."""
-    cookies.set(
+    set_cookie(
         COOKIE_NAME,
         issue_token(claims, key),
         key=f"set_session_{claims.issued_at}",
@@ -134,24 +134,23 @@ def _write_cookie(cookies: stx.CookieManager, key: str, claims: SessionClaims) -
     )
 
 
-def _forget(cookies: stx.CookieManager, delete_cookie: bool) -> None:
-    """Sign this session out; with `delete_cookie`, delete the browser's cookie too."""
+def _forget(delete: bool) -> None:
+    """Sign this session out; with `delete`, delete the browser's cookie too."""
     st.session_state.pop(CLAIMS_KEY, None)
     st.session_state.pop(VIEWER_KEY, None)
     for name in _AUTH_KEYS:
         st.session_state[name] = None
-    if delete_cookie:
-        # KeyError: the component had not yet reported the browser's cookies
-        with contextlib.suppress(KeyError):
-            cookies.delete(COOKIE_NAME, key="delete_session")
+    if delete:
+        delete_cookie(COOKIE_NAME, key="delete_session")
 
 
-def _delete_pending(cookies: stx.CookieManager) -> bool:
+def _delete_pending() -> bool:
     """Whether a sign-out's cookie delete has yet to reach the browser (which still reports
     the cookie); once it does not, the flag is dropped."""
     if not st.session_state.get(_DELETE_PENDING_KEY):
         return False
-    if COOKIE_NAME in (cookies.cookies or {}):
+    held = browser_cookie_names(key="session_cookies")
+    if held is None or COOKIE_NAME in held:  # not reported yet, or still there
         return True
     st.session_state.pop(_DELETE_PENDING_KEY, None)
     return False
@@ -187,12 +186,14 @@ SIGN_IN_WIDTH = 420  # px: a card of normal width, not the page's
 
 
 def demo_hint() -> str:
-    """Demo mode's hint under the sign-in form: each public demo account and its password."""
-    accounts = ", ".join(f"`{a.email}` / `{a.password}` ({a.role})" for a in DEMO_ACCOUNTS)
-    return f"Demo mode: sign in as {accounts}."
+    """Demo mode's hint under the sign-in form: each public demo account and its password,
+    one account a line (a Markdown list; the email names the role), so no password wraps
+    mid-word on a phone."""
+    accounts = "\n".join(f"- `{a.email}` / `{a.password}`" for a in DEMO_ACCOUNTS)
+    return f"Demo mode: sign in as\n\n{accounts}"
 
 
-def _sign_out_button(cookies: stx.CookieManager, viewer: Viewer) -> None:
+def _sign_out_button(viewer: Viewer) -> None:
     with st.sidebar:
         name = plain(viewer.display_name)
         st.caption(f"Signed in as **{name}** ({', '.join(sorted(viewer.roles))})")
@@ -201,7 +202,7 @@ def _sign_out_button(cookies: stx.CookieManager, viewer: Viewer) -> None:
         with get_engine().begin() as conn:
             q.bump_session_epoch(conn, email=viewer.email)  # every copy of the cookie dies
         st.session_state[_DELETE_PENDING_KEY] = True
-        _forget(cookies, delete_cookie=True)
+        _forget(delete=True)
         st.info("You are signed out.")
         st.stop()  # let the cookie component's reply rerun the app (no st.rerun here)
 
@@ -217,29 +218,28 @@ def signed_in_viewer(settings: Settings) -> Viewer | None:
 
 
 def _gate(settings: Settings, key: str) -> Viewer | None:
-    """Everything the gate draws in the main area: the cookie component, the sign-in form,
-    and the cookie written or deleted in one run only (the sign-out button is in the
+    """Everything the gate draws in the main area: the sign-in form, and the cookie
+    component that writes or deletes the cookie, in one run only (the sign-out button is in the
     sidebar). `signed_in_viewer` keeps them in one container so that the page below starts
     at the same place in every run. Were the page to move up when the sign-in run's extra
     elements go, the browser would draw each moved layout block (columns, containers) anew
     and then remove the old copy, and with it the URL binding of the widget id both share:
     the page's URL-bound filters would stop writing the address bar."""
-    cookies = stx.CookieManager(key="session_cookies")
     claims, from_cookie = _session_claims(key)
     viewer = check_session(claims, settings)
     if viewer is None or claims is None:
         was_signed_in = st.session_state.get(CLAIMS_KEY) is not None
-        _forget(cookies, delete_cookie=from_cookie or was_signed_in or _delete_pending(cookies))
+        _forget(delete=from_cookie or was_signed_in or _delete_pending())
         signed_in = _sign_in_form(settings)
         if signed_in is None:
             return None
         viewer, claims = signed_in
-        _write_cookie(cookies, key, claims)
+        _write_cookie(key, claims)
     elif claims.needs_refresh():  # sliding: a new token for another SESSION_HOURS
         claims = new_claims(claims.email, claims.epoch)
-        _write_cookie(cookies, key, claims)
+        _write_cookie(key, claims)
     _remember(claims, viewer)
-    _sign_out_button(cookies, viewer)
+    _sign_out_button(viewer)
     return viewer
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from pandas.io.formats.style import Styler
 
 from ..figure_memo import by_content
-from .palette import regime_color
+from .palette import SERIES_COLORS, regime_color
 from .stacked import row_axes, stacked_figure
 from .text import plotly_text
 
@@ -36,8 +36,7 @@ PERCENT_METRICS = (
     "exposure",
 )
 SPLIT_PERCENTS = ("share_of_time", "total_return", "annualised_return", "hit_rate", "max_drawdown")
-STRATEGY_COLOR = "#1e88e5"
-BENCHMARK_COLOR = "#fb8c00"
+STRATEGY_COLOR, BENCHMARK_COLOR = SERIES_COLORS[:2]
 _LEGEND = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _MARGIN = {"l": 10, "r": 10, "t": 50, "b": 10}
@@ -87,11 +86,19 @@ def rolling_sharpe_figure(rolling: pd.DataFrame, window: int) -> go.Figure:
 
 @by_content
 def growth_figure(growth: pd.DataFrame, start: str = "") -> go.Figure:
-    """growth: date, run, growth (value of 1 invested on the common start `start`)."""
+    """growth: date, run, growth (value of 1 invested on the common start `start`); each
+    run in its own colour (palette.SERIES_COLORS, in the order the runs come)."""
     fig = go.Figure()
-    for run, line in growth.groupby("run", sort=False):
+    for i, (run, line) in enumerate(growth.groupby("run", sort=False)):
+        color = SERIES_COLORS[i % len(SERIES_COLORS)]
         fig.add_trace(
-            go.Scatter(x=line["date"], y=line["growth"], mode="lines", name=plotly_text(run))
+            go.Scatter(
+                x=line["date"],
+                y=line["growth"],
+                mode="lines",
+                name=plotly_text(run),
+                line={"color": color, "width": 1.8},
+            )
         )
     fig.add_hline(y=1.0, line={"color": "#78909c", "width": 1, "dash": "dot"})
     fig.update_layout(

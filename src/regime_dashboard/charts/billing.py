@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..figure_memo import by_content
-from .palette import NET_LINE_COLOR, PLAN_COLORS, plan_color
+from .palette import ARR_COLOR, NET_LINE_COLOR, PLAN_COLORS, plan_color
 from .text import plotly_texts
 
 __all__ = [
@@ -41,11 +41,17 @@ MOVEMENT_COLORS = {
     "churn": "#c62828",
 }
 _MOVEMENT_NAMES = ("new", "expansion", "reactivation", "contraction", "churn")
-_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "legend": {"orientation": "h"}}
+# the title at the very top, the legend above the plot under it (beneath the plot, it
+# covers the date labels on a phone): room for three rows of legend on a phone
+_LAYOUT = {
+    "margin": {"l": 10, "r": 10, "t": 100, "b": 10},
+    "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font_size": 12},
+}
 
 
 def _layout(fig: go.Figure, title: str, **extra: object) -> go.Figure:
-    fig.update_layout(title=title, **_LAYOUT, **extra)
+    heading = {"text": title, "x": 0.01, "xref": "container", "y": 0.99, "yanchor": "top"}
+    fig.update_layout(title=heading, **_LAYOUT, **extra)
     return fig
 
 
@@ -70,7 +76,7 @@ def status_figure(statuses: pd.DataFrame) -> go.Figure:
         shared_xaxes=True,
         row_heights=[0.7, 0.3],
         vertical_spacing=0.12,
-        subplot_titles=("Live at month end", "Canceled in the month"),
+        subplot_titles=("", "Canceled in the month"),  # the legend heads the top row
     )
     for status in ("active", "past_due", "trialing"):
         fig.add_bar(
@@ -89,7 +95,7 @@ def status_figure(statuses: pd.DataFrame) -> go.Figure:
         row=2,
         col=1,
     )
-    fig.update_yaxes(title_text="Subscriptions", row=1, col=1)
+    fig.update_yaxes(title_text="Live at month end", row=1, col=1)
     fig.update_yaxes(title_text="Canceled", rangemode="tozero", row=2, col=1)
     return _layout(fig, "Subscriptions by status", barmode="stack", height=460)
 
@@ -119,7 +125,7 @@ def mrr_figure(movements: pd.DataFrame) -> go.Figure:
         y=movements["arr"],
         name="ARR",
         mode="lines+markers",
-        line={"color": "#6a1b9a"},
+        line={"color": ARR_COLOR, "width": 2.5},
         secondary_y=True,
     )
     top, step = nice_ticks(float(movements["closing_mrr"].max()) if len(movements) else 0.0)
@@ -192,7 +198,9 @@ def movements_figure(movements: pd.DataFrame) -> go.Figure:
     )
     fig.update_yaxes(tickformat="$~s")
     return _layout(
-        fig, "MRR movements per month (click a bar for its customers)", barmode="relative"
+        fig,
+        "MRR movements (click a bar)",
+        barmode="relative",  # fits a phone's width
     )
 
 
@@ -209,7 +217,7 @@ def plan_mrr_figure(by_plan: pd.DataFrame) -> go.Figure:
             mode="lines",
             line={"color": plan_color(plan)},
         )
-    fig.update_yaxes(tickprefix="$")
+    fig.update_yaxes(tickformat="$,.0f")
     return _layout(fig, "MRR by plan at month end")
 
 
@@ -220,7 +228,7 @@ def payments_figure(payments: pd.DataFrame) -> go.Figure:
     colors = {"billed": "#90a4ae", "collected": "#2e7d32", "failed": "#c62828"}
     for name, color in colors.items():
         fig.add_bar(x=payments["month"], y=payments[name], name=name.title(), marker_color=color)
-    fig.update_yaxes(tickprefix="$")
+    fig.update_yaxes(tickformat="$,.0f")
     return _layout(fig, "Payments billed, collected and failed", barmode="group")
 
 

@@ -77,33 +77,41 @@ def runs_figure(by_kind: pd.DataFrame, by_status: pd.DataFrame, daily: pd.DataFr
         barmode="stack",
         height=760,
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        legend={**side, "y": 1.0, "title": {"text": "Kind"}},
-        legend2={**side, "y": 0.56, "title": {"text": "Status"}},
+        # below the top right corner, where a phone shows the (upright) modebar
+        legend={**side, "y": 0.8, "title": {"text": "Kind"}},
+        legend2={**side, "y": 0.5, "title": {"text": "Status"}},
     )
     return fig
 
 
 @by_content
 def timings_figure(timings: pd.DataFrame) -> go.Figure:
-    """timings: kind, queue_p50_s, queue_p95_s, run_p50_s, run_p95_s (seconds)."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Queue time (s)", "Run time (s)"))
-    for col, prefix in enumerate(("queue", "run"), start=1):
+    """timings: kind, queue_p50_s, queue_p95_s, run_p50_s, run_p95_s (seconds). Queue time
+    above run time, one horizontal bar pair per kind: the kinds' names stand on the y axis,
+    where they do not overlap at any width."""
+    fig = make_subplots(
+        rows=2, cols=1, subplot_titles=("Queue time (s)", "Run time (s)"), vertical_spacing=0.14
+    )
+    kinds = timings["kind"].str.replace("_", " ").str.capitalize()
+    for row, prefix in enumerate(("queue", "run"), start=1):
         for stat, color in (("p50", "#64b5f6"), ("p95", "#1565c0")):
             fig.add_bar(
-                x=timings["kind"].str.replace("_", " ").str.capitalize(),
-                y=timings[f"{prefix}_{stat}_s"],
+                y=kinds,
+                x=timings[f"{prefix}_{stat}_s"],
+                orientation="h",
                 name=stat,
                 marker_color=color,
-                showlegend=col == 1,
-                row=1,
-                col=col,
+                showlegend=row == 1,
+                row=row,
+                col=1,
             )
     steps = [m * 10.0**k for k in range(-1, 6) for m in (1, 2, 5)]
-    fig.update_yaxes(type="log", tickvals=steps, tickformat="~s", ticksuffix=" s")
-    fig.update_xaxes(tickangle=-30)
+    fig.update_xaxes(type="log", tickvals=steps, tickformat="~s", ticksuffix=" s")
+    fig.update_yaxes(autorange="reversed")
     fig.update_layout(
         barmode="group",
-        height=380,
+        height=220 + 2 * 40 * len(timings),
+        legend={"orientation": "h", "x": 0, "y": -0.06, "yanchor": "top"},  # not under the modebar
         margin={"l": 10, "r": 10, "t": 50, "b": 10},
         title="Queue and run time percentiles per kind",
     )

@@ -6,8 +6,11 @@ import zlib
 from collections.abc import Iterable
 
 __all__ = [
+    "ARR_COLOR",
+    "PANEL_LINE_COLOR",
     "PLAN_COLORS",
     "REGIME_COLORS",
+    "SERIES_COLORS",
     "plan_color",
     "regime_color",
     "regime_colors",
@@ -18,6 +21,12 @@ REGIME_COLORS = {"bull": "#2e7d32", "neutral": "#78909c", "bear": "#c62828", "cr
 PLAN_COLORS = {"free": "#90a4ae", "starter": "#42a5f5", "pro": "#ffa726", "fund": "#7e57c2"}
 HIGHLIGHT_COLOR = "#1e88e5"  # marks what to look at (days two releases differ): no regime's hue
 NET_LINE_COLOR = "#ec407a"  # a total drawn over bars: mid-tone, reads on light and dark themes
+# mid-tones that read on both the light (#ffffff) and the dark (#0e1117) background:
+ARR_COLOR = "#ab47bc"  # ARR beside MRR's blue bars
+PANEL_LINE_COLOR = "#1e88e5"  # an engine panel's line over the regime bands (no regime's hue)
+# one colour per compared series (runs, strategy and benchmark): far apart in hue, none a
+# regime's, all mid-tones
+SERIES_COLORS = ("#1e88e5", "#fb8c00", "#d81b60", "#00897b", "#8e6cef", "#7cb342")
 # colours for labels not named above, none of them close to a known regime's
 _FALLBACK = [
     "#00897b",

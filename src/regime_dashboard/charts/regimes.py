@@ -8,9 +8,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..engine_fields import FIELD_LABELS, OPTIONAL_OUTPUT_FIELDS
 from ..figure_memo import by_content
 from ..labels import regime_label
-from .palette import regime_colors, regime_order
+from .palette import PANEL_LINE_COLOR, regime_colors, regime_order
 from .stacked import axis_names, candles_and_volume, stacked_figure
 from .text import plotly_text
 
@@ -23,16 +24,8 @@ __all__ = [
     "two_line_title",
 ]
 
-PANEL_TITLES = {
-    "risk_level": "Risk level",
-    "escalation_v2": "Escalation (v2)",
-    "realized_vol": "Realized volatility",
-    "vrs": "VRS · vol ratio",
-    "iix": "IIX · trend index",
-    "dsr": "DSR · drawdown",
-    "ss": "SS · trend strength",
-    "mb": "MB · breadth",
-    "lq": "LQ · liquidity",
+PANEL_TITLES = {  # each optional field's panel title: its label (engine_fields.FIELD_LABELS)
+    field: FIELD_LABELS[field] for field in OPTIONAL_OUTPUT_FIELDS
 }
 
 
@@ -128,6 +121,8 @@ def regime_price_figure(
             "yaxis3": {
                 "title": {"text": "Confidence"},
                 "range": [0, 1],
+                "tickmode": "array",  # fixed quarters, not ticks aligned to the price's
+                "tickvals": [0, 0.25, 0.5, 0.75, 1],
                 "tickformat": ".0%",
                 "overlaying": "y",
                 "side": "right",
@@ -162,7 +157,7 @@ def panels_figure(
                 y=panels[field][field],
                 name=PANEL_TITLES.get(field, field),
                 mode="lines",
-                line={"width": 1.2},
+                line={"color": PANEL_LINE_COLOR, "width": 1.4},
                 showlegend=False,
                 xaxis=x,
                 yaxis=y,

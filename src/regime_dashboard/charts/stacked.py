@@ -55,19 +55,19 @@ def row_axes(row: int) -> dict[str, str]:
 
 def equity_above(
     equity: pd.DataFrame,
-    below: Any,
+    below: Sequence[Any],
     *,
     title: str,
     y_axes: Sequence[dict[str, Any]],
     layout: dict[str, Any] | None = None,
 ) -> go.Figure:
-    """An equity line (`equity`: date, equity) over two thirds of the height, `below` (a
-    trace made with row_axes(2)) under it; 520 px, no legend, `title` shown as text."""
+    """An equity line (`equity`: date, equity) over two thirds of the height, `below` (traces
+    made with row_axes(2)) under it; 520 px, no legend, `title` shown as text."""
     line = go.Scatter(
         x=equity["date"], y=equity["equity"], name="Equity", mode="lines", **row_axes(1)
     )
     return stacked_figure(
-        [line, below],
+        [line, *below],
         heights=[0.65, 0.35],
         gap=0.05,
         y_axes=y_axes,

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..figure_memo import by_content
+from ..metered import metric_label
 from .text import plotly_text, plotly_texts
 
 __all__ = ["STATE_COLORS", "tenant_usage_figure", "usage_share_figure"]
@@ -25,7 +26,7 @@ def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
     80 % and 100 % lines labelled; a zero limit is drawn as a "blocked" bar (any use of it
     is over). Each bar carries its tenant_id (customdata) for a click to select."""
     limited = rows[rows["pct_used"].notna()].head(top)
-    labels = plotly_texts(limited["tenant_name"]) + " · " + limited["metric"]
+    labels = plotly_texts(limited["tenant_name"]) + " · " + limited["metric"].map(metric_label)
     blocked = limited["limit_value"] == 0
     shares = limited["pct_used"].mask(blocked, BLOCKED_SHARE).clip(upper=5.0)
     fig = go.Figure(
@@ -39,17 +40,26 @@ def usage_share_figure(rows: pd.DataFrame, top: int = 30) -> go.Figure:
             hovertemplate="%{y}: %{x:.0%} of the limit<extra></extra>",
         )
     )
-    for share, dash, label in ((0.8, "dot", "80 % near"), (1.0, "dash", "100 % limit")):
+    # each line's label left of it at the bottom, where the bars (worst first) are
+    # shortest, one above the other: they never overlap however narrow the chart
+    for share, dash, label, shift in (
+        (0.8, "dot", "80 % near", 0),
+        (1.0, "dash", "100 % limit", 18),
+    ):
         fig.add_vline(
             x=share,
             line={"color": "#9e9e9e", "dash": dash},
             annotation_text=label,
-            annotation_position="top",
+            annotation_position="bottom left",
+            annotation={"yshift": shift, "font_size": 11},
         )
     fig.update_xaxes(tickformat=".0%", title_text="Share of the monthly limit used")
     fig.update_yaxes(autorange="reversed")
     fig.update_layout(
-        title=f"Highest usage against limits (top {len(limited)}; click a bar for its days)",
+        title={  # short first line: it fits a phone; the details on a smaller second line
+            "text": "Highest usage against limits<br>"
+            f"<span style='font-size:12px'>top {len(limited)} · click a bar for its days</span>"
+        },
         height=max(300, 22 * len(limited) + 140),
         margin={"l": 10, "r": 10, "t": 70, "b": 10},
     )
@@ -106,7 +116,7 @@ def tenant_usage_figure(
         rows=max(len(metrics), 1),
         cols=1,
         shared_xaxes=True,
-        subplot_titles=metrics,
+        subplot_titles=[metric_label(m) for m in metrics],
         vertical_spacing=0.08,
     )
     for row, metric in enumerate(metrics, start=1):

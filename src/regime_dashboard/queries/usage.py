@@ -43,7 +43,14 @@ from ..scope import TenantScope
 from ._frames import frame
 from .dates import end_of
 
-__all__ = ["DAILY_USAGE_COLUMNS", "LIMIT_COLUMNS", "tenant_daily_usage", "usage_against_limits"]
+__all__ = [
+    "DAILY_USAGE_COLUMNS",
+    "LIMIT_COLUMNS",
+    "MONTHLY_USAGE_COLUMNS",
+    "monthly_usage",
+    "tenant_daily_usage",
+    "usage_against_limits",
+]
 
 LIVE = ("trialing", "active", "past_due")
 LIMIT_COLUMNS = {
@@ -132,6 +139,9 @@ def _limits(scope: TenantScope, as_of: dt.date, metrics: tuple[str, ...]) -> CTE
     )
 
 
+MONTHLY_USAGE_COLUMNS = {"month": "object", "metric": "str", "used": "float64"}
+
+
 def _month_daily(scope: TenantScope, month_start: dt.date, as_of: dt.date) -> CTE:
     """The rollup rows of the month up to `as_of`, with the running total per tenant/metric."""
     u = UsageDaily
@@ -198,3 +208,26 @@ def tenant_daily_usage(
         .order_by(u.metric, u.day)
     )
     return frame(conn, stmt, DAILY_USAGE_COLUMNS)
+
+
+def monthly_usage(
+    conn: Connection,
+    *,
+    scope: TenantScope,
+    first_month: dt.date,
+    as_of: dt.date,
+    metrics: tuple[str, ...],
+) -> pd.DataFrame:
+    """Each metric's usage over the scope's tenants per calendar month, from the month of
+    `first_month` up to `as_of` (inclusive): month (its first day), metric, used. Months and
+    metrics without usage are absent. Columns MONTHLY_USAGE_COLUMNS, by month and metric."""
+    u = UsageDaily
+    month = cast(func.date_trunc("month", u.day), Date).label("month")
+    stmt = (
+        select(month, u.metric, cast(func.sum(u.quantity), Float).label("used"))
+        .where(scope.clause(u.tenant_id), u.metric.in_(metrics))
+        .where(u.day >= first_month.replace(day=1), u.day <= as_of)
+        .group_by(month, u.metric)
+        .order_by(month, u.metric)
+    )
+    return frame(conn, stmt, MONTHLY_USAGE_COLUMNS)

@@ -18,9 +18,9 @@ import pandas as pd
 from ..cache import database_description, derived, run_query
 from ..config import get_settings
 from ..db.resolve import database_source
-from ..metered import METERED_METRICS
+from ..metered import METERED_METRICS, metric_label
 from ..metrics.saas import cents_to_units, ratio
-from ..queries import billing
+from ..queries import billing, usage
 from ..queries import user_settings as settings_queries
 from ..scope import TenantScope
 from ..viewer import Viewer
@@ -66,7 +66,7 @@ SPIKE_MARGIN = 0.10  # … and at least 10 percentage points above it
 AUDIT_ENTRIES = 10
 REVENUE_PERIOD = "12m"  # the Revenue and Subscriptions pages' default period
 OPERATIONS_PERIOD = "3m"  # the Run operations page's default period
-METRIC_LABELS = {"api_calls": "API calls", "backtests": "Backtests", "tokens": "Tokens"}
+USAGE_HISTORY_MONTHS = 12  # the usage cards' sparklines: as many months as MRR's
 _LOOK_BEHIND_DAYS = 14  # outputs read before the window, to see a switch on its first day
 
 
@@ -368,26 +368,49 @@ def _revenue_kpis(viewer: Viewer, as_of: dt.date, month: dt.date) -> list[Kpi]:
     ]
 
 
-def _usage_kpis(viewer: Viewer, as_of: dt.date, month: dt.date) -> list[Kpi]:
+def _usage_kpis(viewer: Viewer, as_of: dt.date, month: dt.date, first: dt.date) -> list[Kpi]:
     """Each metered metric's total over every tenant in `month` against the month before
-    (the Usage page's month view); links open Usage on that month."""
+    (the Usage page's month view), with its monthly totals (the sparkline) from the month
+    of `first` (the first day with activity) or USAGE_HISTORY_MONTHS back, whichever is
+    later, up to `month`; links open Usage on that month."""
+    months = [add_months(month, -back) for back in range(USAGE_HISTORY_MONTHS - 1, -1, -1)]
+    months = [m for m in months if m >= first.replace(day=1)] or [month]
     previous = add_months(month, -1)
-    totals = {}
-    for start in (month, previous):
-        rows = load_usage_view(viewer, month_as_of(start, as_of)).rows
-        totals[start] = rows.groupby("metric")["used"].sum() if not rows.empty else pd.Series()
+    totals = _usage_totals(viewer, min(previous, months[0]), month_as_of(month, as_of))
     link = Link("usage", (("month", f"{month:%Y-%m}"),))
     return [
         Kpi(
             key=f"usage:{metric}",
-            label=METRIC_LABELS.get(metric, metric),
-            value=float(totals[month].get(metric, 0.0)),
-            previous=float(totals[previous].get(metric, 0.0)),
+            label=metric_label(metric),
+            value=_used(totals, month, metric),
+            previous=_used(totals, previous, metric),
             unit="count",
             link=link,
+            history=tuple(_used(totals, m, metric) for m in months),
         )
         for metric in METERED_METRICS
     ]
+
+
+def _used(totals: dict[dt.date, pd.Series], month: dt.date, metric: str) -> float:
+    """`metric`'s usage in `month` (0 for a month or metric without usage)."""
+    return float(totals[month].get(metric, 0.0)) if month in totals else 0.0
+
+
+def _usage_totals(viewer: Viewer, first: dt.date, last_day: dt.date) -> dict[dt.date, pd.Series]:
+    """Each metric's usage over the viewer's tenants per month from the month of `first` to
+    `last_day`, in one query: {month start: used by metric}; a month without usage is
+    absent (read as 0)."""
+    rows = run_query(
+        usage.monthly_usage,
+        scope=viewer.scope,
+        first_month=first,
+        as_of=last_day,
+        metrics=METERED_METRICS,
+    )
+    return {
+        month: part.set_index("metric")["used"] for month, part in rows.groupby("month", sort=False)
+    }
 
 
 def _with_links(frame: pd.DataFrame, links: list[Link]) -> pd.DataFrame:
@@ -453,7 +476,7 @@ def _leadership_home(viewer: Viewer) -> LeadershipHome:
     return LeadershipHome(
         as_of=as_of,
         month=month,
-        kpis=tuple(_revenue_kpis(viewer, as_of, month) + _usage_kpis(viewer, as_of, month)),
+        kpis=(*_revenue_kpis(viewer, as_of, month), *_usage_kpis(viewer, as_of, month, span[0])),
         quota=_quota(viewer, as_of),
         quota_month=default_usage_month(as_of),
         past_due=_past_due(viewer, as_of),

@@ -12,16 +12,20 @@ import pandas as pd
 import streamlit as st
 from pydantic import BaseModel
 
+from ..labels import value_label
+from ..metered import METRIC_LABELS, metric_label, quantity_text
 from ..services.admin import (
     ConflictError,
     InvalidInputError,
     NotFoundError,
     RevertRefusedError,
     errors_of,
+    usage_month,
 )
-from ..services.admin.diff import diff_frame
+from ..services.admin.diff import readable_diff
 from ..session import page_viewer
 from ..viewer import Viewer
+from .columns import with_value_labels
 from .params import pick
 from .tables import MISSING, csv_download, format_money, share_column, usd_column
 
@@ -42,7 +46,9 @@ __all__ = [
     "show_flash",
     "show_refusal",
     "stale_notice",
+    "stop_when_empty",
     "table",
+    "usage_month_caption",
 ]
 
 # Text inputs commit while the admin types (after a 250 ms pause), not only when the field
@@ -78,10 +84,20 @@ class FieldSlots:
         self.add(field)
         return typed
 
-    def choice(self, field: str, label: str, options: Any, index: int | None = 0) -> Any:
-        """A selectbox for `field` (widget key: `key`-`field`) and its slot; returns the
-        option chosen."""
-        chosen = st.selectbox(label, options, index, key=self.widget(field))
+    def choice(
+        self,
+        field: str,
+        label: str,
+        options: Any,
+        index: int | None = 0,
+        format_func: Callable[[Any], str] = str,
+    ) -> Any:
+        """A selectbox for `field` (widget key: `key`-`field`) and its slot, each option
+        shown as `format_func` writes it (e.g. `metric_label`: "API calls"); returns the
+        option chosen (the raw value, `api_calls`)."""
+        chosen = st.selectbox(
+            label, options, index, format_func=format_func, key=self.widget(field)
+        )
         self.add(field)
         return chosen
 
@@ -152,7 +168,7 @@ class FieldSlots:
     def show(self, errors: Mapping[str, str]) -> None:
         for field, message in errors.items():
             slot = self._slots.get(field) or self._slots.get("form")
-            (slot.error if slot is not None else st.error)(message, icon="⚠️")
+            (slot.error if slot is not None else st.error)(message, icon=":material/warning:")
 
     def live_errors(self, model: type[BaseModel], values: Mapping[str, Any]) -> dict[str, str]:
         """Check `values` with `model` as the admin types: the broken rules of fields typed
@@ -195,20 +211,23 @@ def grid(
     frame: pd.DataFrame, name: str, headings: Mapping[str, str], *, key: str, **columns: Any
 ) -> Any:
     """A searchable, sortable table of `frame` (one row per record, its id the first
-    column): a search box (any shown text column contains it, case-insensitive; texts read
-    "past due", not "past_due"), the table
-    with the `headings` columns (sort by a heading's click; `*_usd_cents` columns in
-    dollars, `*_share` ones as percentages, other columns' config as keywords by heading)
-    and its CSV export. Returns the id of the row the admin has just selected (one click on
-    a row), None when the selection did not change."""
+    column): a search box (any shown text column contains it, case-insensitive; stored
+    values read by their labels, `columns.with_value_labels`: "Past due", "API calls"), the
+    table with the `headings` columns (sort by a heading's click; `*_usd_cents` columns in
+    dollars, `*_share` ones in the one percentage style "57.3 %", other columns' config as
+    keywords by heading) and its CSV export (raw values: `_raw`). Returns the id of the row
+    the admin has just selected (one click on a row), None when the selection did not
+    change."""
+    raw = frame
     cents = [c for c in headings if c.endswith("_usd_cents")]
-    frame = frame.assign(**{c: frame[c] / 100 for c in cents})
     shares = [c for c in headings if c.endswith("_share")]
+    frame = with_value_labels(frame).assign(
+        **{c: frame[c] / 100 for c in cents}, **{c: frame[c] * 100 for c in shares}
+    )
     kinds = {headings[c]: usd_column(headings[c]) for c in cents}
     columns = kinds | {headings[c]: share_column(headings[c]) for c in shares} | columns
     query = st.text_input(f"Search {name}", key=f"{key}-search", placeholder="Name, plan, status…")
     texts = [c for c in headings if frame[c].dtype == object or str(frame[c].dtype) == "str"]
-    frame = frame.assign(**{c: frame[c].str.replace("_", " ") for c in texts})  # "past due"
     hits = frame[texts].astype(str).apply(lambda c: c.str.contains(query, case=False, regex=False))
     found = frame[hits.any(axis=1)] if query.strip() else frame
     shown = found[list(headings)].rename(columns=headings).reset_index(drop=True)
@@ -222,13 +241,26 @@ def grid(
         key=f"{key}-grid",
     )
     st.caption(f"{len(found):,} of {len(frame):,} {name}. Click a row to open it below.")
-    csv_download(shown, name, label=f"Download {name} (CSV)")
+    csv_download(_raw(raw.loc[found.index], headings, ()), name, label=f"Download {name} (CSV)")
     rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
     picked = str(found.iloc[rows[0], 0]) if rows and rows[0] < len(found) else None
     if picked == st.session_state.get(f"{key}-picked"):
         return None
     st.session_state[f"{key}-picked"] = picked
     return picked
+
+
+def stop_when_empty(frame: pd.DataFrame, message: str) -> None:
+    """Say `message` and end the run when `frame` has no rows (an empty state)."""
+    if frame.empty:
+        st.info(message)
+        st.stop()
+
+
+def usage_month_caption() -> None:
+    """Which days the Tenants grid's usage counts (`services.admin.usage_month`)."""
+    first, last = usage_month()
+    st.caption(f"Usage vs limit counts {first:%d} to {last:%d %B %Y} (UTC).")
 
 
 def _side_by_side(left: tuple[str, Any], right: tuple[str, Any]) -> None:
@@ -242,17 +274,18 @@ def show_conflict(exc: ConflictError) -> None:
     st.error(
         "Someone saved this row after you opened it, so nothing was saved. Compare both "
         "versions, then reload the page to edit the current one.",
-        icon="🔀",
+        icon=":material/call_split:",
     )
     now = "deleted" if exc.current is None else f"version {exc.current_version}"
     mine = f"**Your edit** (started from version {exc.expected_version or 'new'})"
     _side_by_side((mine, exc.mine), (f"**Saved now** ({now})", exc.current))
     headings = {"field": "Field", "before": "Saved now", "after": "Yours"}
-    st.dataframe(diff_frame(exc.current, exc.mine).rename(columns=headings), hide_index=True)
+    diff = readable_diff(exc.current, exc.mine)  # "Price: $49.00 → $50.00", as Audit says it
+    st.dataframe(diff.rename(columns=headings), hide_index=True, placeholder=MISSING)
 
 
 def show_refusal(exc: RevertRefusedError) -> None:
-    st.error(str(exc), icon="↩️")
+    st.error(str(exc), icon=":material/undo:")
     if exc.current is not None or exc.expected is not None:
         _side_by_side(("**Row as the change left it**", exc.expected), ("**Row now**", exc.current))
 
@@ -283,7 +316,7 @@ def stale_notice(name: str, started: Any, now: Any, what: str) -> None:
     st.warning(
         f"Someone saved this {what} since you opened it. Saving now shows both versions and "
         "overwrites nothing; reload to edit the current one.",
-        icon="🔄",
+        icon=":material/sync:",
     )
     if st.button("Reload the current version", key=f"reload-{name}"):
         st.session_state.get(_PINS, {}).pop(name, None)
@@ -330,7 +363,7 @@ def flash(message: str) -> None:
 def show_flash() -> None:
     message = st.session_state.pop(_FLASH, None)
     if message:
-        st.success(message, icon="✅")
+        st.success(message, icon=":material/check_circle:")
 
 
 def table(
@@ -339,15 +372,19 @@ def table(
     headings: Mapping[str, str] | None = None,
     *,
     as_text: tuple[str, ...] = (),
+    read: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     **columns: Any,
 ) -> None:
     """`frame` as a table with its CSV export `name`.csv (written only when pressed): only
     the `headings` columns, renamed, when given; `*_cents` columns as money in the row's
     `currency` (USD without one, or for `*_usd_cents`: `format_money`), date-times as
-    "YYYY-MM-DD HH:MM" (UTC), missing texts as "—", `as_text` columns (objects) as
-    `mapping_text`;
-    other columns' config as keywords (by heading). The CSV stays raw (`_raw`): the same
-    columns and headings, money as numbers in currency units, objects as JSON."""
+    "YYYY-MM-DD HH:MM" (UTC), missing values as "—", `as_text` columns (objects) as
+    `mapping_text`, stored values by their labels (`columns.with_value_labels`), and the
+    table only read through `read` first (e.g. `columns.limit_texts`:
+    "100,000 calls/month"); other columns' config as keywords (by heading). The CSV stays
+    raw (`_raw`, not `read`): the same columns and headings, numbers, stored keys, money as
+    numbers in currency units, objects as JSON."""
+    raw, frame = frame, with_value_labels(read(frame) if read is not None else frame)
     shown = frame.assign(
         **{c: _money(frame, c) for c in frame.columns if str(c).endswith("_cents")},
         **{c: frame[c].map(_when) for c in frame.columns if _is_time(frame[c])},
@@ -357,8 +394,9 @@ def table(
         shown = shown[list(headings)].rename(columns=headings)
     texts = [c for c in shown.columns if shown[c].dtype == object or str(shown[c].dtype) == "str"]
     shown[texts] = shown[texts].map(lambda v: "—" if v is None or v is pd.NA or v != v else v)
-    st.dataframe(shown, hide_index=True, column_config=dict(columns) or None)
-    csv_download(_raw(frame, headings, as_text), name, label=f"Download {name} (CSV)")
+    config = dict(columns) or None
+    st.dataframe(shown, hide_index=True, column_config=config, placeholder=MISSING)
+    csv_download(_raw(raw, headings, as_text), name, label=f"Download {name} (CSV)")
 
 
 def _raw(
@@ -375,20 +413,32 @@ def _raw(
 
 
 def mapping_text(value: Any) -> str:
-    """An object (limits, features…) as words: "api calls 1,000 · seats unlimited"; a true
-    flag as its name alone, a false one left out; "—" when empty."""
+    """An object (limits, features…) as words: a metric's limit by its label and unit
+    (`quantity_text`): "API calls 1,000/month · Seats 10 · Tokens unlimited"; a true flag as
+    its name alone ("Paper trading"), a false one left out, another value as "Support:
+    email"; "—" when empty."""
     if not isinstance(value, Mapping):
         return "—" if value is None else str(value)
     words = []
     for key, item in value.items():
-        name = str(key).replace("_", " ")
-        if isinstance(item, bool):
+        name = value_label(key)
+        limit = item is None or (isinstance(item, int | float) and not isinstance(item, bool))
+        if key in METRIC_LABELS and limit:  # `backtests: true` in features is a flag
+            words.append(_limit_words(str(key), item))
+        elif isinstance(item, bool):
             words += [name] if item else []
         elif item is None:
             words.append(f"{name} unlimited")
         else:
             words.append(f"{name} {item:,}" if isinstance(item, int) else f"{name}: {item}")
     return " · ".join(words) or "—"
+
+
+def _limit_words(metric: str, limit: Any) -> str:
+    """ "API calls 1,000/month", "Seats 10", "Tokens unlimited": the metric's label, then its
+    `quantity_text` without the unit's noun the label already says."""
+    number, _, unit = quantity_text(metric, None if limit is None else int(limit)).partition(" ")
+    return f"{metric_label(metric)} {number}{unit[unit.index('/') :] if '/' in unit else ''}"
 
 
 def _money(frame: pd.DataFrame, column: str) -> pd.Series:

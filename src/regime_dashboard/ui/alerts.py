@@ -29,8 +29,9 @@ SIMPLE = ("regime_change", "conviction_change", "data_mismatch")
 CHECKS = {
     "regime_change": "Regime changes",
     "conviction_change": "Conviction changes",
-    "data_mismatch": "This release's input bars no longer match its data_sha256",
+    "data_mismatch": "This release's input bars no longer match its stored data hash",
 }
+MISMATCH_SAID = "input data changed since release"  # a data_mismatch alert, for people
 
 
 def _thresholds(rules: tuple[AlertRule, ...], kind: str) -> float | None:
@@ -94,8 +95,25 @@ def alert_rules_panel(
         where.success(f"Saved {len(saved.alerts)} alert rule(s) for {plain(asset_id)}.")
 
 
+def _change(alerts: pd.DataFrame) -> pd.Series:
+    """Each alert's change in words: "from → to", or MISMATCH_SAID for a data_mismatch
+    alert (whose from/to are the stored and recomputed data hashes, kept in its payload)."""
+    moved = alerts["from_value"].fillna("–") + " → " + alerts["to_value"].fillna("–")
+    return moved.where(alerts["kind"] != "data_mismatch", MISMATCH_SAID.capitalize())
+
+
+def _label(alert: pd.Series) -> str:
+    """An alert's line in the "mark read" picker: its stored text, or for a data_mismatch
+    alert the asset, tenant and release with MISMATCH_SAID (no hashes)."""
+    if alert["kind"] != "data_mismatch":
+        return str(alert["text"] or "")
+    where = f"{alert['asset_id']} ({alert['tenant_name']}, release {alert['version']})"
+    return f"{where}: {MISMATCH_SAID} (checked {alert['date']})"
+
+
 def _shown(alerts: pd.DataFrame) -> pd.DataFrame:
-    """The list as shown: asset, tenant, release, date, what, from → to, confidence."""
+    """The list as shown: asset, tenant, release, date, what, from → to (in words for a
+    data_mismatch alert), confidence."""
     return pd.DataFrame(
         {
             "Asset": alerts["asset_id"],
@@ -103,7 +121,7 @@ def _shown(alerts: pd.DataFrame) -> pd.DataFrame:
             "Release": alerts["version"],
             "Date": alerts["date"],
             "Alert": alerts["kind"].map(lambda k: KIND_NAMES.get(k, k)),
-            "From → to": alerts["from_value"].fillna("–") + " → " + alerts["to_value"].fillna("–"),
+            "From → to": _change(alerts),
             "Confidence": alerts["confidence"],
         }
     )
@@ -130,7 +148,7 @@ def unread_alerts_list(viewer: Viewer, where: Any = st) -> int:
     where.dataframe(
         _shown(alerts), hide_index=True, column_config={"Confidence": percent}, placeholder=MISSING
     )
-    labels = dict(zip(alerts["notification_id"], alerts["text"].fillna(""), strict=True))
+    labels = {a["notification_id"]: _label(a) for _, a in alerts.iterrows()}
     picker = "_alerts_to_mark"
     chosen = where.multiselect(
         "Alerts to mark read", list(labels), format_func=labels.get, key=picker

@@ -12,9 +12,10 @@ from ..metrics.regime_split import ALL_DAYS
 from ..services import backtests as svc
 from ..services.release_choices import ReleaseSpan
 from ..thinning import LINE_POINTS
+from .columns import with_value_labels
 from .params import pick
 from .pickers import pick_release
-from .tables import csv_download
+from .tables import csv_download, format_share
 from .text import plain
 
 __all__ = [
@@ -47,9 +48,9 @@ _SPLIT_HEADINGS = {
 
 
 def _styled_table(frame: pd.DataFrame, name: str, headings: dict, percents: list[str]) -> None:
-    """A table whose `percents` columns read 12.34 % like the metrics tables (two decimals
+    """A table whose `percents` columns read 12.3 % like every table (two decimals
     elsewhere), and its CSV (raw values)."""
-    styler = frame.style.format("{:.2%}", subset=percents, na_rep="—")
+    styler = with_value_labels(frame).style.format(format_share, subset=percents, na_rep="—")
     styler = styler.format("{:.2f}", subset=["sharpe"] if "sharpe" in frame else [], na_rep="—")
     st.dataframe(styler, hide_index=True, column_config=headings)
     csv_download(frame, name)
@@ -108,7 +109,7 @@ def show_tearsheet(sheet: svc.Tearsheet, title: str) -> None:
         st.warning(
             f"Stored {row.label} ({row.stored:.4g}) disagrees with the value computed from "
             f"the equity series ({row.computed:.4g}).",
-            icon="⚠️",
+            icon=":material/warning:",
         )
     benchmark = {"benchmark": sheet.benchmark} if sheet.benchmark else {}
     columns = {"computed": "Strategy", **benchmark, "stored": "Stored", "agrees": "Agrees"}

@@ -1,21 +1,40 @@
 """KPI cards of the leadership pages: a value that fits the card at any width (compact
 from ten thousand: $45.3k, 1.2M), its change against the previous period as the card's
 delta (green when the change is good, red when bad), the exact value in the card's help,
-and a sparkline of the value over the period."""
+and a sparkline of the value over the period. `card_row` lays cards out on every page
+(Home, Portfolio, the leadership pages): a row that fills the page and wraps, two cards
+to a row on a phone."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
+
+import streamlit as st
 
 from .formats import MINUS, compact_number, compact_usd
 from .tables import format_seconds, format_share
 
-__all__ = ["Kind", "card_value", "delta_text", "exact_value", "kpi"]
+__all__ = ["MAX_PER_ROW", "Kind", "card_row", "card_value", "delta_text", "exact_value", "kpi"]
 
 Kind = Literal["usd", "count", "share", "seconds"]
 COMPACT_FROM = 10_000  # amounts from here on are shown compactly ($45.3k)
+MAX_PER_ROW = 5  # more cards than this in one row truncate their values at 1400 px
+
+
+def card_row(count: int, where: Any = None) -> list[Any]:
+    """`count` slots for cards, side by side in one row of `where` (None: the page) that
+    fills its width: each slot stretches, and Streamlit's horizontal container wraps a slot
+    to the next line below 8rem, so a 390 px phone shows two cards to a row and 1400 px
+    the whole row (up to MAX_PER_ROW cards keep their values whole there: put more in two
+    rows). The slots stretch to the row's height, so cards with and without a sparkline
+    line up."""
+    if not 0 < count <= MAX_PER_ROW:
+        raise ValueError(f"a row of cards holds 1 to {MAX_PER_ROW} cards, not {count}")
+    row = (st if where is None else where).container(horizontal=True, gap="small")
+    return [row.container(height="stretch") for _ in range(count)]
 
 
 def _missing(value: float | None) -> bool:
@@ -55,21 +74,21 @@ def exact_value(value: float | None, kind: Kind) -> str:
 
 def delta_text(value: float | None, previous: float | None, kind: Kind) -> str | None:
     """The change from `previous` to `value`: +$1.2k, −3, +0.4 pts (shares change by
-    percentage points); None when either is missing."""
+    percentage points); a change that rounds to zero has no sign (0.0 pts, 0); None
+    when either is missing."""
     if _missing(value) or _missing(previous):
         return None
     assert value is not None and previous is not None
     change = float(value) - float(previous)
     sign = MINUS if change < 0 else "+"
-    if kind == "share":
-        return f"{sign}{abs(change) * 100:.1f} pts"
-    if kind == "seconds":
-        return f"{sign}{abs(change):,.1f} s"
     size = abs(change)
-    text = card_value(size, kind) if size >= COMPACT_FROM or kind == "count" else None
-    if text is None:
+    if kind in ("share", "seconds"):
+        text = f"{size * 100:,.1f} pts" if kind == "share" else f"{size:,.1f} s"
+    elif size >= COMPACT_FROM or kind == "count":
+        text = card_value(size, kind)
+    else:
         text = f"${size:,.0f}" if size >= 100 or size == int(size) else f"${size:,.2f}"
-    return sign + text
+    return sign + text if re.search("[1-9]", text) else text
 
 
 def _direction(value: float | None, previous: float | None, lower_is_better: bool) -> tuple:
@@ -82,10 +101,12 @@ def _direction(value: float | None, previous: float | None, lower_is_better: boo
     return ("green" if good else "red"), ("up" if up else "down")
 
 
-def _versus(since: str) -> str:
-    """The delta's caption: "vs 01 Nov 2025", or "vs prior period" when `since` would not
-    fit beside the delta (the full text is in the card's help)."""
-    return f"vs {since}" if len(since) <= 12 else "vs prior period"
+def _versus(since: str) -> str | None:
+    """The delta's caption where it fits beside the delta on a 170 px card: "vs Oct" when
+    `since` is a month ("Oct 2025"); none otherwise (a day or a range would be cut: the
+    full `since` and the value then are in the card's help)."""
+    month = re.fullmatch(r"([A-Z][a-z]{2}) \d{4}", since.strip())
+    return f"vs {month.group(1)}" if month else None
 
 
 def kpi(
@@ -108,6 +129,9 @@ def kpi(
     `previous` are multiplied by `scale` (0.01: cents to dollars); `series` is not."""
     value, previous = (None if v is None else v * scale for v in (value, previous))
     color, arrow = _direction(value, previous, lower_is_better)
+    delta = delta_text(value, previous, kind)
+    if delta is not None and not re.search("[1-9]", delta):  # 0.0 pts: no change to colour
+        color, arrow = "gray", "off"
     points = [float(v) for v in series if not _missing(v)] if series is not None else None
     notes = [f"Exactly {exact_value(value, kind)}."]
     if previous is not None:
@@ -117,7 +141,7 @@ def kpi(
     where.metric(
         label,
         card_value(value, kind),
-        delta_text(value, previous, kind),
+        delta,
         delta_color=color,
         delta_arrow=arrow,
         delta_description=_versus(since) if previous is not None else None,
@@ -125,4 +149,5 @@ def kpi(
         chart_data=points or None,
         chart_type="line",
         border=True,
+        height="stretch",
     )

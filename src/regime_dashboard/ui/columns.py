@@ -2,31 +2,47 @@
 
 `COLUMNS` maps a raw column name (`realized_pnl_cum`) to its heading with unit
 (`Realized P&L, cumulative ($)`) and a kind that fixes its Streamlit column type and format:
-money in dollars (−$800: the minus before the symbol), shares as percentages, days as
-`YYYY-MM-DD`, times as `YYYY-MM-DD HH:mm` (UTC, no seconds or offset). `HIDDEN` names the
-internal columns (UUIDs, row versions) a table never shows. `ui/tables.show_table` applies
-both to every table, so a page only names what differs; a page's own keyword config for a
-column wins over the entry here.
-"""
+money in dollars (Streamlit's "dollar" format, the browser's Intl currency format: in
+en-US `-$800.00`, a hyphen-minus before the symbol; the values stay numbers, so the column
+sorts; text columns with a true minus sign are `ui/leadership.readable`'s), shares as
+percentages in the one percentage style of cards and tables ("57.3 %": `in_percent` shows
+the share ×100 with PERCENT_FORMAT, still a number so the column sorts; CSVs keep 0.573),
+days as `YYYY-MM-DD`, times as `YYYY-MM-DD HH:mm` (UTC, no seconds or offset). `HIDDEN`
+names the internal columns (UUIDs, row versions) a table never shows.
+`ui/tables.show_table` applies both to every table, so a page only names what differs; a
+page's own keyword config for a column wins over the entry here. `VALUES` names the
+columns whose stored values are identifiers (`realized_vol`, `api_calls`, `paper_trade`)
+and how each reads, from the one vocabulary of each (engine_fields, metered, labels);
+`with_value_labels` and `limit_texts` apply them."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
+from ..engine_fields import field_label
+from ..labels import regime_label, value_label
+from ..metered import metric_label, quantity_text
+
 __all__ = [
     "COLUMNS",
     "DATETIME_FORMAT",
     "DATE_FORMAT",
     "HIDDEN",
+    "PERCENT_FORMAT",
+    "VALUES",
     "Heading",
     "column_config",
     "config_for",
+    "in_percent",
     "label_of",
+    "limit_texts",
+    "with_value_labels",
 ]
 
 Kind = Literal[
@@ -35,6 +51,7 @@ Kind = Literal[
 ]  # fmt: skip
 DATE_FORMAT = "YYYY-MM-DD"
 DATETIME_FORMAT = "YYYY-MM-DD HH:mm"
+PERCENT_FORMAT = "%.1f %%"  # of a share ×100: 0.5734 reads "57.3 %", as on the cards
 _RAW = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")  # a raw column name: `realized_pnl_cum`
 
 
@@ -186,6 +203,64 @@ HIDDEN = frozenset(
 )
 
 
+def _each(label: Callable[[object], str]) -> Callable[[object], str]:
+    """A label of a comma-separated list of values ("backtest, paper_trade")."""
+    return lambda text: ", ".join(label(v.strip()) for v in str(text).split(","))
+
+
+# columns whose values are stored identifiers -> how one value reads
+VALUES: dict[str, Callable[[object], str]] = {
+    "field": field_label,  # an engine output field: `realized_vol` -> Realized volatility
+    "metric": metric_label,  # a metered metric: `api_calls` -> API calls
+    "usage_metric": metric_label,
+    "kind": value_label,  # a run kind: `paper_trade` -> Paper trade
+    "kinds": _each(value_label),
+    "status": value_label,  # `past_due` -> Past due
+    "subscription_status": value_label,
+    "event_type": value_label,
+    "billing_cycle": value_label,
+    "role": value_label,
+    "regime": regime_label,  # `bear` -> Bear, as the charts' legends name it
+    "plan_id": value_label,  # `pro` -> Pro, as the plans' names read
+}
+
+
+def with_value_labels(frame: pd.DataFrame, only: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """`frame` with the text values of its VALUES columns (or of `only` of them) as their
+    labels; missing values stay missing, other columns and numbers are untouched."""
+    named = [c for c in frame.columns if c in VALUES and (only is None or c in only)]
+    texts = [c for c in named if not pd.api.types.is_numeric_dtype(frame[c])]
+    return frame.assign(
+        **{c: frame[c].map(VALUES[c], na_action="ignore").astype(object) for c in texts}
+    )
+
+
+def _is_limit(column: object) -> bool:
+    return column in ("limit", "limit_value") or str(column).endswith("_limit")
+
+
+def limit_texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (one `metric` per row) as read: its limit columns (`limit`, `limit_value`,
+    `*_limit`) as quantities with the metric's unit ("100,000 calls/month"; missing:
+    "unlimited"), and "—" where a `has_<name>` flag beside `<name>_limit` is false (no such
+    limit); its `*_share` columns as "12.3 %" ("—" when missing); its VALUES columns by
+    their labels."""
+    from .tables import format_share  # tables imports this module
+
+    def texts(column: str) -> pd.Series:
+        pairs = zip(frame["metric"], frame[column], strict=True)
+        shown = [quantity_text(m, None if pd.isna(v) else int(v)) for m, v in pairs]
+        flag = f"has_{column.removesuffix('_limit')}"
+        present = frame[flag].astype(bool) if flag in frame else pd.Series(True, frame.index)
+        return pd.Series(shown, index=frame.index, dtype=object).where(present, "—")
+
+    shares = [c for c in frame.columns if str(c).endswith("_share")]
+    return with_value_labels(frame).assign(
+        **{c: texts(c) for c in frame.columns if _is_limit(c)},
+        **{c: frame[c].map(format_share).astype(object) for c in shares},
+    )
+
+
 def label_of(column: str) -> str:
     """The heading of `column`: its entry's label, else the name in sentence case
     (`first_seen_at` → `First seen at`)."""
@@ -205,7 +280,7 @@ def _typed(label: str, kind: Kind) -> dict[str, Any]:
         "cents": lambda: number(label, format="dollar"),
         "number": lambda: number(label, format="localized"),
         "count": lambda: number(label, format="localized"),
-        "share": lambda: number(label, format="percent"),
+        "share": lambda: number(label, format=PERCENT_FORMAT),
         "seconds": lambda: number(label, format="%.1f s"),
         "date": lambda: st.column_config.DateColumn(label, format=DATE_FORMAT),
         "month": lambda: st.column_config.DateColumn(label, format="MMM YYYY"),
@@ -256,3 +331,31 @@ def column_config(frame: pd.DataFrame, given: dict[str, Any] | None = None) -> d
         default = config_for(column, frame[column])
         config[column] = _merged(default, given.pop(column)) if column in given else default
     return {**config, **given}
+
+
+def _is_percent(config: Any) -> bool:
+    """Whether a column config shows shares as percentages (ours, or Streamlit's own)."""
+    if not isinstance(config, Mapping):
+        return False
+    typed = config.get("type_config") or {}
+    return typed.get("type") == "number" and typed.get("format") in ("percent", PERCENT_FORMAT)
+
+
+def in_percent(frame: pd.DataFrame, config: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The shown frame and config of a table in the one percentage style: each column whose
+    config shows percentages (kind "share", `ui/tables.share_column`, or Streamlit's
+    "percent") holds its share ×100 (numbers, so it sorts) with PERCENT_FORMAT: 0.5734 shows
+    "57.3 %". Other columns, and `frame` itself (the CSV export), are untouched."""
+    shares = [
+        c
+        for c, given in config.items()
+        if c in frame.columns and _is_percent(given) and not pd.api.types.is_bool_dtype(frame[c])
+    ]
+    scaled = {c: pd.to_numeric(frame[c], errors="coerce") * 100 for c in shares}
+    fixed = {
+        c: {**given, "type_config": {**given["type_config"], "format": PERCENT_FORMAT}}
+        if c in scaled
+        else given
+        for c, given in config.items()
+    }
+    return (frame.assign(**scaled) if scaled else frame), fixed

@@ -54,17 +54,17 @@ MESSAGES = {
     "slow": (
         "This query took longer than the database's statement timeout and was stopped. "
         "Narrow the date range or filters and try again.",
-        "⏱️",
+        ":material/timer:",
     ),
     "busy": (
         "Every database connection of this server is in use by other viewers, and none came "
         "free in time. Try again in a moment.",
-        "⏳",
+        ":material/hourglass_top:",
     ),
     "down": (
         "The database is not answering right now. The page will work again as soon as it "
         "is back: press R or use the button below to retry.",
-        "🛑",
+        ":material/cloud_off:",
     ),
 }
 

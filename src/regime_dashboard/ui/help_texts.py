@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..metered import LIMITED_METRICS
+from ..metered import LIMITED_METRICS, METRIC_UNITS
 
 __all__ = [
     "ACTION_HEADINGS",
@@ -55,10 +55,11 @@ see both versions and nothing is overwritten.
 TENANTS_HELP = """\
 - **Grid**: **MRR (USD)** = the subscription's price per month (annual / 12) in US dollars \
 when it is active or past due; **Usage vs limit** = the highest used / limit among the \
-metered metrics (API calls, backtests, tokens) this calendar month, — when all are unlimited \
+metered metrics (API calls, backtests, tokens) in the month named above the grid (the month \
+so far from its 7th, else the whole last month), — when all are unlimited \
 or there is no live subscription. Search filters by name, plan or status; click a heading to \
 sort, a row to open the tenant.
-- **Used this month**: usage of the calendar month so far (UTC); for **seats**, the \
+- **Used**: usage in the month named above the grid (UTC); for **seats**, the \
 tenant's members now.
 - **Limit**: the tenant's quota override when it has an active one, else its plan's monthly \
 limit; empty = unlimited. **Used share** = used / limit.
@@ -95,18 +96,13 @@ LIMITS_HELP = (
     f"A JSON object with every metric ({', '.join(LIMITED_METRICS)}) -> a whole number >= 0, "
     "or null for unlimited."
 )
-LIMIT_UNITS = {  # metric -> the unit its plan limit counts
-    "api_calls": "calls/month",
-    "backtests": "backtests/month",
-    "tokens": "tokens/month",
-    "seats": "seats",
-}
+LIMIT_UNITS = METRIC_UNITS  # metric -> the unit its plan limit counts (metered.py)
 RETIRE_TEXT = {  # by whether the plan is offered now
     True: "Retiring stops offering the plan. Its **{live:,}** live subscription(s) stay on it "
     "at their price.",
     False: "This plan is retired: existing subscriptions keep it, nobody new gets it.",
 }
-PICK_PLAN = "Choose a plan to edit, or ➕ Create a new plan."
+PICK_PLAN = "Choose a plan to edit, or “+ Create a new plan”."
 POLICY_QUESTION = "The price changes. Existing subscriptions should…"
 POLICIES = {
     "grandfather": "Keep their current price (grandfathered: only new ones pay the new price)",
@@ -135,7 +131,7 @@ PLAN_HEADINGS = {
 OVER_HEADINGS = {
     "tenant_name": "Tenant",
     "metric": "Metric",
-    "used": "Used this month",
+    "used": "Used in the month",
     "limit_now": "Limit now",
     "limit_after": "Limit after",
     "has_override": "Override",
@@ -167,7 +163,7 @@ TENANT_HEADINGS = {
 }
 USAGE_HEADINGS = {
     "metric": "Metric",
-    "used": "Used this month",
+    "used": "Used in the month",
     "plan_limit": "Plan limit",
     "has_override": "Override",
     "override_limit": "Override limit",

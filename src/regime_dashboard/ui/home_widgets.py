@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from ..labels import regime_label
+from ..metered import metric_label
 from ..navigation import PAGES
 from ..services.home import (
     SPIKE_DAYS,
@@ -24,7 +25,7 @@ from ..services.home import (
     RegimeSwitch,
     WatchedRegime,
 )
-from .cards import Kind, kpi
+from .cards import Kind, card_row, kpi
 from .formats import MINUS, compact_number, compact_usd
 from .tables import format_share
 from .text import plain
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 SWITCHES_SHOWN = 8  # the newest; the rest in an expander
-CARD_WIDTH = 170  # px: two cards to a row at 390 px
 WATCH_CARD_WIDTH = 170
 
 
@@ -53,10 +53,9 @@ def link_item(where: Any, link: Link, label: str, icon: str = ":material/arrow_f
 def _cards(kpis: list[Kpi], month: dt.date) -> None:
     """One row of metric cards (ui/cards.py; wrapping, two to a row on a phone) and, under
     it, a link to the page the cards come from."""
-    row = st.container(horizontal=True, gap="small")
-    for item in kpis:
+    for where, item in zip(card_row(len(kpis)), kpis, strict=True):
         kpi(
-            row.container(width=CARD_WIDTH),
+            where,
             item.label,
             item.value,
             cast(Kind, item.unit),
@@ -105,7 +104,7 @@ def _attention(part: LeadershipHome) -> None:
             f"Tenants over or near a quota in {part.quota_month:%B}",
             part.quota,
             lambda r: (
-                f"{plain(r.tenant_name)} · {r.metric.replace('_', ' ')} at "
+                f"{plain(r.tenant_name)} · {metric_label(r.metric)} at "
                 f"{_share(r.pct_used)} of {compact_number(r.limit_value)}"
             ),
             "No tenant is at 80 % of a limit this month.",
@@ -156,10 +155,10 @@ def admin_section(part: AdminHome) -> None:
 def mismatches_section(mismatches: pd.DataFrame) -> None:
     """Releases whose inputs changed since they were hashed."""
     _items(
-        "Releases whose input bars no longer match their data\\_sha256",
+        "Releases whose input bars no longer match their stored data hash",
         mismatches,
         lambda r: f"{plain(r.tenant_name)} · {plain(r.asset_id)} {plain(r.version)}",
-        "Every release's input bars still match its stored data_sha256.",
+        "Every release's input bars still match its stored data hash.",
         ":material/fingerprint:",
     )
 
@@ -183,44 +182,78 @@ def _watch_card(row: Any, card: WatchedRegime) -> None:
     link_item(box, card.link, f"Regimes · {plain(card.version)}")
 
 
+def _shown_card(card: WatchedRegime) -> tuple[Any, ...]:
+    """What a watchlist card shows (not its tenant or link): cards alike in this are one."""
+    return (card.asset_id, card.version, card.regime, card.days_in_regime, card.since,
+            card.last_date, round(card.confidence, 4), card.confidence_trend)  # fmt: skip
+
+
+def _same_cards(
+    watched: tuple[WatchedRegime, ...],
+) -> list[tuple[list[str], list[WatchedRegime]]]:
+    """The watchlist by tenant, tenants whose cards all show the same (their outputs are
+    alike) merged into one group, so each card is drawn once: [(tenant names, the first
+    tenant's cards)] in the order tenants come (each card links to that first tenant)."""
+    groups: dict[tuple[Any, ...], tuple[list[str], list[WatchedRegime]]] = {}
+    for tenant in dict.fromkeys(card.tenant_name for card in watched):
+        cards = [c for c in watched if c.tenant_name == tenant]
+        names, _ = groups.setdefault(tuple(map(_shown_card, cards)), ([], cards))
+        names.append(tenant)
+    return list(groups.values())
+
+
+def _merged_switches(switches: tuple[RegimeSwitch, ...]) -> list[tuple[RegimeSwitch, list[str]]]:
+    """Each switch once, with every tenant it happened in (tenants whose outputs are alike
+    repeat it): [(the first tenant's switch, tenant names)], newest first as given."""
+    merged: dict[tuple[Any, ...], tuple[RegimeSwitch, list[str]]] = {}
+    for s in switches:
+        shown = (s.date, s.asset_id, s.version, s.from_regime, s.to_regime, round(s.confidence, 4))
+        merged.setdefault(shown, (s, []))[1].append(s.tenant_name)
+    return list(merged.values())
+
+
 def analyst_section(part: AnalystHome) -> None:
     """The watchlist's regimes, then the recent regime switches."""
     st.subheader("Your watchlist")
     if not part.watched:
         st.info("Your watchlist is empty: star an asset on the Regimes page (☆ Add to watchlist).")
         return
-    for tenant in dict.fromkeys(card.tenant_name for card in part.watched):
-        st.caption(plain(tenant))
+    for tenants, cards in _same_cards(part.watched):
+        st.caption(" · ".join(plain(t) for t in sorted(tenants)))
         row = st.container(horizontal=True, gap="small")
-        for card in (c for c in part.watched if c.tenant_name == tenant):
+        for card in cards:
             _watch_card(row, card)
     assert part.window is not None
     first, last = part.window
     _switches(part, f"Regime changes · {first:%d %b} – {last:%d %b %Y}")
 
 
-def _switch_link(where: Any, switch: RegimeSwitch) -> None:
+def _switch_link(where: Any, switch: RegimeSwitch, tenants: list[str]) -> None:
+    """A switch as one line (a phone-width link): its tenant, or "N tenants" when alike in
+    several (the watchlist caption names them)."""
     link_item(
         where,
         switch.link,
         f"{switch.date:%d %b} · **{plain(switch.asset_id)}** "
         f"{plain(regime_label(switch.from_regime))} → "
         f"{plain(regime_label(switch.to_regime))} ({switch.confidence:.0%}) · "
-        f"{plain(switch.tenant_name)}",
+        f"{plain(tenants[0]) if len(tenants) == 1 else f'{len(tenants)} tenants'}",
         ":material/swap_horiz:",
     )
 
 
 def _switches(part: AnalystHome, title: str) -> None:
-    """The newest SWITCHES_SHOWN switches, the rest in an expander."""
+    """The newest SWITCHES_SHOWN switches (each once, with its tenants), the rest in an
+    expander."""
     st.subheader(title)
     if not part.switches:
         st.caption("No watchlist asset changed regime in these days.")
         return
-    for switch in part.switches[:SWITCHES_SHOWN]:
-        _switch_link(st, switch)
-    rest = part.switches[SWITCHES_SHOWN:]
+    switches = _merged_switches(part.switches)
+    for switch, tenants in switches[:SWITCHES_SHOWN]:
+        _switch_link(st, switch, tenants)
+    rest = switches[SWITCHES_SHOWN:]
     if rest:
         with st.expander(f"{len(rest)} earlier change{'s' * (len(rest) != 1)}"):
-            for switch in rest:
-                _switch_link(st, switch)
+            for switch, tenants in rest:
+                _switch_link(st, switch, tenants)

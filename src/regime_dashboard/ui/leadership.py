@@ -192,13 +192,20 @@ def show(
 ) -> pd.DataFrame:
     """The table of the `shown` columns of `frame`, headed by their labels (LABELS, or
     `labels` for this table), shares and signed money as text (`readable`: a shown share
-    or money column is replaced by its text), and its CSV export of the raw `shown`
-    columns; `swap` shows another column of `frame` in a raw column's place (its text).
-    Returns the frame given to the table."""
+    or money column is replaced by its text), stored identifiers as words in a copy
+    (`past_due` -> Past due, ui/columns.with_value_labels: `<column>_words`, the raw column
+    kept for lookups), and its CSV export of the raw `shown` columns; `swap` shows another
+    column of `frame` in a raw column's place (its text). Returns the frame given to the
+    table."""
     display, texts = readable(frame, shares, money)
     swapped = {c: f"{c}_text" for c in (*(shares or {}), *(money or {}))} | (swap or {})
+    named = [c for c in shown if c in columns.VALUES and c not in swapped]
+    words = columns.with_value_labels(frame[named])
+    display = display.assign(**{f"{c}_words": words[c] for c in named})
+    swapped |= {c: f"{c}_words" for c in named}
     order = [swapped.get(c, c) for c in shown]
     config = {c: labels.get(c, label_of(c, display[c])) for c in order if c not in texts}
+    config |= {f"{c}_words": labels.get(c, label_of(c, frame[c])) for c in named}
     st.dataframe(
         display,
         hide_index=True,

@@ -24,6 +24,7 @@ from .text import plain
 
 __all__ = [
     "BIND",
+    "LINK_ICON",
     "date_range",
     "labels_of",
     "pick",
@@ -35,6 +36,7 @@ __all__ = [
 
 BIND: Literal["query-params"] = "query-params"
 _SHOWN = "_url_shown"  # key -> (value, label) each picker showed on its last run
+LINK_ICON = ":material/link:"  # the icon of a note about a link (Material: no emoji font)
 _NOTES = "_url_notes"  # key -> (message, icon, the value it was shown with) about a link
 _NEXT = "_url_next"  # key -> the option a picker shows on its next run (after a save)
 
@@ -108,7 +110,10 @@ def _before_picker(
         if not edit:
             return index, None
         st.session_state[key] = None
-        return None, (f"This {name} no longer exists (“{plain(gone)}”); choose another.", "🗑️")
+        return None, (
+            f"This {name} no longer exists (“{plain(gone)}”); choose another.",
+            ":material/delete:",
+        )
     unknown = _check_link(key, labels)
     if unknown is None:
         return index, None
@@ -117,11 +122,11 @@ def _before_picker(
         return None, (
             f"{name.capitalize()} “{plain(unknown)}” does not exist or is not visible to you "
             "(it may have been renamed or removed): choose one from the list.",
-            "🔗",
+            LINK_ICON,
         )
     return index, (
         f"{name.capitalize()} “{plain(unknown)}” is not visible to you; showing {plain(fallback)}.",
-        "🔗",
+        LINK_ICON,
     )
 
 
@@ -180,7 +185,7 @@ def _rewrite_link(key: str, value: str | list[str], note: str | None) -> None:
     except StreamlitAPIException:
         return
     if note:
-        st.session_state.setdefault(_NOTES, {})[key] = (note, "🔗", None)
+        st.session_state.setdefault(_NOTES, {})[key] = (note, LINK_ICON, None)
     st.rerun()
 
 

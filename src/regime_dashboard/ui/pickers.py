@@ -24,7 +24,6 @@ from ..services.release_choices import (
 )
 from ..viewer import Viewer
 from .params import BIND, pick
-from .text import plain
 
 __all__ = [
     "pick_portfolio",
@@ -44,20 +43,18 @@ def pick_tenant_asset(
     viewer: Viewer, columns: int, *, nothing_yet: str, watchlist_first: bool = False
 ) -> tuple[TenantReleases, str, list[Any]]:
     """A row of `columns` columns with the Tenant picker (URL `tenant`) in the first and the
-    Asset picker (URL `asset`) in the second (the viewer's watchlist assets first, said
-    beneath, with `watchlist_first`). Returns (the tenant's releases, the asset, the row's
-    columns)."""
+    Asset picker (URL `asset`) in the second (the viewer's watchlist assets first, with
+    `watchlist_first`: the page's watchlist cards name them). Returns (the tenant's
+    releases, the asset, the row's columns)."""
     tenants = release_tenants(viewer)
     if not tenants:
         _stop(nothing_yet)
-    row = st.columns(columns)
+    box = st.container(horizontal=True, gap="small")  # wraps only when a picker would squeeze
+    row = [box.container(width="stretch") for _ in range(columns)]
     tenant_id = pick(row[0], "Tenant", tenants, key="tenant", what="tenant")
     choices = release_choices(viewer, tenant_id, watchlist_first=watchlist_first)
     label = "Asset (watchlist first)" if watchlist_first else "Asset"
     asset = pick(row[1], label, list(choices.assets), key="asset", what="asset")
-    if watchlist_first:
-        watched = ", ".join(choices.watched)
-        row[1].caption(f"On your watchlist: {plain(watched)}" if watched else "No watchlist here.")
     return choices, asset, row
 
 

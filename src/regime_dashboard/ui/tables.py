@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from ..exports import csv_bytes
+from ..labels import money_text
 from . import columns as column_defaults
-from .formats import MINUS
 
 MISSING = "—"  # what a table shows for a missing value
 
@@ -51,12 +51,17 @@ def table_with_download(
 ) -> None:
     """A table and, under it, its CSV export (every column of `frame`, raw values). Headings
     and formats come from `ui/columns.py` (internal columns hidden), `column_config` over
-    them; missing and infinite numbers show as `—`."""
+    them; stored identifiers by their labels (`columns.VALUES`: "API calls"); shares in the
+    one percentage style ("57.3 %", `columns.in_percent`; the CSV keeps
+    0.573); missing and infinite numbers show as `—`."""
     shown = frame.replace([np.inf, -np.inf], np.nan) if _has_infinity(frame) else frame
+    shown = column_defaults.with_value_labels(shown)  # `api_calls` reads "API calls"
+    config = column_defaults.column_config(frame, column_config)
+    shown, config = column_defaults.in_percent(shown, config)  # 0.573 shows "57.3 %"
     st.dataframe(
         shown,
         hide_index=True,
-        column_config=column_defaults.column_config(frame, column_config),
+        column_config=config,
         column_order=column_order,
         placeholder=MISSING,
     )
@@ -76,16 +81,11 @@ def show_table(
     table_with_download(frame, file_name, columns, order)
 
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
-
-
 def format_money(amount: float | None, currency: str = "USD", decimals: int = 2) -> str:
-    """The one money format: `amount` in currency units as '$1,234.50', '−$800.00' (a true
-    minus sign before the symbol), 'CHF 1,234.50' without a symbol; '—' when missing."""
-    if amount is None or pd.isna(amount) or not np.isfinite(amount):
-        return "—"
-    sign, symbol = MINUS if amount < 0 else "", CURRENCY_SYMBOLS.get(currency, currency + " ")
-    return f"{sign}{symbol}{abs(amount):,.{decimals}f}"
+    """The one money format (`labels.money_text`, which services use too): '$1,234.50',
+    '−$800.00' (a true minus sign before the symbol), 'CHF 1,234.50' without a symbol; '—'
+    when missing."""
+    return money_text(amount, currency, decimals)
 
 
 def format_share(share: float | None) -> str:
@@ -104,9 +104,10 @@ def usd_column(label: str) -> Any:
 
 
 def share_column(label: str | None = None) -> Any:
-    """A table column of shares shown as percentages (headed by the column's name unless
-    `label`)."""
-    return st.column_config.NumberColumn(label, format="percent")
+    """A table column of shares shown as percentages, "57.3 %" (headed by the column's name
+    unless `label`): `table_with_download` shows its values ×100 (`columns.in_percent`); a
+    frame shown otherwise must hold percentages (share × 100)."""
+    return st.column_config.NumberColumn(label, format=column_defaults.PERCENT_FORMAT)
 
 
 def month_column(label: str = "Month") -> Any:

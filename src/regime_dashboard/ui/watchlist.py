@@ -41,7 +41,7 @@ def settings_unreadable(
     where.warning(
         f"Your settings for {plain(asset_id)} are unreadable ({plain(marker.reason)}). "
         "Reset them to the defaults?",
-        icon="⚠️",
+        icon=":material/warning:",
     )
     where.button(
         "Reset my settings",

@@ -61,6 +61,7 @@ from .tenants import (
     tenant_detail,
     tenant_grid,
     update_tenant_settings,
+    usage_month,
 )
 
 __all__ = [
@@ -109,5 +110,6 @@ __all__ = [
     "tenant_grid",
     "update_plan",
     "update_tenant_settings",
+    "usage_month",
     "validated",
 ]

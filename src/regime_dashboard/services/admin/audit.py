@@ -17,11 +17,13 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from ...cache import run_query, write_transaction
+from ...labels import value_label
+from ...metered import metric_label
 from ...queries import admin_reads as reads
 from ...queries import audited_writes as writes
 from ...queries.audited_writes import REVERTABLE_TABLES, Row, jsonable
 from ...viewer import Viewer
-from .diff import ABSENT, describe_changes, diff_frame, field_changes
+from .diff import ABSENT, change_text, field_changes, readable_diff
 from .errors import NotFoundError, RevertRefusedError
 from .impact import plan_change_event
 from .models import Saved
@@ -50,9 +52,11 @@ _LABELS = {  # table -> how a row of it is named (from its JSON), never by a UUI
     "plans": lambda r, _: f"{r.get('name')} ({r.get('id')})",
     "tenants": lambda r, _: str(r.get("name")),
     "subscriptions": lambda r, _: f"{r.get('plan_id')} subscription ({r.get('billing_cycle')})",
-    "subscription_events": lambda r, _: f"{r.get('event_type')} event ({r.get('plan_id')})",
+    "subscription_events": lambda r, _: (
+        f"{value_label(r.get('event_type'))} event ({r.get('plan_id')})"
+    ),
     "tenant_users": lambda r, email: f"{email or 'a member'} ({r.get('role')})",
-    "tenant_quota_overrides": lambda r, _: f"{r.get('metric')} override",
+    "tenant_quota_overrides": lambda r, _: f"{metric_label(r.get('metric'))} override",
 }
 
 
@@ -68,7 +72,10 @@ def row_label(table: str, key: Any, row: Any, user_email: Any = None) -> str:
 
 def _keys(change: Any) -> bool:
     """Whether a field change only sets or clears a UUID (a key the row's name says)."""
-    return all(v is None or v is ABSENT or _is_uuid(v) for v in (change.before, change.after))
+    values = (change.before, change.after)
+    return any(_is_uuid(v) for v in values) and all(
+        v is None or v is ABSENT or _is_uuid(v) for v in values
+    )
 
 
 def _is_uuid(value: Any) -> bool:
@@ -85,12 +92,12 @@ def list_changes(viewer: Viewer, *, limit: int = 500, **filters: str) -> pd.Data
     CHANGE_COLUMNS: admin_reads.AUDIT_COLUMNS (occurred_at in UTC; reverts_audit_id and
     reverted_by Python ints or None, in object columns so that a missing one never turns
     the others into floats) plus `row` (its key as text) and `changes` (the field-level
-    diff as one line: `field: before → after; ...`)."""
+    diff as one line, `diff.change_text`: `Price: $49.00 → $50.00; ...`)."""
     viewer.require("admin")
     entries = run_query(reads.audit_entries, scope=viewer.scope, **filters, limit=limit)
     diffs = [
-        describe_changes([c for c in field_changes(_json(b), _json(a)) if not _keys(c)])
-        for b, a in zip(entries["before"], entries["after"], strict=True)
+        change_text([c for c in field_changes(b, a) if not _keys(c)], b, a)
+        for b, a in zip(map(_json, entries["before"]), map(_json, entries["after"]), strict=True)
     ]
     return entries.assign(
         occurred_at=pd.to_datetime(entries["occurred_at"], utc=True),
@@ -182,11 +189,12 @@ def audit_filters(viewer: Viewer) -> pd.DataFrame:
 
 
 def change_diff(entry: Mapping[str, Any]) -> pd.DataFrame:
-    """One change's fields before and after (diff.DIFF_COLUMNS), bookkeeping and keys
-    (fields that only set or clear a UUID: the row's name says which row) left out."""
-    diff = diff_frame(_json(entry.get("before")), _json(entry.get("after")))
-    keys = [_keys(c) for c in field_changes(_json(entry.get("before")), _json(entry.get("after")))]
-    return diff[[not k for k in keys]].reset_index(drop=True)
+    """One change's fields before and after (diff.DIFF_COLUMNS: field labels and values as
+    `diff.change_text` words them), bookkeeping and keys (fields that only set or clear a
+    UUID: the row's name says which row) left out."""
+    before, after = _json(entry.get("before")), _json(entry.get("after"))
+    changes = [c for c in field_changes(before, after) if not _keys(c)]
+    return readable_diff(before, after, changes)
 
 
 def _refused(message: str) -> RevertRefusedError:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import available_timezones
 
-from ...metered import LIMITED_METRICS
+from ...metered import LIMITED_METRICS, METERED_METRICS, metric_label
 
 __all__ = [
     "CURRENCIES",
@@ -337,11 +337,9 @@ def _metric_limit(value: Any, metric: str) -> int | None:
 
 # The typed plan form: each metric's field name, and the features it shows as typed fields
 # (True/False: a toggle; a tuple: one of these texts). Other keys stay as JSON.
-LIMIT_NAMES = {
-    "api_calls": "API calls per month",
-    "backtests": "Backtests per month",
-    "tokens": "Tokens per month",
-    "seats": "Seats",
+LIMIT_NAMES = {  # "API calls per month": the metric's label (metered.py), per month if metered
+    m: f"{metric_label(m)} per month" if m in METERED_METRICS else metric_label(m)
+    for m in LIMITED_METRICS
 }
 KNOWN_FEATURES: dict[str, Any] = {
     "regime_engine": bool,

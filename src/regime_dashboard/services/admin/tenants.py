@@ -30,6 +30,7 @@ from ...queries import admin_reads as reads
 from ...queries import audited_writes as writes
 from ...queries.audited_writes import Row, TenantChanges
 from ...viewer import Viewer
+from ..periods import default_usage_month, month_as_of
 from ..revenue import RATES_TO_USD
 from .checks import TENANT_GONE, check_expected, found, is_uuid, now_utc, require_change
 from .errors import InvalidInputError, NotFoundError, conflict
@@ -62,6 +63,7 @@ __all__ = [
     "tenant_detail",
     "tenant_grid",
     "update_tenant_settings",
+    "usage_month",
 ]
 
 
@@ -70,7 +72,7 @@ class TenantDetail:
     members: pd.DataFrame  # admin_reads.MEMBER_COLUMNS
     overrides: pd.DataFrame  # admin_reads.OVERRIDE_COLUMNS
     subscription: pd.DataFrame  # admin_reads.SUBSCRIPTION_COLUMNS, at most one row
-    usage: pd.DataFrame  # impact.QUOTA_COLUMNS, this calendar month
+    usage: pd.DataFrame  # impact.QUOTA_COLUMNS, the month of usage_month(at)
 
 
 @dataclass(frozen=True)
@@ -111,15 +113,36 @@ GRID_COLUMNS = {
 }
 
 
+def _moment(at: dt.datetime | None) -> dt.datetime:
+    """`at` (default now) in UTC, to the minute."""
+    return (at or now_utc()).astimezone(dt.UTC).replace(second=0, microsecond=0)
+
+
+def usage_month(at: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+    """(first day, last day counted) of the month whose usage the Tenants page shows at `at`
+    (default now, UTC), as the Usage page opens (periods.default_usage_month): the month so
+    far once it has MIN_MONTH_TO_DATE_DAYS days, else the whole last month, so the grid
+    does not show 0 % for everyone on the 2nd. E.g. at 2026-12-02 -> (2026-11-01,
+    2026-11-30); at 2026-11-20 -> (2026-11-01, 2026-11-20)."""
+    today = _moment(at).date()
+    month = default_usage_month(today)
+    return month, month_as_of(month, today)
+
+
+def _month(at: dt.datetime | None) -> dict[str, Any]:
+    """quota_usage's window arguments: usage_month(at), limits as they are at `at`."""
+    start, through = usage_month(at)
+    return {"month_start": start, "through": through, "at": _moment(at)}
+
+
 def tenant_grid(viewer: Viewer, *, at: dt.datetime | None = None) -> pd.DataFrame:
     """The admin tenant grid: one row per tenant, by name. Columns GRID_COLUMNS:
     admin_reads.TENANT_GRID_COLUMNS (MRR in USD cents at RATES_TO_USD) plus usage_share =
-    the highest used / limit among the metered metrics (METERED_METRICS) this calendar month
-    (UTC, through `at`; the effective limit: an active override first), NaN when every
-    limit is unlimited or there is no live subscription; usage_metric = that metric."""
+    the highest used / limit among the metered metrics (METERED_METRICS) over usage_month(at)
+    (UTC; the effective limit: an override active at `at` first), NaN when every limit is
+    unlimited or there is no live subscription; usage_metric = that metric."""
     viewer.require("admin")
-    moment = (at or now_utc()).astimezone(dt.UTC).replace(second=0, microsecond=0)
-    month = {"month_start": moment.date().replace(day=1), "through": moment.date(), "at": moment}
+    month = _month(at)
     rates = tuple(sorted(RATES_TO_USD.items()))
     grid = run_query(reads.tenant_grid, scope=viewer.scope, rates=rates)
     usage = run_query(reads.quota_usage, scope=viewer.scope, **month)
@@ -135,13 +158,12 @@ def tenant_grid(viewer: Viewer, *, at: dt.datetime | None = None) -> pd.DataFram
 
 
 def tenant_detail(viewer: Viewer, tenant_id: str, *, at: dt.datetime | None = None) -> TenantDetail:
-    """Members, quota overrides, subscription and this month's usage against limits."""
+    """Members, quota overrides, subscription and usage_month(at)'s usage against limits."""
     viewer.require("admin")
     if not is_uuid(tenant_id):
         raise NotFoundError(TENANT_GONE)
     scope = viewer.scope
-    moment = (at or now_utc()).astimezone(dt.UTC).replace(second=0, microsecond=0)
-    month = {"month_start": moment.date().replace(day=1), "through": moment.date(), "at": moment}
+    month = _month(at)
     return TenantDetail(
         members=run_query(reads.tenant_members, scope=scope, tenant_id=tenant_id),
         overrides=run_query(reads.tenant_overrides, scope=scope, tenant_id=tenant_id),

@@ -7,14 +7,15 @@ import datetime as dt
 
 import streamlit as st
 
-from ...metered import LIMITED_METRICS
+from ...metered import LIMITED_METRICS, metric_label
 from ...services import admin
 from ...services.admin import Loaded, Saved, TenantDetail
 from ...services.admin.rules import TENANT_ROLES
 from ...viewer import Viewer
 from .. import help_texts as words
 from ..admin_widgets import FieldSlots, table
-from ..tables import format_money, share_column
+from ..columns import limit_texts
+from ..tables import format_money
 from ..text import plain
 
 __all__ = ["SECTIONS"]
@@ -58,10 +59,10 @@ def _quotas(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail)
     """Usage against limits; set (create or replace) and clear quota overrides, from the
     override versions the editor loaded. Save stays disabled until the override is valid."""
     usage, versions = detail.usage, start.overrides
-    table(usage, "usage against limits", words.USAGE_HEADINGS, **{"Used share": share_column()})
-    table(detail.overrides, "quota overrides", words.OVERRIDE_HEADINGS)
+    table(usage, "usage against limits", words.USAGE_HEADINGS, read=limit_texts)  # units; raw CSV
+    table(detail.overrides, "quota overrides", words.OVERRIDE_HEADINGS, read=limit_texts)
     slots = FieldSlots(f"override-{tenant_id}-{sorted(versions.items())}", viewer, tenant_id)
-    metric = slots.choice("metric", "Metric", LIMITED_METRICS)  # the limit starts empty: none
+    metric = slots.choice("metric", "Metric", LIMITED_METRICS, format_func=metric_label)
     typed = not st.checkbox("Unlimited", key=slots.widget("unlimited"))  # chosen until typed
     limit = slots.text("limit_value", "Limit per month", "", typed, **words.LIMIT_FIELD)
     reason = slots.text("reason", "Reason", help="Required, e.g. the deal agreed.")
@@ -73,14 +74,13 @@ def _quotas(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail)
     errors = slots.live_errors(admin.QuotaOverride, values)
     save = slots.button("Save override", "save", disabled=bool(errors))
     if versions:
-        metric = st.selectbox("Override to clear", list(versions), key=slots.widget("clear"))
-        if slots.confirmed("Clear override", "clear-it", f"Yes, clear the {metric} override"):
-            clear = {"metric": metric, "expected_version": versions[metric]}
+        named = {metric_label(m): m for m in versions}  # API calls, not api_calls
+        label = st.selectbox("Override to clear", list(named), key=slots.widget("clear"))
+        if slots.confirmed("Clear override", "clear-it", f"Yes, clear the {label} override"):
+            clear = {"metric": named[label], "expected_version": versions[named[label]]}
             return slots.run(admin.clear_quota_override, **clear)
-    if not save or errors:
-        return None
     version = {"expected_version": versions.get(values["metric"])}
-    return slots.run(admin.set_quota_override, values, **version)
+    return slots.run(admin.set_quota_override, values, **version) if save and not errors else None
 
 
 def _members(viewer: Viewer, tenant_id: str, start: Loaded, detail: TenantDetail) -> Saved | None:
