@@ -9,7 +9,7 @@ from regime_dashboard.labels import regime_label
 from regime_dashboard.services import regimes as svc
 from regime_dashboard.session import page_viewer
 from regime_dashboard.thinning import LINE_POINTS
-from regime_dashboard.ui import plain, share_column, show_table
+from regime_dashboard.ui import format_share, plain, share_column, show_table
 from regime_dashboard.ui.alerts import alert_rules_panel
 from regime_dashboard.ui.chart_controls import (
     PANEL_GROUPS,
@@ -73,7 +73,7 @@ headline = st.container(horizontal=True, wrap=True)
 for label, value in (
     ("Regime on " + latest["date"].strftime("%Y-%m-%d"), regime_label(latest["regime"])),
     ("Days in this regime", f"{int(current['days']):,}"),
-    ("Confidence", f"{latest['confidence']:.0%}"),
+    ("Confidence", format_share(latest["confidence"])),
     ("Conviction", regime_label(latest["conviction"])),
 ):
     headline.metric(label, value, width=165)

@@ -201,6 +201,7 @@ def test_revenue_drill_down_lists_the_customers_of_a_movement(app_env: str) -> N
     assert not at.exception
     movers = _table(at, "mrr_before")
     assert set(movers["movement"]) == {"churn"}
+    assert set(movers["movement_words"]) == {"Churn"}  # what the table shows
     assert movers["change"].sum() == pytest.approx(row["churn"])
     assert (movers["mrr_after"] == 0).all()
     assert at.query_params["movement"] in ("Churn", ["Churn"])

@@ -115,7 +115,7 @@ def test_headline_metrics_match_the_latest_output(app: AppTest, app_env: str) ->
     metrics = {m.label: m.value for m in at.metric}
     assert metrics[f"Regime on {rows[-1][0]:%Y-%m-%d}"] == last_regime.title()
     assert metrics["Days in this regime"] == f"{streak:,}"
-    assert metrics["Confidence"] == f"{rows[-1][2]:.0%}"
+    assert metrics["Confidence"] == f"{100 * rows[-1][2]:.1f} %"  # the one percentage style
     shares = {r.Regime: r.Days for r in at.dataframe[0].value.itertuples()}
     assert sum(shares.values()) == len(rows)
 
@@ -221,11 +221,12 @@ def test_regime_statistics_match_a_hand_count(app: AppTest, app_env: str) -> Non
     spells = _spells(regimes)
     for regime in set(regimes):
         lengths = [n for r, n in spells if r == regime]
-        assert summary.loc[regime, "Days"] == regimes.count(regime)
+        shown = summary.loc[regime.capitalize()]  # named as the legends name it: Bear
+        assert shown["Days"] == regimes.count(regime)
         share = regimes.count(regime) / len(rows)  # shown in percent: "57.3 %"
-        assert summary.loc[regime, "Share"] == pytest.approx(100 * share)
-        assert summary.loc[regime, "Average spell (days)"] == pytest.approx(np.mean(lengths))
-        assert summary.loc[regime, "Longest spell (days)"] == max(lengths)
+        assert shown["Share"] == pytest.approx(100 * share)
+        assert shown["Average spell (days)"] == pytest.approx(np.mean(lengths))
+        assert shown["Longest spell (days)"] == max(lengths)
     heatmap = next(c for c in map(json.loads, (p.proto.spec for p in at.get("plotly_chart")))
                    if c["data"][0]["type"] == "heatmap")["data"][0]  # fmt: skip
     z = np.asarray(_values(heatmap["z"]), dtype=float).reshape(len(heatmap["y"]), -1)
@@ -253,7 +254,7 @@ def test_forward_returns_match_a_hand_computation(app: AppTest, app_env: str) ->
         returns = [
             rows[i + horizon][12] / rows[i][12] - 1
             for i in range(len(rows) - horizon)
-            if rows[i][1] == regime
+            if rows[i][1].capitalize() == regime  # shown as the legends name it: Bear
         ]
         assert count == len(returns)
         assert mean == pytest.approx(100 * np.mean(returns), rel=1e-12)  # shown in percent

@@ -221,7 +221,9 @@ VALUES: dict[str, Callable[[object], str]] = {
     "billing_cycle": value_label,
     "role": value_label,
     "regime": regime_label,  # `bear` -> Bear, as the charts' legends name it
+    "Regime": regime_label,  # the same column, headed by a page before it is shown
     "plan_id": value_label,  # `pro` -> Pro, as the plans' names read
+    "movement": value_label,  # an MRR movement: `expansion` -> Expansion
 }
 
 

@@ -13,6 +13,7 @@ from ..labels import regime_label
 from ..services import user_settings as svc
 from ..user_settings import AssetSettings, ChartDefaults, Unreadable
 from ..viewer import Viewer
+from .tables import format_share
 from .text import plain
 
 __all__ = ["save_default_view", "settings_unreadable", "watchlist_cards", "watchlist_star"]
@@ -111,7 +112,7 @@ def watchlist_cards(cards: pd.DataFrame, tenant_name: str, where: Any = st) -> N
             help=f"{plain(card.asset_name)}, release {plain(card.version)}: "
             f"{plain(regime_label(card.regime))} since {card.since:%Y-%m-%d} "
             f"({card.days_in_regime:,} output days) as of "
-            f"{card.last_date:%Y-%m-%d}; confidence {card.confidence:.0%}, its trend "
+            f"{card.last_date:%Y-%m-%d}; confidence {format_share(card.confidence)}, its trend "
             "(the delta) in percentage points per day.",
             border=True,
             width=165,
