@@ -57,22 +57,26 @@ def _outputs(url: str, tenant: str, asset: str, version: str) -> dict[dt.date, t
     return {d: (regime, conf) for d, regime, conf in rows}
 
 
+def _stored_releases(url: str, tenant: str) -> dict[tuple[str, str], tuple]:
+    """(asset, version) -> (stored data SHA-256, first and last output date) of `tenant`'s
+    releases, read straight from the tables."""
+    rows = _sql(
+        url,
+        "SELECT r.asset_id, r.version, r.data_sha256, min(o.date), max(o.date) "
+        "FROM engine_releases r JOIN tenants t ON t.id = r.tenant_id "
+        "JOIN engine_outputs_daily o ON o.tenant_id = r.tenant_id AND o.release_id = r.id "
+        "WHERE t.name = %s GROUP BY 1, 2, 3",
+        tenant,
+    )
+    return {(a, v): (sha, first, last) for a, v, sha, first, last in rows}
+
+
 def test_reproducibility_flags_exactly_spy_v1(app_env: str) -> None:
     at = _page().run()
     assert not at.exception
     tenant = at.selectbox[0].options[at.selectbox[0].index]
     repro = at.dataframe[2].value
-    stored = {
-        (a, v): (sha, first, last)
-        for a, v, sha, first, last in _sql(
-            app_env,
-            "SELECT r.asset_id, r.version, r.data_sha256, min(o.date), max(o.date) "
-            "FROM engine_releases r JOIN tenants t ON t.id = r.tenant_id "
-            "JOIN engine_outputs_daily o ON o.tenant_id = r.tenant_id AND o.release_id = r.id "
-            "WHERE t.name = %s GROUP BY 1, 2, 3",
-            tenant,
-        )
-    }
+    stored = _stored_releases(app_env, tenant)
     assert len(repro) == len(stored) == 8
     for row in repro.itertuples():
         sha, first, last = stored[(row.asset_id, row.version)]
@@ -216,16 +220,7 @@ def test_rows_that_no_longer_match_are_tinted_and_said_in_words(app_env_copy: st
     assert not at.exception
     table = at.dataframe[2]
     repro = table.value.reset_index(drop=True)
-    stored = {
-        (a, v): (sha, first, last)
-        for a, v, sha, first, last in _sql(
-            app_env_copy,
-            "SELECT r.asset_id, r.version, r.data_sha256, min(o.date), max(o.date) "
-            "FROM engine_releases r JOIN tenants t ON t.id = r.tenant_id "
-            "JOIN engine_outputs_daily o ON o.tenant_id = r.tenant_id AND o.release_id = r.id "
-            "WHERE t.name = 'Aster Capital' GROUP BY 1, 2, 3",
-        )
-    }
+    stored = _stored_releases(app_env_copy, "Aster Capital")
     changed = set()
     for i, row in enumerate(repro.itertuples()):
         sha, first, last = stored[(row.asset_id, row.version)]

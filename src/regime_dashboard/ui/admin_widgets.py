@@ -25,7 +25,7 @@ from ..services.admin import (
 from ..services.admin.diff import readable_diff
 from ..session import page_viewer
 from ..viewer import Viewer
-from .columns import with_value_labels
+from .columns import in_percent, with_value_labels
 from .params import pick
 from .tables import MISSING, csv_download, format_money, share_column, usd_column
 
@@ -221,9 +221,7 @@ def grid(
     raw = frame
     cents = [c for c in headings if c.endswith("_usd_cents")]
     shares = [c for c in headings if c.endswith("_share")]
-    frame = with_value_labels(frame).assign(
-        **{c: frame[c] / 100 for c in cents}, **{c: frame[c] * 100 for c in shares}
-    )
+    frame = with_value_labels(frame).assign(**{c: frame[c] / 100 for c in cents})
     kinds = {headings[c]: usd_column(headings[c]) for c in cents}
     columns = kinds | {headings[c]: share_column(headings[c]) for c in shares} | columns
     query = st.text_input(f"Search {name}", key=f"{key}-search", placeholder="Name, plan, status…")
@@ -231,10 +229,13 @@ def grid(
     hits = frame[texts].astype(str).apply(lambda c: c.str.contains(query, case=False, regex=False))
     found = frame[hits.any(axis=1)] if query.strip() else frame
     shown = found[list(headings)].rename(columns=headings).reset_index(drop=True)
+    display, config = in_percent(  # shares ×100 in the one percentage style, as every table
+        shown.fillna({h: "—" for c, h in headings.items() if c in texts}), dict(columns)
+    )
     event: Any = st.dataframe(
-        shown.fillna({h: "—" for c, h in headings.items() if c in texts}),
+        display,
         hide_index=True,
-        column_config=dict(columns) or None,
+        column_config=config or None,
         placeholder=MISSING,
         on_select="rerun",
         selection_mode="single-row",
