@@ -17,7 +17,6 @@ from regime_dashboard.viewer import Viewer
 
 st.set_page_config(page_title="Regime Dashboard", page_icon="📈", layout="wide")
 freeze_startup_heap()  # once per process: full garbage collections skip the libraries
-preload_plotly()  # hidden: the browser loads Plotly.js while the server works on the page
 
 
 def _page(spec: PageSpec) -> st.Page:
@@ -66,6 +65,7 @@ def _signed_in_viewer() -> Viewer:
         # Register every page, hidden and never run, so that the requested URL (a shared
         # link) survives the sign-in and opens once the viewer is known.
         st.navigation([_page(spec) for spec in PAGES], position="hidden")
+        preload_plotly()  # hidden: the browser loads Plotly.js while the viewer signs in
         st.stop()
     return viewer
 

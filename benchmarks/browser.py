@@ -3,9 +3,11 @@ against `streamlit run` on a loopback port (8590-8599).
 
 For each demo role and way, a fresh server (so the first visits are the first after a
 start), then every page of the role, reached by a sidebar click (from Home, after a
-sign-in through the form) or by opening its URL (as a viewer who signed in before the
-server started: the session cookie is set, so the first page is the server's first view),
-once ("first visit") and then `repeats` times ("repeat").
+sign-in through the form), by opening its URL in the tab that shows the app ("url": typed,
+a bookmark, a reload), or by opening its URL in a new tab ("tab": a shared link), the last
+two as a viewer who signed in before the server started (the session cookie is set, so the
+first page is the server's first view), once ("first visit") and then `repeats` times
+("repeat").
 Each visit is timed in the page's own clock (an init script, `PROBE`): from the click, or
 from the start of the navigation, to the first visible chart (`.js-plotly-plot
 .main-svg`; on a page without charts the first table, else the script's end) and to the
@@ -30,7 +32,7 @@ import socket
 import statistics
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -66,8 +68,10 @@ ROLES = {
     "leadership": "leadership-demo-pass",
     "admin": "admin-demo-pass",
 }
-WAYS = ("sidebar", "url")
-GOAL_MS = {"sidebar": 1500, "url": 2500}
+# sidebar: a click in the menu; url: the page's URL opened in the tab that shows the app
+# (typed, a bookmark, a reload); tab: the URL opened in a new tab (a shared link)
+WAYS = ("sidebar", "url", "tab")
+GOAL_MS = {"sidebar": 1500, "url": 2500, "tab": 2500}
 # a returning viewer's earlier visits: Chromium keeps a script's compiled code (not only
 # its file) once the script has run in two page loads
 VISITS_BEFORE_RESTART = 2
@@ -220,7 +224,8 @@ def _url_visitor(run: BrowserRun) -> str:
     )
     return (
         f"{who}; it holds the session cookie of an earlier sign-in, and the first page "
-        "opened is the fresh server's first view"
+        "opened is the fresh server's first view; *url* opens each page in the tab already "
+        "showing the app, *tab* each in a new tab"
     )
 
 
@@ -448,7 +453,7 @@ def _link(page: Any, spec: PageSpec) -> Any:
 
 
 def _open(page: Any, base: str, spec: PageSpec, way: str) -> None:
-    if way == "url":
+    if way in ("url", "tab"):
         page.goto(f"{base}/{spec.url}")
     else:
         page.evaluate("() => { __bench.armed = true; }")
@@ -457,7 +462,7 @@ def _open(page: Any, base: str, spec: PageSpec, way: str) -> None:
 
 
 def _visit_pages(
-    page: Any,
+    new_page: Callable[[], Any],
     base: str,
     role: str,
     way: str,
@@ -465,13 +470,18 @@ def _visit_pages(
     frames: list[Frame],
     only: tuple[str, ...] = (),
 ) -> list[Visit]:
-    """Every page of `role` (those of `only` and Home, when `only` names pages)."""
+    """Every page of `role` (those of `only` and Home, when `only` names pages), in one tab
+    made by `new_page`, or each visit in a new one (way "tab")."""
     specs = [s for s in pages_for(frozenset({role})) if not only or s.default or s.slug in only]
     specs = [s for s in specs if not s.default] + [s for s in specs if s.default]
     home = next(s for s in specs if s.default)
-    visits = []
+    visits: list[Visit] = []
+    page = new_page()
     for repeat in range(repeats + 1):
         for spec in specs:
+            if way == "tab" and visits:
+                page.close()
+                page = new_page()
             if way == "sidebar" and not spec.default and page.url.rstrip("/") != base:
                 _open(page, base, home, way)  # every sidebar visit starts from Home
             frames.clear()
@@ -514,29 +524,41 @@ def _role_run(
     log.parent.mkdir(exist_ok=True)
     port = _port()
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    if way == "url" and run.cached_browser:
+    if way != "sidebar" and run.cached_browser:
         _visit_before_restart(context, env, run.launcher, port)
     with app_server(env, run.launcher, log, port) as (base, startup_s):
         run.startup_s.append(startup_s)
         try:
-            page = context.new_page()
-            page.set_default_timeout(TIMEOUT_MS)
-            page.add_init_script(PROBE)
             frames: list[Frame] = []
-
-            def on_socket(ws: Any) -> None:
-                if ws.url.endswith("/_stcore/stream"):
-                    for way in ("sent", "received"):
-                        ws.on(f"frame{way}", partial(_record, frames, way))
-
-            page.on("websocket", on_socket)
-            if way == "url":  # a returning viewer: the first page view is the server's first
-                context.add_cookies([_session_cookie(base, role)])
-            else:
+            new_page: Callable[[], Any] = partial(_probed_page, context, frames)
+            if way == "sidebar":  # one tab, signed in through the form
+                page = new_page()
                 run.first_response_s.append(_sign_in(page, base, role))
-            run.visits += _visit_pages(page, base, role, way, repeats, frames, only)
+                new_page = partial(_same, page)
+            else:  # a returning viewer: the first page view is the server's first
+                context.add_cookies([_session_cookie(base, role)])
+            run.visits += _visit_pages(new_page, base, role, way, repeats, frames, only)
         finally:
             context.close()
+
+
+def _same(page: Any) -> Any:
+    return page
+
+
+def _probed_page(context: Any, frames: list[Frame]) -> Any:
+    """A new tab with the probe, its websocket frames recorded into `frames`."""
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.add_init_script(PROBE)
+
+    def on_socket(ws: Any) -> None:
+        if ws.url.endswith("/_stcore/stream"):
+            for way in ("sent", "received"):
+                ws.on(f"frame{way}", partial(_record, frames, way))
+
+    page.on("websocket", on_socket)
+    return page
 
 
 def run_browser(

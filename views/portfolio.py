@@ -11,7 +11,7 @@ from regime_dashboard.charts.portfolio import confidence_outcome_figure, equity_
 from regime_dashboard.services import portfolio as svc
 from regime_dashboard.session import page_viewer
 from regime_dashboard.thinning import LINE_POINTS
-from regime_dashboard.ui import BIND, plain, range_picker, share_column, show_table
+from regime_dashboard.ui import BIND, Latest, plain, range_picker, share_column, show_table
 from regime_dashboard.ui.cards import card_row, kpi
 from regime_dashboard.ui.pickers import pick_portfolio
 
@@ -69,13 +69,19 @@ else:
     st.plotly_chart(equity_pnl_figure(view.equity, view.daily_pnl, t["starting_cash"], book.name))
     if view.downsampled:
         st.caption(f"Long range: lines thinned to {LINE_POINTS:,} points (MinMax-LTTB).")
-    show_table(view.curve, "daily_equity")
+    show_table(view.curve, "daily_equity", latest=Latest("date", what="by day"))
 
 st.subheader("Realized P&L (FIFO) from sales in the range")
-show_table(view.realized, "realized_pnl")
+show_table(view.realized, "realized_pnl", latest=Latest("sell_at", what="by sale time"))
 
 st.subheader("Orders and their signals")
-show_table(view.orders, "orders", list(svc.ORDER_TABLE), **svc.ORDER_TABLE)  # formats: ui/columns
+show_table(  # formats: ui/columns
+    view.orders,
+    "orders",
+    list(svc.ORDER_TABLE),
+    Latest("order_timestamp", what="by time placed"),
+    **svc.ORDER_TABLE,
+)
 st.plotly_chart(confidence_outcome_figure(view.outcomes, svc.HORIZON))
 bands = view.bands.set_axis(
     ["From", "To", "Signals", "Scored", "Wins", "Hit rate", "Mean outcome"], axis=1

@@ -49,9 +49,11 @@ def test_signing_in_with_the_form_opens_the_analyst_pages(fresh: AppTest) -> Non
     at = _sign_in(fresh.run(), "analyst@demo.local", "analyst-demo-pass")
     assert not at.exception
     assert at.title[0].value == "Welcome, Ana Analyst"
+    assert not at.get("plotly_chart")  # Home draws no chart, and the preload is gone
     at.switch_page("views/regimes.py").run()
     assert at.title[0].value == "Regimes"
     assert "Ana Analyst" in at.sidebar.caption[0].value
+    assert not [c for c in at.get("plotly_chart") if PRELOAD_KEY in c.proto.id]
 
 
 def test_a_wrong_password_is_refused_with_a_message(fresh: AppTest) -> None:

@@ -1,13 +1,15 @@
 """A page opened by its URL runs its script once (issue 17): the cookie component is not
 drawn in a signed-in run, so a new document does not mount it and its report of the
 browser's cookies does not rerun the page (every URL open ran the page twice). And the
-browser starts loading Plotly.js with the run's first element (ui/preload.py)."""
+browser loads Plotly.js while the viewer signs in (ui/preload.py), but a signed-in page
+without charts never loads it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from regime_dashboard.ui.preload import PRELOAD_KEY
@@ -51,13 +53,21 @@ def test_a_page_opened_by_its_url_runs_once(page: Any, server: str, path: str) -
         assert _script_runs(frames) == 1
 
 
-def test_the_plotly_preload_is_drawn_hidden_before_the_page(page: Any, server: str) -> None:
-    sign_in(page, server, "analyst")
-    open_signed_in(page, f"{server}/regimes")
+def test_plotly_loads_during_the_sign_in_and_never_for_a_page_without_charts(
+    page: Any, server: str
+) -> None:
+    plotly_chunks: list[str] = []
+    page.on("request", lambda r: "PlotlyChart" in r.url and plotly_chunks.append(r.url))
+    page.goto(server)
     preload = page.locator(f".st-key-{PRELOAD_KEY}")
-    assert preload.count() == 1 and preload.is_hidden()
-    assert preload.locator("[data-testid='stPlotlyChart']").count() == 1
-    # it is the page's first chart element, ahead of the page's own, which are shown
-    first = page.locator("[data-testid='stPlotlyChart']").first
-    assert first.evaluate(f"e => e.closest('.st-key-{PRELOAD_KEY}') !== null")
+    expect(preload.locator("[data-testid='stPlotlyChart']")).to_have_count(1)
+    assert preload.is_hidden() and plotly_chunks  # the form's run drew it: the chunk came
+    sign_in(page, server, "analyst")
+    page.goto("about:blank")
+    plotly_chunks.clear()
+    open_signed_in(page, f"{server}/")  # Home: a new document, cards and a table
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 0
+    assert plotly_chunks == []
+    open_signed_in(page, f"{server}/regimes")  # a chart page loads it with its charts
+    assert preload.count() == 0 and plotly_chunks
     assert page.locator(".js-plotly-plot:visible").count() >= 3

@@ -90,10 +90,12 @@ def test_medians_and_maxima_per_page_and_way() -> None:
         _visit("regimes", "sidebar", 2, 600, 900),
         _visit("regimes", "sidebar", 2, 800, 700),
         _visit("regimes", "url", 0, 2000, 2100),
+        _visit("regimes", "tab", 0, 2600, 2700),
     ]
     rows = summarise(visits)
-    assert [(r["slug"], r["way"]) for r in rows] == [("regimes", "sidebar"), ("regimes", "url")]
-    sidebar, url = rows
+    ways = [(r["slug"], r["way"]) for r in rows]
+    assert ways == [("regimes", "sidebar"), ("regimes", "url"), ("regimes", "tab")]
+    sidebar, url, tab = rows
     assert sidebar["first_chart"] == (2000, 3000)
     assert sidebar["first_done"] == (2350, 3500)
     assert sidebar["repeat_chart"] == (600, 800)
@@ -101,6 +103,7 @@ def test_medians_and_maxima_per_page_and_way() -> None:
     assert sidebar["samples"] == 5
     assert sidebar["meets_goal"] is False  # a first visit took 3.0 s > 1.5 s
     assert url["meets_goal"] is True  # 2.0 s <= 2.5 s; no repeats to hold it back
+    assert tab["meets_goal"] is False  # a new tab is held to the URL's 2.5 s
 
 
 def test_the_report_sections_show_seconds_and_the_verdict() -> None:

@@ -185,3 +185,30 @@ def test_limits_and_features_read_as_words() -> None:
     features = {"backtests": True, "api_access": False, "support": "email"}
     assert mapping_text(features) == "Backtests · Support: email"  # a flag, not a limit
     assert mapping_text({}) == "—" and mapping_text(None) == "—"
+
+
+def _latest_script() -> None:
+    import pandas as pd
+
+    from regime_dashboard.ui.tables import Latest, show_table
+    from tests.unit.test_table_columns import _keep_csvs
+
+    placed = ["2026-03-01", "2026-01-01", "2026-04-01", "2026-02-01", "2026-05-01"]
+    frame = pd.DataFrame({"order_timestamp": pd.to_datetime(placed), "quantity": [1, 2, 3, 4, 5]})
+    show_table(frame, "orders", latest=Latest("order_timestamp", rows=3, what="by time placed"))
+    show_table(frame, "short", latest=Latest("order_timestamp", rows=5))
+    _keep_csvs()
+
+
+def test_a_long_table_shows_its_latest_rows_and_exports_them_all() -> None:
+    """Five orders, the latest three shown (April, May, March: the frame's own order), the
+    caption says how many of how many, the CSV has all five; a table within the limit is
+    shown whole without a caption."""
+    at = AppTest.from_function(_latest_script, default_timeout=60).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["quantity"]) == [1, 3, 5]
+    assert [c.value for c in at.caption] == [
+        "The latest 3 of 5 rows (by time placed); Download CSV has every row."
+    ]
+    assert list(_csv_of(at, 0)["quantity"]) == ["1", "2", "3", "4", "5"]
+    assert list(at.dataframe[1].value["quantity"]) == [1, 2, 3, 4, 5]

@@ -5,6 +5,7 @@ them; services never do."""
 from .errors import show_database_error
 from .params import BIND, date_range, labels_of, pick, pick_next, range_picker, section
 from .tables import (
+    Latest,
     csv_download,
     format_money,
     format_seconds,
@@ -19,6 +20,7 @@ from .text import plain
 
 __all__ = [
     "BIND",
+    "Latest",
     "csv_download",
     "date_range",
     "format_money",

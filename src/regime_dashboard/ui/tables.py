@@ -3,6 +3,7 @@ cards: money in dollars, shares in percent, durations in seconds."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,11 +16,24 @@ from . import columns as column_defaults
 
 MISSING = "—"  # what a table shows for a missing value
 
+
+@dataclass(frozen=True)
+class Latest:
+    """Show at most `rows` rows of a long table: those with the latest `by` (a column of
+    dates or times); `what` names them in the caption ("by day")."""
+
+    by: str
+    rows: int = 500
+    what: str = "by date"
+
+
 __all__ = [
+    "Latest",
     "csv_download",
     "format_money",
     "format_seconds",
     "format_share",
+    "latest_rows",
     "month_column",
     "share_column",
     "show_table",
@@ -43,18 +57,34 @@ def csv_download(frame: pd.DataFrame, file_name: str, label: str = "Download CSV
     )
 
 
+def latest_rows(frame: pd.DataFrame, latest: Latest | None) -> tuple[pd.DataFrame, str]:
+    """At most `latest.rows` rows of `frame`, those with the latest `latest.by` values, in
+    the frame's own order, and the caption that says so ("" when every row is shown)."""
+    if latest is None or len(frame) <= latest.rows:
+        return frame, ""
+    kept = frame[latest.by].rank(method="first", ascending=False) <= latest.rows
+    caption = (
+        f"The latest {latest.rows:,} of {len(frame):,} rows ({latest.what}); "
+        "Download CSV has every row."
+    )
+    return frame[kept.to_numpy()], caption
+
+
 def table_with_download(
     frame: pd.DataFrame,
     file_name: str,
     column_config: dict | None = None,
     column_order: list[str] | None = None,
+    latest: Latest | None = None,
 ) -> None:
-    """A table and, under it, its CSV export (every column of `frame`, raw values). Headings
-    and formats come from `ui/columns.py` (internal columns hidden), `column_config` over
-    them; stored identifiers by their labels (`columns.VALUES`: "API calls"); shares in the
-    one percentage style ("57.3 %", `columns.in_percent`; the CSV keeps
-    0.573); missing and infinite numbers show as `—`."""
-    shown = frame.replace([np.inf, -np.inf], np.nan) if _has_infinity(frame) else frame
+    """A table and, under it, its CSV export (every column and row of `frame`, raw values).
+    Headings and formats come from `ui/columns.py` (internal columns hidden), `column_config`
+    over them; stored identifiers by their labels (`columns.VALUES`: "API calls"); shares in
+    the one percentage style ("57.3 %", `columns.in_percent`; the CSV keeps 0.573); missing
+    and infinite numbers show as `—`. With `latest`, a long table shows only its latest rows
+    (`latest_rows`): the browser is sent and draws those, the CSV keeps them all."""
+    shown, caption = latest_rows(frame, latest)
+    shown = shown.replace([np.inf, -np.inf], np.nan) if _has_infinity(shown) else shown
     shown = column_defaults.with_value_labels(shown)  # `api_calls` reads "API calls"
     config = column_defaults.column_config(frame, column_config)
     shown, config = column_defaults.in_percent(shown, config)  # 0.573 shows "57.3 %"
@@ -65,6 +95,8 @@ def table_with_download(
         column_order=column_order,
         placeholder=MISSING,
     )
+    if caption:
+        st.caption(caption)
     csv_download(frame, file_name)
 
 
@@ -74,11 +106,15 @@ def _has_infinity(frame: pd.DataFrame) -> bool:
 
 
 def show_table(
-    frame: pd.DataFrame, file_name: str, order: list[str] | None = None, **columns: Any
+    frame: pd.DataFrame,
+    file_name: str,
+    order: list[str] | None = None,
+    latest: Latest | None = None,
+    **columns: Any,
 ) -> None:
     """`table_with_download` with each column's config as a keyword (column name: config or
     heading; names that are not identifiers go in a `**{...}`)."""
-    table_with_download(frame, file_name, columns, order)
+    table_with_download(frame, file_name, columns, order, latest)
 
 
 def format_money(amount: float | None, currency: str = "USD", decimals: int = 2) -> str:
