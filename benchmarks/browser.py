@@ -76,7 +76,10 @@ GOAL_MS = {"sidebar": 1500, "url": 2500, "tab": 2500}
 # its file) once the script has run in two page loads
 VISITS_BEFORE_RESTART = 2
 IDLE_APP = "[data-testid='stApp'][data-test-script-state='notRunning']"
-DRAWN = """() => Array.from(document.querySelectorAll("[data-testid='stPlotlyChart']"))
+# every chart drawn, and no element still a skeleton: while the browser loads an element's
+# code (Plotly.js on a new document) Streamlit shows a skeleton, not the chart element
+DRAWN = """() => !document.querySelector("[data-testid='stSkeleton']")
+  && Array.from(document.querySelectorAll("[data-testid='stPlotlyChart']"))
   .every(e => e.querySelector('.main-svg'))"""
 Frame = tuple[str, float, bytes]  # "sent" | "received", time.perf_counter(), payload
 BROWSER_HEADING = "## In the browser: time to the first chart"
