@@ -23,11 +23,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from ..navigation import PAGES
+from ..navigation import pages_for
 from ..session import VIEWER_KEY
 from ..viewer import Viewer
 
-__all__ = ["WARM_UP_AREAS", "WARM_UP_VIEWER", "PageWarmed", "warm_pages"]
+__all__ = ["WARM_UP_VIEWER", "PageWarmed", "warm_pages"]
 
 # analyst and leadership: every tenant, every analyst and leadership page. Not admin: its
 # Home section re-hashes every release's input bars (51 s at --scale large), which an
@@ -38,7 +38,6 @@ WARM_UP_VIEWER = Viewer(
     display_name="Start-up",
     roles=frozenset({"analyst", "leadership"}),
 )
-WARM_UP_AREAS = ("analyst", "leadership")
 
 
 @dataclass(frozen=True)
@@ -62,7 +61,7 @@ def warm_pages(app_script: Path, timeout_s: float = 120) -> list[PageWarmed]:
     """The sign-in form (app.py with nobody signed in), then Home and every analyst and
     leadership page as WARM_UP_VIEWER; the seconds each took and what failed."""
     scripts: list[tuple[Path, Viewer | None]] = [(app_script, None)]
-    pages = [spec for spec in PAGES if spec.area in WARM_UP_AREAS or spec.default]
+    pages = pages_for(WARM_UP_VIEWER.roles)  # Home and the viewer's areas, as its menu
     scripts += [(app_script.parent / spec.path, WARM_UP_VIEWER) for spec in pages]
     warmed = []
     for script, viewer in scripts:
